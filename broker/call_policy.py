@@ -1,0 +1,67 @@
+"""Which waiting ticket a counter calls next. A center picks a policy by name in its config."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from broker.queue_state import CounterState, QueueState, Ticket
+
+
+def eligible(state: QueueState, counter: CounterState) -> list[Ticket]:
+    """Waiting tickets this counter may call: its services' queues, and those sent to it."""
+    found: list[Ticket] = []
+    for day in state.services.values():
+        for ticket_id in day.waiting:
+            ticket = state.tickets[ticket_id]
+            if ticket.for_counter == counter.id or (
+                ticket.for_counter is None and ticket.service in counter.services
+            ):
+                found.append(ticket)
+    return found
+
+
+def priority_turn(waiting: Sequence[Ticket], counter: CounterState, ordinary_per_priority: int
+                  ) -> list[Ticket]:
+    """The interleave: a priority ticket after every `ordinary_per_priority` ordinary calls.
+
+    While only one kind waits, that kind is called; so neither queue starves.
+    """
+    priority = [t for t in waiting if t.priority]
+    ordinary = [t for t in waiting if not t.priority]
+    if not priority or not ordinary:
+        return priority or ordinary
+    return priority if counter.ordinary_streak >= ordinary_per_priority else ordinary
+
+
+def _arrival(ticket: Ticket) -> tuple:
+    # A transferred ticket keeps its place in time: its original issue time counts.
+    return (ticket.issued_at, ticket.seq, ticket.id)
+
+
+def oldest_first(waiting: Sequence[Ticket], counter: CounterState, ordinary_per_priority: int
+                 ) -> Ticket | None:
+    """The interleave, then the oldest ticket among all the counter's services."""
+    turn = priority_turn(waiting, counter, ordinary_per_priority)
+    return min(turn, key=_arrival, default=None)
+
+
+def service_order(waiting: Sequence[Ticket], counter: CounterState, ordinary_per_priority: int
+                  ) -> Ticket | None:
+    """The interleave, then the counter's first service that has anyone waiting (tickets sent
+    to this counter first), oldest first within it."""
+    turn = priority_turn(waiting, counter, ordinary_per_priority)
+
+    def rank(ticket: Ticket) -> tuple:
+        if ticket.for_counter == counter.id:
+            return (-1, *_arrival(ticket))
+        return (counter.services.index(ticket.service), *_arrival(ticket))
+
+    return min(turn, key=rank, default=None)
+
+
+CallPolicy = Callable[[Sequence[Ticket], CounterState, int], Ticket | None]
+
+POLICIES: dict[str, CallPolicy] = {
+    "oldest_first": oldest_first,
+    "service_order": service_order,
+}

@@ -1,0 +1,612 @@
+"""The queue engine: (state, command, time) -> (new state, events, result) or a typed error.
+
+Pure: no MQTT, SQLite, Qt, clock or randomness. The hub feeds it; the ledger replays it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from broker import call_policy
+from broker.commands import (
+    OPS,
+    AssignArgs,
+    CallArgs,
+    Command,
+    DoneArgs,
+    IssueArgs,
+    MessageArgs,
+    OpenArgs,
+    RatingArgs,
+    ServiceArgs,
+    TicketArgs,
+    TransferArgs,
+)
+from broker.opening_hours import hours_of, is_open
+from broker.queue_state import (
+    BoardCall,
+    BoardMessage,
+    CounterState,
+    CounterStatus,
+    QueueState,
+    RatingRecord,
+    ServiceDay,
+    Ticket,
+    TicketState,
+)
+from config.schema import CenterConfig
+
+W, C, S, D, N, X = (TicketState.WAITING, TicketState.CALLED, TicketState.SERVING,
+                    TicketState.DONE, TicketState.NO_SHOW, TicketState.CANCELLED)
+
+# Which ticket state each ticket command may leave, and where it goes. Anything else is
+# refused with `invalid_transition` and changes nothing. ticket.done and ticket.transfer from
+# `called` pass through `serving` (the citizen came to the desk at the call).
+TRANSITIONS: Mapping[tuple[str, TicketState], tuple[TicketState, ...]] = {
+    ("counter.call_next", W): (C,),
+    ("counter.call", W): (C,),
+    ("counter.call", N): (C,),
+    ("counter.recall", C): (C,),
+    ("ticket.serve", C): (S,),
+    ("ticket.done", C): (S, D),
+    ("ticket.done", S): (D,),
+    ("ticket.no_show", C): (N,),
+    ("ticket.transfer", C): (S, W),
+    ("ticket.transfer", S): (W,),
+    ("ticket.cancel", W): (X,),
+}
+
+# The lifecycle as edges, for checking that no ticket ever skips a state.
+LIFECYCLE_EDGES = frozenset(
+    {(W, C), (C, C), (C, S), (S, D), (C, N), (N, C), (S, W), (W, X)}
+)
+
+
+class QueueError(Exception):
+    """A refused command. `code` is stable and part of the wire contract."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    kind: str
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    state: QueueState
+    result: dict[str, Any]
+    events: tuple[Event, ...]
+    tickets: tuple[Ticket, ...]  # the ticket rows this command changed
+    rating: RatingRecord | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    code: str
+    message: str
+
+
+Outcome = Accepted | Rejected
+
+
+def iso(at: datetime | None) -> str | None:
+    return at.isoformat(timespec="seconds") if at is not None else None
+
+
+def ticket_view(t: Ticket) -> dict[str, Any]:
+    return {
+        "id": t.id, "number": t.number, "service": t.service, "state": t.state.value,
+        "priority": t.priority, "reason": t.reason, "issued_at": iso(t.issued_at),
+        "counter": t.counter, "called_at": iso(t.called_at), "calls": t.calls,
+        "served_at": iso(t.served_at), "finished_at": iso(t.finished_at),
+        "for_counter": t.for_counter, "transfers": t.transfers,
+    }
+
+
+class QueueEngine:
+    """The queue rules of one center. Holds only the config; state is passed in and out."""
+
+    def __init__(self, config: CenterConfig, *, enforce_hours: bool = True) -> None:
+        self.config = config
+        self.enforce_hours = enforce_hours
+        self.tz = ZoneInfo(config.center.timezone)
+        self.policy = call_policy.POLICIES[config.queue.policy]
+
+    # --- state -----------------------------------------------------------------------------
+
+    def new_day(self, day: date) -> QueueState:
+        """Numbers restart, counters start closed on their configured services."""
+        return QueueState(
+            day=day,
+            tickets={},
+            counters={
+                k.id: CounterState(k.id, CounterStatus.CLOSED, None, tuple(k.services),
+                                   ordinary_streak=self.config.queue.ordinary_per_priority)
+                for k in self.config.counters
+            },
+            services={s.id: ServiceDay(s.id, next_seq=s.range[0]) for s in self.config.services},
+        )
+
+    def local(self, now: datetime) -> datetime:
+        return now.astimezone(self.tz)
+
+    def closed_reason(self, state: QueueState, service_id: str, now: datetime) -> str | None:
+        """Why a service issues nothing now: `manager`, `daily_limit`, `hours`; None if open."""
+        service = self.config.service(service_id)
+        day = state.services[service_id]
+        assert service is not None
+        if not day.issuing:
+            return "manager"
+        if (service.daily_limit is not None and day.issued >= service.daily_limit) or (
+            day.next_seq > service.range[1]
+        ):
+            return "daily_limit"
+        if self.enforce_hours and not is_open(hours_of(self.config, service), self.local(now)):
+            return "hours"
+        return None
+
+    def mean_service_s(self, state: QueueState, service_id: str) -> float:
+        recent = state.services[service_id].recent_service_s
+        if recent:
+            return sum(recent) / len(recent)
+        service = self.config.service(service_id)
+        assert service is not None
+        return float(service.mean_service_s)
+
+    def serving_counters(self, state: QueueState, service_id: str) -> int:
+        return sum(
+            1 for k in state.counters.values()
+            if k.status is CounterStatus.OPEN and service_id in k.services
+        )
+
+    def people_ahead(self, state: QueueState, service_id: str, priority: bool) -> int:
+        waiting = state.services[service_id].waiting
+        if priority:
+            return sum(1 for t in waiting if state.tickets[t].priority)
+        return len(waiting)
+
+    def estimated_wait_s(self, state: QueueState, service_id: str, ahead: int) -> int:
+        """People ahead x the recent mean service time / open counters serving the service.
+
+        The citizen also waits for one of the busy counters to free up: half a service on
+        average, which is what makes the first tickets of a busy queue come out right.
+        """
+        counters = self.serving_counters(state, service_id)
+        mean = self.mean_service_s(state, service_id)
+        busy = sum(
+            1 for k in state.counters.values()
+            if k.ticket is not None and k.status is not CounterStatus.CLOSED
+            and service_id in k.services
+        )
+        if counters == 0:
+            return round((ahead + 1) * mean)
+        head_start = 0.5 * mean if busy >= counters else 0.0
+        return round(ahead * mean / counters + head_start)
+
+    # --- commands --------------------------------------------------------------------------
+
+    def apply(self, state: QueueState, command: Command, now: datetime) -> Outcome:
+        day = self.local(now).date()
+        if day != state.day:
+            state = self.new_day(day)
+        handler = _HANDLERS.get(command.op)
+        spec = OPS.get(command.op)
+        if handler is None or spec is None:
+            return Rejected("unknown_op", f"unknown operation {command.op!r}")
+        if command.device.role not in spec.roles:
+            return Rejected("forbidden", f"a {command.device.role} may not {command.op}")
+        try:
+            return handler(_Step(self, state, command, now))
+        except QueueError as exc:
+            return Rejected(exc.code, exc.message)
+
+
+class _Step:
+    """One command being applied: collects the changes, then builds the Accepted outcome."""
+
+    def __init__(self, engine: QueueEngine, state: QueueState, command: Command,
+                 now: datetime) -> None:
+        self.engine, self.config = engine, engine.config
+        self.state, self.command, self.now = state, command, now
+        self.args = command.args
+        self.tickets: dict[str, Ticket] = {}
+        self.counters: dict[str, CounterState] = {}
+        self.services: dict[str, ServiceDay] = {}
+        self.events: list[Event] = []
+        self.board: tuple[BoardCall, ...] | None = None
+        self.message: BoardMessage | None | bool = False  # False: unchanged
+        self.rating: RatingRecord | None = None
+
+    # reads see this step's own writes
+    def ticket(self, ticket_id: str) -> Ticket:
+        return self.tickets.get(ticket_id) or self.state.tickets[ticket_id]
+
+    def counter(self, counter_id: str) -> CounterState:
+        return self.counters.get(counter_id) or self.state.counters[counter_id]
+
+    def service(self, service_id: str) -> ServiceDay:
+        return self.services.get(service_id) or self.state.services[service_id]
+
+    def put(self, item: Ticket | CounterState | ServiceDay) -> None:
+        table = (self.tickets if isinstance(item, Ticket)
+                 else self.counters if isinstance(item, CounterState) else self.services)
+        table[item.id] = item  # type: ignore[index]
+
+    def emit(self, kind: str, **data: Any) -> None:
+        self.events.append(Event(kind, {"at": iso(self.now), **data}))
+
+    def done(self, result: dict[str, Any]) -> Accepted:
+        s = self.state
+        state = QueueState(
+            day=s.day,
+            tickets={**s.tickets, **self.tickets} if self.tickets else s.tickets,
+            counters={**s.counters, **self.counters} if self.counters else s.counters,
+            services={**s.services, **self.services} if self.services else s.services,
+            board=self.board if self.board is not None else s.board,
+            message=s.message if self.message is False else self.message,  # type: ignore[arg-type]
+            ratings={**s.ratings, self.rating.ticket: self.rating} if self.rating else s.ratings,
+        )
+        return Accepted(state, result, tuple(self.events), tuple(self.tickets.values()),
+                        self.rating)
+
+    # --- checks ---------------------------------------------------------------------------
+
+    def acting_counter(self) -> CounterState:
+        """The counter this command acts on: a terminal's own, or the one a manager names."""
+        device = self.command.device
+        named = getattr(self.args, "counter", None)
+        if self.command.op == "ticket.transfer":
+            named = None  # there `counter` names the destination
+        if device.role == "counter":
+            if named is not None and named != device.counter:
+                raise QueueError("forbidden", f"{device.id} acts for counter {device.counter} only")
+            counter_id = device.counter
+        else:
+            if named is None:
+                raise QueueError("bad_request", "name the counter to act on")
+            counter_id = named
+        if counter_id not in self.state.counters:
+            raise QueueError("unknown_counter", f"unknown counter {counter_id!r}")
+        return self.counter(counter_id)
+
+    def known_service(self, service_id: str) -> ServiceDay:
+        if service_id not in self.state.services:
+            raise QueueError("unknown_service", f"unknown service {service_id!r}")
+        return self.service(service_id)
+
+    def move(self, ticket: Ticket, **changes: Any) -> Ticket:
+        """Move a ticket along the transition table, or refuse."""
+        path = TRANSITIONS.get((self.command.op, ticket.state))
+        if path is None:
+            raise QueueError(
+                "invalid_transition",
+                f"{self.command.op} is not allowed for ticket {ticket.number} ({ticket.state})",
+            )
+        moved = replace(ticket, state=path[-1], **changes)
+        self.put(moved)
+        return moved
+
+    def current_ticket(self, counter: CounterState) -> Ticket:
+        if counter.ticket is None:
+            raise QueueError("no_current_ticket", f"counter {counter.id} has no current ticket")
+        return self.ticket(counter.ticket)
+
+    def require_open(self, counter: CounterState) -> None:
+        if counter.status is not CounterStatus.OPEN:
+            raise QueueError("counter_not_open", f"counter {counter.id} is {counter.status}")
+        if counter.ticket is not None:
+            raise QueueError(
+                "ticket_in_progress",
+                f"counter {counter.id} still has ticket {self.ticket(counter.ticket).number}",
+            )
+
+    # --- shared moves ---------------------------------------------------------------------
+
+    def leave_queue(self, ticket: Ticket) -> None:
+        day = self.service(ticket.service)
+        self.put(replace(day, waiting=tuple(t for t in day.waiting if t != ticket.id)))
+
+    def join_queue(self, ticket: Ticket) -> None:
+        day = self.service(ticket.service)
+        self.put(replace(day, waiting=(*day.waiting, ticket.id)))
+
+    def call(self, counter: CounterState, ticket: Ticket) -> dict[str, Any]:
+        if ticket.state is W:
+            self.leave_queue(ticket)
+        called = self.move(
+            ticket, counter=counter.id, officer=counter.officer, called_at=self.now,
+            first_called_at=ticket.first_called_at or self.now, calls=ticket.calls + 1,
+            for_counter=None,
+        )
+        streak = 0 if ticket.priority else counter.ordinary_streak + 1
+        self.put(replace(counter, ticket=called.id, ordinary_streak=streak))
+        self.put(replace(self.service(ticket.service), last_called=ticket.number))
+        self.board_call(called, counter)
+        self.emit("ticket.called", **self.call_event(called, counter))
+        return {"ticket": ticket_view(called)}
+
+    def call_event(self, ticket: Ticket, counter: CounterState) -> dict[str, Any]:
+        config_counter = self.config.counter(counter.id)
+        assert config_counter is not None
+        return {
+            "ticket": ticket.id, "number": ticket.number, "service": ticket.service,
+            "counter": counter.id, "counter_number": config_counter.number,
+            "officer": counter.officer, "calls": ticket.calls, "priority": ticket.priority,
+        }
+
+    def board_call(self, ticket: Ticket, counter: CounterState) -> None:
+        entry = BoardCall(ticket.id, ticket.number, counter.id, ticket.service, self.now)
+        kept = tuple(c for c in self.state.board if c.ticket != ticket.id)
+        self.board = (entry, *kept)[: self.config.queue.board_last_calls]
+
+    def counter_result(self, counter: CounterState) -> dict[str, Any]:
+        self.emit("counter.changed", counter=counter.id, status=counter.status.value,
+                  officer=counter.officer, services=list(counter.services))
+        ticket = self.ticket(counter.ticket) if counter.ticket else None
+        return {"counter": {
+            "id": counter.id, "status": counter.status.value, "officer": counter.officer,
+            "services": list(counter.services),
+            "ticket": ticket_view(ticket) if ticket else None,
+        }}
+
+
+# --- handlers: one per operation --------------------------------------------------------------
+
+
+def _issue(step: _Step) -> Accepted:
+    args: IssueArgs = step.args  # type: ignore[assignment]
+    day = step.known_service(args.service)
+    service = step.config.service(args.service)
+    assert service is not None
+    reason = step.engine.closed_reason(step.state, args.service, step.now)
+    if reason == "daily_limit":
+        raise QueueError("daily_limit_reached", f"service {args.service} has given its last number")
+    if reason is not None:
+        raise QueueError("service_closed", f"service {args.service} is closed ({reason})")
+    if args.reason is not None and args.reason not in {g.id for g in step.config.priority_groups}:
+        raise QueueError("bad_request", f"unknown priority group {args.reason!r}")
+    priority = args.priority or args.reason is not None
+    seq = day.next_seq
+    number = f"{service.prefix}{seq:0{len(str(service.range[1]))}d}"
+    ahead = step.engine.people_ahead(step.state, args.service, priority)
+    ticket = Ticket(
+        id=f"{step.state.day:%Y%m%d}-{service.id}-{number}", number=number, seq=seq,
+        service=service.id, origin_service=service.id, priority=priority,
+        reason=args.reason if priority else None, lang=args.lang, issued_at=step.now,
+    )
+    step.put(ticket)
+    step.put(replace(day, next_seq=seq + 1, issued=day.issued + 1, waiting=(*day.waiting, ticket.id),
+                     last_issued=number))
+    ewt = step.engine.estimated_wait_s(step.state, args.service, ahead)
+    view = {**ticket_view(ticket), "ahead": ahead, "ewt_s": ewt}
+    step.emit("ticket.issued", ticket=ticket.id, number=number, service=service.id,
+              priority=priority, ahead=ahead, ewt_s=ewt)
+    return step.done({"ticket": view})
+
+
+def _cancel(step: _Step) -> Accepted:
+    args: TicketArgs = step.args  # type: ignore[assignment]
+    if args.ticket not in step.state.tickets:
+        raise QueueError("unknown_ticket", f"unknown ticket {args.ticket!r}")
+    ticket = step.ticket(args.ticket)
+    step.move(ticket)
+    step.leave_queue(ticket)
+    step.emit("ticket.cancelled", ticket=ticket.id, number=ticket.number, service=ticket.service)
+    return step.done({"ticket": ticket_view(step.ticket(ticket.id))})
+
+
+def _open(step: _Step) -> Accepted:
+    args: OpenArgs = step.args  # type: ignore[assignment]
+    counter = step.acting_counter()
+    configured = step.config.counter(counter.id)
+    assert configured is not None
+    officer = args.officer or counter.officer or configured.officer
+    if officer is not None and step.config.officer(officer) is None:
+        raise QueueError("unknown_officer", f"unknown officer {officer!r}")
+    opened = replace(counter, status=CounterStatus.OPEN, officer=officer)
+    step.put(opened)
+    return step.done(step.counter_result(opened))
+
+
+def _pause(step: _Step) -> Accepted:
+    counter = step.acting_counter()
+    if counter.status is CounterStatus.CLOSED:
+        raise QueueError("counter_not_open", f"counter {counter.id} is closed")
+    paused = replace(counter, status=CounterStatus.PAUSED)
+    step.put(paused)
+    return step.done(step.counter_result(paused))
+
+
+def _close(step: _Step) -> Accepted:
+    counter = step.acting_counter()
+    if counter.ticket is not None:
+        raise QueueError("ticket_in_progress",
+                         f"finish ticket {step.ticket(counter.ticket).number} before closing")
+    closed = replace(counter, status=CounterStatus.CLOSED, officer=None)
+    step.put(closed)
+    return step.done(step.counter_result(closed))
+
+
+def _call_next(step: _Step) -> Accepted:
+    counter = step.acting_counter()
+    step.require_open(counter)
+    waiting = call_policy.eligible(step.state, counter)
+    chosen = step.engine.policy(waiting, counter, step.config.queue.ordinary_per_priority)
+    if chosen is None:
+        raise QueueError("queue_empty", f"no one is waiting for counter {counter.id}")
+    return step.done(step.call(counter, chosen))
+
+
+def _call_number(step: _Step) -> Accepted:
+    args: CallArgs = step.args  # type: ignore[assignment]
+    counter = step.acting_counter()
+    step.require_open(counter)
+    ticket = step.state.ticket_by_number(args.number)
+    if ticket is None:
+        raise QueueError("unknown_ticket", f"no ticket {args.number} today")
+    allowed = (
+        ticket.for_counter == counter.id
+        or (ticket.for_counter is None and ticket.service in counter.services)
+        or (ticket.state is N and ticket.counter == counter.id)
+    )
+    if not allowed:
+        raise QueueError("forbidden", f"ticket {args.number} is not for counter {counter.id}")
+    return step.done(step.call(counter, ticket))
+
+
+def _recall(step: _Step) -> Accepted:
+    counter = step.acting_counter()
+    ticket = step.current_ticket(counter)
+    recalled = step.move(ticket, called_at=step.now, calls=ticket.calls + 1)
+    step.board_call(recalled, counter)
+    step.emit("ticket.recalled", **step.call_event(recalled, counter))
+    return step.done({"ticket": ticket_view(recalled)})
+
+
+def _serve(step: _Step) -> Accepted:
+    counter = step.acting_counter()
+    ticket = step.move(step.current_ticket(counter), served_at=step.now)
+    step.emit("ticket.serving", ticket=ticket.id, number=ticket.number, counter=counter.id)
+    return step.done({"ticket": ticket_view(ticket)})
+
+
+def _done(step: _Step) -> Accepted:
+    args: DoneArgs = step.args  # type: ignore[assignment]
+    counter = step.acting_counter()
+    ticket = step.current_ticket(counter)
+    served_at = ticket.served_at or ticket.called_at
+    assert served_at is not None
+    finished = step.move(ticket, served_at=served_at, finished_at=step.now)
+    step.put(replace(counter, ticket=None))
+    day = step.service(ticket.service)
+    duration = max(0.0, (step.now - served_at).total_seconds())
+    samples = (*day.recent_service_s, duration)[-step.config.queue.recent_service_samples:]
+    step.put(replace(day, recent_service_s=samples))
+    step.emit("ticket.done", ticket=finished.id, number=finished.number, service=finished.service,
+              counter=counter.id, officer=counter.officer, service_s=round(duration),
+              note=args.note)
+    return step.done({"ticket": ticket_view(finished)})
+
+
+def _no_show(step: _Step) -> Accepted:
+    counter = step.acting_counter()
+    missed = step.move(step.current_ticket(counter))
+    step.put(replace(counter, ticket=None))
+    step.emit("ticket.no_show", ticket=missed.id, number=missed.number, service=missed.service,
+              counter=counter.id)
+    return step.done({"ticket": ticket_view(missed)})
+
+
+def _transfer(step: _Step) -> Accepted:
+    args: TransferArgs = step.args  # type: ignore[assignment]
+    counter = step.acting_counter()
+    if (args.service is None) == (args.counter is None):
+        raise QueueError("bad_request", "transfer to a service or to a counter, one of them")
+    ticket = step.current_ticket(counter)
+    service, for_counter = ticket.service, None
+    if args.service is not None:
+        step.known_service(args.service)
+        service = args.service
+    else:
+        if args.counter not in step.state.counters:
+            raise QueueError("unknown_counter", f"unknown counter {args.counter!r}")
+        if args.counter == counter.id:
+            raise QueueError("bad_request", "transfer to another counter")
+        for_counter = args.counter
+    moved = step.move(ticket, service=service, for_counter=for_counter, counter=None,
+                      officer=None, served_at=None, transfers=ticket.transfers + 1)
+    step.join_queue(moved)
+    step.put(replace(counter, ticket=None))
+    step.emit("ticket.transferred", ticket=moved.id, number=moved.number, from_service=ticket.service,
+              service=service, from_counter=counter.id, to_counter=for_counter)
+    return step.done({"ticket": ticket_view(moved)})
+
+
+def _rate(step: _Step) -> Accepted:
+    args: RatingArgs = step.args  # type: ignore[assignment]
+    device = step.command.device
+    if args.ticket not in step.state.tickets:
+        raise QueueError("unknown_ticket", f"unknown ticket {args.ticket!r}")
+    ticket = step.ticket(args.ticket)
+    if ticket.counter != device.counter:
+        raise QueueError("forbidden", f"ticket {ticket.number} was not served at this counter")
+    if ticket.state is not D:
+        raise QueueError("invalid_transition", f"ticket {ticket.number} is not finished")
+    if ticket.rating is not None:
+        raise QueueError("already_rated", f"ticket {ticket.number} has been rated")
+    assert ticket.finished_at is not None
+    if step.now - ticket.finished_at > timedelta(seconds=step.config.rating.window_s):
+        raise QueueError("rating_window_closed", f"ticket {ticket.number} can no longer be rated")
+    if args.score not in {level.score for level in step.config.rating.levels}:
+        raise QueueError("bad_request", f"score {args.score} is not a configured level")
+    unknown = set(args.reasons) - {r.id for r in step.config.rating.reasons}
+    if unknown:
+        raise QueueError("bad_request", f"unknown reasons {sorted(unknown)}")
+    step.put(replace(ticket, rating=args.score))
+    step.rating = RatingRecord(ticket.id, ticket.counter, ticket.officer, args.score,
+                               tuple(args.reasons), step.now)
+    step.emit("rating.recorded", ticket=ticket.id, number=ticket.number, counter=ticket.counter,
+              officer=ticket.officer, score=args.score, reasons=list(args.reasons))
+    return step.done({"rating": {"ticket": ticket.id, "score": args.score,
+                                 "reasons": list(args.reasons)}})
+
+
+def _assign(step: _Step) -> Accepted:
+    args: AssignArgs = step.args  # type: ignore[assignment]
+    counter = step.acting_counter()
+    for service in args.services:
+        step.known_service(service)
+    if len(set(args.services)) != len(args.services):
+        raise QueueError("bad_request", "a service is listed twice")
+    assigned = replace(counter, services=tuple(args.services))
+    step.put(assigned)
+    return step.done(step.counter_result(assigned))
+
+
+def _service_issuing(issuing: bool):
+    def handler(step: _Step) -> Accepted:
+        args: ServiceArgs = step.args  # type: ignore[assignment]
+        day = replace(step.known_service(args.service), issuing=issuing)
+        step.put(day)
+        step.emit("service.changed", service=day.id, issuing=issuing)
+        return step.done({"service": {"id": day.id, "issuing": issuing}})
+
+    return handler
+
+
+def _message(step: _Step) -> Accepted:
+    args: MessageArgs = step.args  # type: ignore[assignment]
+    text = args.text.strip()
+    step.message = BoardMessage(text, args.until) if text else None
+    step.emit("board.message", text=text, until=iso(args.until))
+    return step.done({"message": {"text": text, "until": iso(args.until)}})
+
+
+_HANDLERS = {
+    "ticket.issue": _issue,
+    "ticket.cancel": _cancel,
+    "counter.open": _open,
+    "counter.pause": _pause,
+    "counter.close": _close,
+    "counter.call_next": _call_next,
+    "counter.call": _call_number,
+    "counter.recall": _recall,
+    "ticket.serve": _serve,
+    "ticket.done": _done,
+    "ticket.no_show": _no_show,
+    "ticket.transfer": _transfer,
+    "rating.submit": _rate,
+    "counter.assign": _assign,
+    "service.open": _service_issuing(True),
+    "service.close": _service_issuing(False),
+    "board.message": _message,
+}

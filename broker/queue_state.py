@@ -1,0 +1,109 @@
+"""The queue's state as frozen values. Only the engine makes new ones."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+
+class TicketState(StrEnum):
+    WAITING = "waiting"
+    CALLED = "called"
+    SERVING = "serving"
+    DONE = "done"
+    NO_SHOW = "no_show"
+    CANCELLED = "cancelled"
+
+
+class CounterStatus(StrEnum):
+    OPEN = "open"
+    PAUSED = "paused"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True, slots=True)
+class Ticket:
+    id: str
+    number: str
+    seq: int
+    service: str
+    origin_service: str
+    priority: bool
+    reason: str | None
+    lang: str
+    issued_at: datetime
+    state: TicketState = TicketState.WAITING
+    counter: str | None = None  # the counter that holds (or last held) it
+    for_counter: str | None = None  # transferred to one counter only
+    officer: str | None = None
+    first_called_at: datetime | None = None
+    called_at: datetime | None = None
+    served_at: datetime | None = None
+    finished_at: datetime | None = None
+    calls: int = 0
+    transfers: int = 0
+    rating: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CounterState:
+    id: str
+    status: CounterStatus
+    officer: str | None
+    services: tuple[str, ...]
+    ticket: str | None = None
+    # Ordinary calls since the last priority call; drives the priority interleave.
+    ordinary_streak: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceDay:
+    id: str
+    issuing: bool = True  # a manager may close issuing
+    next_seq: int = 0
+    issued: int = 0
+    waiting: tuple[str, ...] = ()  # ids of this service's waiting tickets, in arrival order
+    recent_service_s: tuple[float, ...] = ()
+    last_issued: str | None = None
+    last_called: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BoardCall:
+    ticket: str
+    number: str
+    counter: str
+    service: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class BoardMessage:
+    text: str
+    until: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class RatingRecord:
+    ticket: str
+    counter: str
+    officer: str | None
+    score: int
+    reasons: tuple[str, ...]
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class QueueState:
+    day: date
+    tickets: Mapping[str, Ticket]
+    counters: Mapping[str, CounterState]
+    services: Mapping[str, ServiceDay]
+    board: tuple[BoardCall, ...] = ()
+    message: BoardMessage | None = None
+    ratings: Mapping[str, RatingRecord] = field(default_factory=dict)
+
+    def ticket_by_number(self, number: str) -> Ticket | None:
+        return next((t for t in self.tickets.values() if t.number == number), None)

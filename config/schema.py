@@ -1,0 +1,172 @@
+"""The center as data: typed, frozen structs shared by the hub and every device.
+
+The hub loads them from TOML; devices receive the same structs as JSON on the retained
+`config` topic, so both sides read one definition.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, TypeVar
+
+import msgspec
+
+Id = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$", max_length=40)]
+SiteId = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9-]+$", max_length=40)]
+# "07:00-11:30"; checked again semantically (start < end, real clock times).
+Span = Annotated[str, msgspec.Meta(pattern=r"^\d{2}:\d{2}-\d{2}:\d{2}$")]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Role = Literal["kiosk", "counter", "tablet", "board", "manager", "announcer"]
+CallPolicyName = Literal["oldest_first", "service_order"]
+
+
+class Struct(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    pass
+
+
+class Text(Struct, kw_only=True):
+    """A text in Vietnamese, with English available."""
+
+    vi: str
+    en: str = ""
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" and self.en else self.vi
+
+
+class Hours(Struct, kw_only=True):
+    mon: list[Span] = []
+    tue: list[Span] = []
+    wed: list[Span] = []
+    thu: list[Span] = []
+    fri: list[Span] = []
+    sat: list[Span] = []
+    sun: list[Span] = []
+
+    def spans(self, weekday: Weekday) -> list[str]:
+        return getattr(self, weekday)
+
+
+class Center(Struct, kw_only=True):
+    site: SiteId
+    name: Text
+    short_name: Text | None = None
+    timezone: str = "Asia/Ho_Chi_Minh"
+    status_url: str = ""  # QR on the ticket: status_url + ticket id
+
+
+class Queue(Struct, kw_only=True):
+    policy: CallPolicyName = "oldest_first"
+    # One priority call per this many ordinary calls while both queues wait.
+    ordinary_per_priority: Annotated[int, msgspec.Meta(ge=0, le=20)] = 2
+    recent_service_samples: Annotated[int, msgspec.Meta(ge=1, le=100)] = 10
+    board_last_calls: Annotated[int, msgspec.Meta(ge=1, le=50)] = 10
+
+
+class PriorityGroup(Struct, kw_only=True):
+    id: Id
+    name: Text
+
+
+class RatingLevel(Struct, kw_only=True):
+    score: Annotated[int, msgspec.Meta(ge=1, le=4)]
+    name: Text
+    face: str = ""
+    ask_reasons: bool = False
+
+
+class RatingReason(Struct, kw_only=True):
+    id: Id
+    name: Text
+
+
+class Rating(Struct, kw_only=True):
+    window_s: Annotated[int, msgspec.Meta(ge=10, le=3600)] = 120
+    question: Text = Text(vi="Ông/bà đánh giá thế nào về thái độ phục vụ của cán bộ?",
+                          en="How satisfied are you with the service?")
+    levels: list[RatingLevel] = []
+    reasons: list[RatingReason] = []
+
+
+class Department(Struct, kw_only=True):
+    id: Id
+    name: Text
+
+
+class Service(Struct, kw_only=True):
+    id: Id
+    department: Id
+    name: Text
+    range: tuple[int, int]
+    prefix: Annotated[str, msgspec.Meta(pattern=r"^[A-Z]?$")] = ""
+    daily_limit: Annotated[int, msgspec.Meta(ge=1)] | None = None
+    # Used for the estimated wait until the day has its own samples.
+    mean_service_s: Annotated[int, msgspec.Meta(ge=10, le=7200)] = 600
+    hours: Hours | None = None  # overrides the center's hours
+
+
+class Counter(Struct, kw_only=True):
+    id: Id
+    number: Annotated[int, msgspec.Meta(ge=1, le=999)]
+    services: list[Id]
+    officer: Id | None = None
+
+
+class Officer(Struct, kw_only=True):
+    id: Id
+    name: str
+    title: Text | None = None
+
+
+class Device(Struct, kw_only=True):
+    id: Id
+    role: Role
+    counter: Id | None = None
+    counters: list[Id] = []  # a board's zone; empty means all
+    name: str = ""
+
+
+class Texts(Struct, kw_only=True):
+    announcement: Text = Text(
+        vi="Xin mời công dân có số thứ tự {number} đến quầy số {counter}",
+        en="Ticket number {number}, please come to counter {counter}",
+    )
+    ticket_footer: Text = Text(vi="Vui lòng chờ gọi số. Xin cảm ơn!",
+                               en="Please wait for your number. Thank you!")
+    attract: Text = Text(vi="", en="")
+
+
+_T = TypeVar("_T", "Service", "Counter", "Device", "Officer", "Department")
+
+
+class CenterConfig(Struct, kw_only=True):
+    center: Center
+    hours: Hours
+    queue: Queue = Queue()
+    priority_groups: list[PriorityGroup] = []
+    rating: Rating = Rating()
+    departments: list[Department]
+    services: list[Service]
+    counters: list[Counter]
+    officers: list[Officer] = []
+    devices: list[Device] = []
+    texts: Texts = Texts()
+
+    def service(self, service_id: str) -> Service | None:
+        return _find(self.services, service_id)
+
+    def counter(self, counter_id: str) -> Counter | None:
+        return _find(self.counters, counter_id)
+
+    def device(self, device_id: str) -> Device | None:
+        return _find(self.devices, device_id)
+
+    def officer(self, officer_id: str) -> Officer | None:
+        return _find(self.officers, officer_id)
+
+    def department(self, department_id: str) -> Department | None:
+        return _find(self.departments, department_id)
+
+
+def _find(items: list[_T], item_id: str) -> _T | None:
+    return next((item for item in items if item.id == item_id), None)
