@@ -195,7 +195,8 @@ class QueueEngine:
     # --- commands --------------------------------------------------------------------------
 
     def apply(self, state: QueueState, command: Command, now: datetime) -> Outcome:
-        day = self.local(now).date()
+        now = self.local(now)  # every time the engine records carries the center's offset
+        day = now.date()
         if day != state.day:
             state = self.new_day(day)
         handler = _HANDLERS.get(command.op)
@@ -223,7 +224,7 @@ class _Step:
         self.services: dict[str, ServiceDay] = {}
         self.events: list[Event] = []
         self.board: tuple[BoardCall, ...] | None = None
-        self.message: BoardMessage | None | bool = False  # False: unchanged
+        self.message: BoardMessage | bool | None = False  # False: unchanged
         self.rating: RatingRecord | None = None
 
     # reads see this step's own writes
@@ -384,8 +385,8 @@ def _issue(step: _Step) -> Accepted:
         reason=args.reason if priority else None, lang=args.lang, issued_at=step.now,
     )
     step.put(ticket)
-    step.put(replace(day, next_seq=seq + 1, issued=day.issued + 1, waiting=(*day.waiting, ticket.id),
-                     last_issued=number))
+    step.put(replace(day, next_seq=seq + 1, issued=day.issued + 1,
+                     waiting=(*day.waiting, ticket.id), last_issued=number))
     ewt = step.engine.estimated_wait_s(step.state, args.service, ahead)
     view = {**ticket_view(ticket), "ahead": ahead, "ewt_s": ewt}
     step.emit("ticket.issued", ticket=ticket.id, number=number, service=service.id,
@@ -490,7 +491,7 @@ def _done(step: _Step) -> Accepted:
     day = step.service(ticket.service)
     duration = max(0.0, (step.now - served_at).total_seconds())
     samples = (*day.recent_service_s, duration)[-step.config.queue.recent_service_samples:]
-    step.put(replace(day, recent_service_s=samples))
+    step.put(replace(day, recent_service_s=samples, served=day.served + 1))
     step.emit("ticket.done", ticket=finished.id, number=finished.number, service=finished.service,
               counter=counter.id, officer=counter.officer, service_s=round(duration),
               note=args.note)
@@ -526,8 +527,9 @@ def _transfer(step: _Step) -> Accepted:
                       officer=None, served_at=None, transfers=ticket.transfers + 1)
     step.join_queue(moved)
     step.put(replace(counter, ticket=None))
-    step.emit("ticket.transferred", ticket=moved.id, number=moved.number, from_service=ticket.service,
-              service=service, from_counter=counter.id, to_counter=for_counter)
+    step.emit("ticket.transferred", ticket=moved.id, number=moved.number,
+              from_service=ticket.service, service=service, from_counter=counter.id,
+              to_counter=for_counter)
     return step.done({"ticket": ticket_view(moved)})
 
 

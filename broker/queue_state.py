@@ -64,6 +64,7 @@ class ServiceDay:
     issuing: bool = True  # a manager may close issuing
     next_seq: int = 0
     issued: int = 0
+    served: int = 0
     waiting: tuple[str, ...] = ()  # ids of this service's waiting tickets, in arrival order
     recent_service_s: tuple[float, ...] = ()
     last_issued: str | None = None

@@ -40,7 +40,8 @@ def parse_config(text: str, file: str = "<config>") -> CenterConfig:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"at line (\d+)", str(exc))
-        raise ConfigError(file, int(match[1]) if match else None, "", f"not valid TOML: {exc}") from exc
+        line = int(match[1]) if match else None
+        raise ConfigError(file, line, "", f"not valid TOML: {exc}") from exc
     lines = _KeyLines(text)
     try:
         config = msgspec.convert(data, CenterConfig)
@@ -202,7 +203,8 @@ def _semantic_problems(c: CenterConfig):
             yield ["services", i, "department"], f"unknown department {s.department!r}"
         low, high = s.range
         if not 0 <= low <= high <= 9999:
-            yield ["services", i, "range"], f"range {list(s.range)} must be 0 <= first <= last <= 9999"
+            yield (["services", i, "range"],
+                   f"range {list(s.range)} must be 0 <= first <= last <= 9999")
         for other_prefix, other_low, other_high, other_id in taken:
             if other_prefix == s.prefix and low <= other_high and other_low <= high:
                 yield (["services", i, "range"],

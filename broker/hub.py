@@ -1,0 +1,285 @@
+"""The hub: the one owner of the queue. Commands in over MQTT, engine + ledger, then the
+reply (only after the commit), the changed retained state, and the events out."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import msgspec
+import paho.mqtt.client as mqtt
+
+from broker import protocol
+from broker.commands import READ_OPS, Command, ReportArgs
+from broker.engine import Accepted, QueueEngine
+from broker.ledger import Ledger
+from broker.mqtt_link import BrokerAddress, new_client
+from broker.protocol import QOS, Dropped, Refused, Topics
+from broker.queue_state import QueueState
+from broker.reports import report
+from broker.views import board_view, counter_view, service_view
+from config.schema import CenterConfig
+
+log = logging.getLogger("qms.hub")
+
+Clock = Callable[[], datetime]
+REFRESH_S = 5.0  # time moves views too: opening hours, a board message's end
+REFUSALS_KEPT = 10_000
+
+
+def wall_clock() -> datetime:
+    return datetime.now().astimezone()
+
+
+class Hub:
+    """Applies commands; publishing goes through `publish`, so the hub is testable off-wire."""
+
+    def __init__(self, config: CenterConfig, ledger: Ledger, *, clock: Clock = wall_clock,
+                 enforce_hours: bool = True) -> None:
+        self.config = config
+        self.topics = Topics(config.center.site)
+        self.engine = QueueEngine(config, enforce_hours=enforce_hours)
+        self.ledger = ledger
+        self.clock = clock
+        self.lock = threading.RLock()
+        now = clock()
+        self.state: QueueState = ledger.rebuild(self.engine, self.engine.local(now).date())
+        self.rev = 0
+        self.published: dict[str, Any] = {}
+        # Refusals change nothing, so they are not written down; kept here so that a retry of
+        # the same id still gets the same answer.
+        self.refusals: OrderedDict[str, tuple[str, bytes]] = OrderedDict()
+        self.publish: Callable[[str, bytes, bool], None] = lambda topic, payload, retain: None
+
+    # --- commands ---------------------------------------------------------------------------
+
+    def handle(self, device_id: str, payload: bytes) -> None:
+        started = time.perf_counter()
+        try:
+            incoming = protocol.decode_command(payload)
+        except Dropped as exc:
+            log.warning("dropped a payload from %s: %s", device_id, exc)
+            return
+        except Refused as exc:
+            self._refuse(device_id, exc.id, "?", exc.code, exc.message, started)
+            return
+        with self.lock:
+            self._handle(device_id, incoming, started)
+
+    def _handle(self, device_id: str, incoming: protocol.IncomingCommand, started: float) -> None:
+        device = self.config.device(device_id)
+        if device is None:
+            self._refuse(device_id, incoming.id, incoming.op, "forbidden",
+                         f"device {device_id!r} is not in this center's config", started)
+            return
+        if self._answer_again(device_id, incoming.id):
+            return
+        if incoming.op in READ_OPS:
+            self._read(device_id, incoming, started)
+            return
+        now = self.clock()
+        command = Command(incoming.id, incoming.op, incoming.args, device)
+        outcome = self.engine.apply(self.state, command, now)
+        if not isinstance(outcome, Accepted):
+            self._refuse(device_id, incoming.id, incoming.op, outcome.code, outcome.message,
+                         started)
+            return
+        reply = protocol.encode_reply(incoming.id, outcome.result)
+        try:
+            self.ledger.record(command, msgspec.json.encode(incoming.args), now, outcome, reply)
+        except sqlite3.Error as exc:
+            # Not committed, so not acknowledged: the device retries with the same id.
+            log.error("ledger write failed for %s %s: %s", device_id, incoming.op, exc)
+            self.publish(self.topics.device_reply(device_id), protocol.encode_error(
+                incoming.id, "unavailable", "the hub could not store the command; retry"), False)
+            return
+        previous, self.state = self.state, outcome.state
+        self.publish(self.topics.device_reply(device_id), reply, False)
+        self._publish_changes(previous, now)
+        for event in outcome.events:
+            self.publish(self.topics.event(event.kind),
+                         protocol.encode_event(event.kind, event.data), False)
+        log.info("%s %s %s ok %.2f ms", device_id, incoming.op, incoming.id,
+                 (time.perf_counter() - started) * 1000)
+
+    def _answer_again(self, device_id: str, command_id: str) -> bool:
+        refused = self.refusals.get(command_id)
+        stored = refused[1] if refused and refused[0] == device_id else None
+        if stored is None:
+            found = self.ledger.reply_for(command_id)
+            if found is not None:
+                if found[0] != device_id:
+                    self.publish(self.topics.device_reply(device_id), protocol.encode_error(
+                        command_id, "bad_request", "this command id is already used"), False)
+                    return True
+                stored = found[1]
+        if stored is None:
+            return False
+        self.publish(self.topics.device_reply(device_id), stored, False)
+        log.info("%s repeated %s: answered as before", device_id, command_id)
+        return True
+
+    def _refuse(self, device_id: str, command_id: str, op: str, code: str, message: str,
+                started: float) -> None:
+        reply = protocol.encode_error(command_id, code, message)
+        self.refusals[command_id] = (device_id, reply)
+        while len(self.refusals) > REFUSALS_KEPT:
+            self.refusals.popitem(last=False)
+        self.publish(self.topics.device_reply(device_id), reply, False)
+        log.info("%s %s %s refused %s (%s) %.2f ms", device_id, op, command_id, code, message,
+                 (time.perf_counter() - started) * 1000)
+
+    def _read(self, device_id: str, incoming: protocol.IncomingCommand, started: float) -> None:
+        device = self.config.device(device_id)
+        assert device is not None
+        if device.role != "manager":
+            self._refuse(device_id, incoming.id, incoming.op, "forbidden",
+                         f"a {device.role} may not {incoming.op}", started)
+            return
+        args: ReportArgs = incoming.args  # type: ignore[assignment]
+        if args.to < args.from_ or (args.to - args.from_).days > 366:
+            self._refuse(device_id, incoming.id, incoming.op, "bad_request",
+                         "the range runs from `from` to `to`, at most a year", started)
+            return
+        rows = report(self.ledger.conn, self.config, args.kind, args.from_, args.to)
+        self.publish(self.topics.device_reply(device_id), protocol.encode_reply(
+            incoming.id, {"kind": args.kind, "from": args.from_.isoformat(),
+                          "to": args.to.isoformat(), "rows": rows}), False)
+        log.info("%s %s %s ok %.2f ms", device_id, incoming.op, incoming.id,
+                 (time.perf_counter() - started) * 1000)
+
+    # --- retained state ---------------------------------------------------------------------
+
+    def _next_rev(self) -> int:
+        # Grows across restarts too (consumers drop older revs): microseconds since the epoch.
+        self.rev = max(self.rev + 1, time.time_ns() // 1000)
+        return self.rev
+
+    def _put_state(self, topic: str, view: dict[str, Any], force: bool = False) -> None:
+        if not force and self.published.get(topic) == view:
+            return
+        self.published[topic] = view
+        self.publish(topic, protocol.encode_state(view, self._next_rev()), True)
+
+    def _publish_changes(self, previous: QueueState, now: datetime) -> None:
+        state = self.state
+        if state.day != previous.day:
+            self.publish_all(now)
+            return
+        services = {s for s, day in state.services.items() if day is not previous.services[s]}
+        counters = {k for k, c in state.counters.items() if c is not previous.counters[k]}
+        for counter_id in counters:
+            services |= set(previous.counters[counter_id].services)
+            services |= set(state.counters[counter_id].services)
+        counters |= {k for k, c in state.counters.items() if services.intersection(c.services)}
+        for service_id in sorted(services):
+            self._put_state(self.topics.service_state(service_id),
+                            service_view(self.engine, state, service_id, now))
+        for counter_id in sorted(counters):
+            self._put_state(self.topics.counter_state(counter_id),
+                            counter_view(self.engine, state, counter_id))
+        if state.board is not previous.board or state.message is not previous.message:
+            self._put_state(self.topics.board_state, board_view(self.engine, state, now))
+
+    def publish_all(self, now: datetime | None = None, *, force: bool = False) -> None:
+        """Every retained topic; `force` republishes unchanged ones too (after a connect)."""
+        with self.lock:
+            now = now or self.clock()
+            if self.engine.local(now).date() != self.state.day:
+                self.state = self.engine.new_day(self.engine.local(now).date())
+            if force:
+                self.publish(self.topics.config, protocol.encode(protocol.ConfigMessage(
+                    config=self.config, rev=self._next_rev())), True)
+            for service_id in self.state.services:
+                self._put_state(self.topics.service_state(service_id),
+                                service_view(self.engine, self.state, service_id, now), force)
+            for counter_id in self.state.counters:
+                self._put_state(self.topics.counter_state(counter_id),
+                                counter_view(self.engine, self.state, counter_id), force)
+            self._put_state(self.topics.board_state, board_view(self.engine, self.state, now),
+                            force)
+
+
+class HubService:
+    """The hub on a broker: a persistent session, birth and will, a refresh timer."""
+
+    def __init__(self, hub: Hub, address: BrokerAddress) -> None:
+        self.hub = hub
+        self.topics = hub.topics
+        self.connected = threading.Event()
+        self.client = new_client(address, f"qms-hub-{hub.config.center.site}",
+                                 clean_session=False)
+        self.client.will_set(self.topics.hub_status, self._status("offline"), QOS, retain=True)
+        self.client.on_connect = self._on_connect
+        self.client.on_disconnect = self._on_disconnect
+        self.client.message_callback_add(self.topics.all_commands, self._on_command)
+        hub.publish = self._publish
+        self.address = address
+        self._stop = threading.Event()
+        self._refresher = threading.Thread(target=self._refresh, name="hub-refresh", daemon=True)
+
+    def _status(self, status: str) -> bytes:
+        return protocol.encode(protocol.HubStatus(status=status, at=self.hub.clock()))  # type: ignore[arg-type]
+
+    def _publish(self, topic: str, payload: bytes, retain: bool) -> None:
+        self.client.publish(topic, payload, QOS, retain=retain)
+
+    def _on_connect(self, client: mqtt.Client, userdata: object, flags: Any, reason: Any,
+                    properties: Any) -> None:
+        if reason.is_failure:
+            log.error("broker refused the hub: %s", reason)
+            return
+        client.subscribe(self.topics.all_commands, QOS)
+        client.publish(self.topics.hub_status, self._status("online"), QOS, retain=True)
+        self.hub.publish_all(force=True)
+        self.connected.set()
+        log.info("hub online at %s (site %s, session present: %s)", self.address.url,
+                 self.topics.site, flags.session_present)
+
+    def _on_disconnect(self, client: mqtt.Client, userdata: object, flags: Any, reason: Any,
+                       properties: Any) -> None:
+        self.connected.clear()
+        if not self._stop.is_set():
+            log.warning("hub lost the broker (%s); reconnecting", reason)
+
+    def _on_command(self, client: mqtt.Client, userdata: object, message: mqtt.MQTTMessage
+                    ) -> None:
+        parsed = self.topics.parse(message.topic)
+        if parsed is None:
+            return
+        try:
+            self.hub.handle(parsed.key, message.payload)
+        except Exception:
+            # The hub goes on serving whatever one command did.
+            log.exception("command from %s failed", parsed.key)
+
+    def _refresh(self) -> None:
+        while not self._stop.wait(REFRESH_S):
+            if self.connected.is_set():
+                try:
+                    self.hub.publish_all()
+                except Exception:
+                    log.exception("refresh failed")
+
+    def start(self) -> None:
+        self.client.connect_async(self.address.host, self.address.port, keepalive=15)
+        self.client.loop_start()
+        self._refresher.start()
+
+    def stop(self) -> None:
+        """A clean stop: `offline` published, the session kept for the next start."""
+        self._stop.set()
+        if self.connected.is_set():
+            info = self.client.publish(self.topics.hub_status, self._status("offline"), QOS,
+                                       retain=True)
+            info.wait_for_publish(timeout=2)
+        self.client.disconnect()
+        self.client.loop_stop()
+        self.hub.ledger.close()
+

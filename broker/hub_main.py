@@ -1,0 +1,60 @@
+"""`qms hub`: the hub process."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import threading
+from pathlib import Path
+
+from broker.hub import Hub, HubService
+from broker.ledger import Ledger
+from broker.managed_broker import ManagedBroker, port_open
+from broker.mqtt_link import parse_broker_url
+from config import ConfigError, load_config
+from config.load import DEFAULT_CONFIG
+
+log = logging.getLogger("qms.hub")
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--broker", default="mqtt://127.0.0.1:1883",
+                        help="the broker, mqtt://[user:password@]host:port (default %(default)s). "
+                        "If it is on this machine and not running, and Mosquitto is installed, "
+                        "the hub starts a private one there and stops it on exit.")
+    parser.add_argument("--config", default=str(DEFAULT_CONFIG),
+                        help="the center's TOML config (default: the demo center)")
+    parser.add_argument("--db", default="data/ledger.db",
+                        help="the SQLite ledger file, created if missing (default %(default)s)")
+    parser.add_argument("--always-open", action="store_true",
+                        help="ignore opening hours (demos and tests)")
+    parser.add_argument("--no-managed-broker", action="store_true",
+                        help="never start a broker; wait for the given one")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        config = load_config(args.config)
+        address = parse_broker_url(args.broker)
+    except (ConfigError, ValueError) as exc:
+        log.error("%s", exc)
+        return 2
+    db = Path(args.db)
+    db.parent.mkdir(parents=True, exist_ok=True)
+    managed = None
+    local = address.host in ("127.0.0.1", "localhost")
+    if local and not args.no_managed_broker and not port_open("127.0.0.1", address.port):
+        managed = ManagedBroker(address.port, db.parent / "broker").start()
+        log.info("started a private %s on %s", managed.kind, managed.url)
+    service = HubService(Hub(config, Ledger(db), enforce_hours=not args.always_open), address)
+    stopping = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stopping.set())
+    service.start()
+    stopping.wait()
+    log.info("stopping the hub")
+    service.stop()
+    if managed is not None:
+        managed.close()
+    return 0

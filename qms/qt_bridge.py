@@ -1,0 +1,71 @@
+"""The one QObject that turns the device client's callbacks (paho's thread) into Qt signals.
+
+Views and controllers never touch paho: they connect to these signals, which Qt queues onto
+the GUI thread, and send commands through `request`, whose callback also runs there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from broker import protocol
+from broker.device_client import DeviceClient, RequestError
+from broker.protocol import ParsedTopic
+
+ReplyHandler = Callable[[dict[str, Any] | None, RequestError | None], None]
+
+
+class MqttBridge(QObject):
+    connection_changed = Signal(bool)  # connected to the broker
+    hub_status_changed = Signal(bool)  # the hub is online
+    config_received = Signal(object)  # config.schema.CenterConfig
+    service_state = Signal(object)  # protocol.ServiceState
+    counter_state = Signal(object)  # protocol.CounterState
+    board_state = Signal(object)  # protocol.BoardState
+    event_received = Signal(object)  # protocol.Event
+    _reply = Signal(object, object, object)
+
+    def __init__(self, client: DeviceClient, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.client = client
+        self._reply.connect(self._deliver)
+        client.on_connection(self.connection_changed.emit)
+        client.on_state(self._on_state)
+        client.on_events(self.event_received.emit)
+
+    @property
+    def connected(self) -> bool:
+        return self.client.connected.is_set()
+
+    @property
+    def hub_online(self) -> bool:
+        return self.client.hub_online
+
+    def _on_state(self, topic: ParsedTopic, message: Any) -> None:
+        if topic.kind == "hub_status":
+            self.hub_status_changed.emit(message.status == "online")
+        elif topic.kind == "config":
+            self.config_received.emit(message.config)
+        elif topic.kind == "service_state":
+            self.service_state.emit(message)
+        elif topic.kind == "counter_state":
+            self.counter_state.emit(message)
+        elif topic.kind == "board_state":
+            self.board_state.emit(message)
+
+    def request(self, op: str, args: dict[str, Any] | None, on_done: ReplyHandler) -> str:
+        """Send a command; `on_done(result, error)` runs on the GUI thread."""
+        return self.client.send(op, args, lambda result, error: self._reply.emit(on_done, result,
+                                                                                 error))
+
+    def _deliver(self, on_done: ReplyHandler, result: Any, error: Any) -> None:
+        on_done(result, error)
+
+    def set_health(self, **health: Any) -> None:
+        self.client.set_health(**health)
+
+
+__all__ = ["MqttBridge", "protocol"]
