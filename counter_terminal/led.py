@@ -1,0 +1,60 @@
+"""The LED number display over the counter, kept in step with the counter's retained state:
+the called number blinking while the citizen is being called, steady while served, blank
+when there is no ticket or the counter is paused or closed."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Protocol
+
+from broker.protocol import CounterState
+
+log = logging.getLogger("qms.counter.led")
+
+
+class NumberDisplay(Protocol):
+    """What `drivers.led_display.open_led` returns."""
+
+    def show(self, number: str, blink: bool = False) -> None: ...
+
+    def blank(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class LedFrame:
+    number: str | None  # None: blank
+    blink: bool = False
+    calls: int = 0  # a recall re-sends the same number so the display blinks again
+
+
+def frame_for(counter: CounterState) -> LedFrame:
+    ticket = counter.ticket
+    if counter.status != "open" or ticket is None:
+        return LedFrame(None)
+    return LedFrame(ticket.number, blink=ticket.state == "called", calls=ticket.calls)
+
+
+class LedMirror:
+    def __init__(self, display: NumberDisplay) -> None:
+        self.display = display
+        self.shown: LedFrame | None = None
+        self.healthy = True
+
+    def update(self, counter: CounterState) -> bool:
+        """Send the frame the state asks for, once; False if the display could not be written
+        (it is tried again on the next state)."""
+        frame = frame_for(counter)
+        if frame == self.shown:
+            return self.healthy
+        try:
+            if frame.number is None:
+                self.display.blank()
+            else:
+                self.display.show(frame.number, blink=frame.blink)
+        except OSError as exc:
+            log.error("LED display write failed: %s", exc)
+            self.shown, self.healthy = None, False
+            return False
+        self.shown, self.healthy = frame, True
+        return True

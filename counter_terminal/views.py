@@ -1,0 +1,393 @@
+"""The officer's terminal window: layout only. It renders a `Screen` and reports what the
+officer pressed; every decision (what is allowed, what to send) is the controller's."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter_terminal import style
+from counter_terminal.model import Action, PickItem, Screen
+from counter_terminal.texts import tr
+
+# Function keys, because the officer types in the dossier software with the letters and digits.
+SHORTCUTS: dict[Action, str] = {
+    Action.NEXT: "F2",
+    Action.RECALL: "F3",
+    Action.SERVE: "F4",
+    Action.DONE: "F5",
+    Action.NO_SHOW: "F6",
+    Action.TRANSFER: "F7",
+    Action.CALL: "F8",
+    Action.PAUSE: "F9",
+}
+
+ACCENTS: dict[Action, str] = {
+    Action.NEXT: "green",
+    Action.DONE: "blue",
+    Action.NO_SHOW: "orange",
+}
+
+STATUS_COLOURS: dict[str, tuple[str, str]] = {
+    "open": (style.GREEN, style.PAPER),
+    "paused": (style.AMBER_BG, style.AMBER_INK),
+    "closed": (style.GREY_BG, style.INK),
+    "": (style.GREY_BG, style.INK),
+}
+
+BANNER_COLOURS: dict[str, tuple[str, str]] = {
+    "offline": (style.RED, style.PAPER),
+    "error": ("#FDECEA", "#7A0012"),
+    "busy": ("#E8F0FE", style.BLUE),
+}
+
+
+class TerminalWindow(QWidget):
+    action_requested = Signal(str)  # an Action
+    sign_in_requested = Signal(str)  # an officer id
+    pick_requested = Signal(str)  # a PickItem key
+    back_requested = Signal()
+    lang_requested = Signal(str)
+
+    def __init__(self, *, large: bool = False) -> None:
+        super().__init__()
+        self.setObjectName("counter_terminal")
+        self.large = large
+        self.px = 22 if large else 16
+        style.apply_font(self, self.px)
+        self._lang = "vi"
+        self._pause_action = Action.PAUSE
+        self._pick_items: tuple[PickItem, ...] = ()
+        self._officers: tuple[tuple[str, str], ...] = ()
+        self.setStyleSheet(self._stylesheet())
+
+        self.counter_label = self._label("counter_label", bold=True, size=self.px + 10)
+        self.status_label = self._label("status", bold=True)
+        self.status_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.lang_button = self._button("lang_button")
+        self.lang_button.setMinimumHeight(0)
+        self.lang_button.clicked.connect(
+            lambda: self.lang_requested.emit("en" if self._lang == "vi" else "vi"))
+        self.officer_label = self._label("officer")
+        self.banner = self._label("banner", bold=True)
+        self.banner.setWordWrap(True)
+
+        header = QHBoxLayout()
+        header.addWidget(self.counter_label)
+        header.addWidget(self.status_label)
+        header.addStretch(1)
+        header.addWidget(self.lang_button)
+
+        self.pages = QStackedWidget(objectName="pages")
+        self.signin_page = self._signin_page()
+        self.main_page = self._main_page()
+        self.pick_page = self._pick_page()
+        for page in (self.signin_page, self.main_page, self.pick_page):
+            self.pages.addWidget(page)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 10)
+        layout.setSpacing(8)
+        layout.addLayout(header)
+        layout.addWidget(self.officer_label)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.pages, 1)
+
+        self._shortcuts()
+        if large:
+            self.resize(1100, 720)
+        else:
+            self.resize(420, 860)
+
+    # --- building ------------------------------------------------------------------------
+
+    def _label(self, name: str, *, bold: bool = False, size: int | None = None) -> QLabel:
+        label = QLabel(objectName=name)
+        font = label.font()
+        font.setBold(bold)
+        if size is not None:
+            font.setPixelSize(size)
+        label.setFont(font)
+        return label
+
+    def _button(self, name: str, *, tall: bool = False) -> QPushButton:
+        button = QPushButton(objectName=name)
+        button.setMinimumHeight((96 if tall else 72) if self.large else (64 if tall else 50))
+        button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        return button
+
+    def _signin_page(self) -> QWidget:
+        page = QWidget(objectName="signin_page")
+        self.signin_title = self._label("signin_title", bold=True, size=self.px + 6)
+        self.signin_caption = self._label("signin_caption")
+        self.signin_caption.setWordWrap(True)
+        self.officer_list = QListWidget(objectName="officer_list")
+        self.signin_button = self._button("signin_button", tall=True)
+        self.signin_button.setProperty("accent", "green")
+        self.signin_button.clicked.connect(self._sign_in)
+        self.officer_list.itemDoubleClicked.connect(lambda _item: self._sign_in())
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.signin_title)
+        layout.addWidget(self.signin_caption)
+        layout.addWidget(self.officer_list, 1)
+        layout.addWidget(self.signin_button)
+        return page
+
+    def _main_page(self) -> QWidget:
+        page = QWidget(objectName="main_page")
+        self.current_caption = self._label("current_caption")
+        self.ticket_number = self._label("ticket_number", bold=True,
+                                         size=120 if self.large else 64)
+        self.priority_badge = self._label("priority_badge", bold=True)
+        self.ticket_detail = self._label("ticket_detail")
+        self.ticket_detail.setWordWrap(True)
+        self.hint = self._label("hint")
+        self.hint.setWordWrap(True)
+
+        ticket_row = QHBoxLayout()
+        ticket_row.addWidget(self.ticket_number)
+        ticket_row.addWidget(self.priority_badge, 0, Qt.AlignmentFlag.AlignVCenter)
+        ticket_row.addStretch(1)
+
+        self.buttons: dict[Action, QPushButton] = {}
+        for action in Action:
+            if action is Action.RESUME:
+                continue  # the pause button turns into the resume button
+            button = self._button(f"{action.value}_button", tall=action is Action.NEXT)
+            if action in ACCENTS:
+                button.setProperty("accent", ACCENTS[action])
+            button.clicked.connect(lambda _=False, a=action: self._clicked(a))
+            self.buttons[action] = button
+        grid = QGridLayout()
+        grid.setSpacing(8)
+        order = [Action.RECALL, Action.SERVE, Action.NO_SHOW, Action.DONE, Action.TRANSFER,
+                 Action.CALL, Action.PAUSE, Action.CLOSE]
+        columns = 4 if self.large else 2
+        grid.addWidget(self.buttons[Action.NEXT], 0, 0, 1, columns)
+        for index, action in enumerate(order):
+            grid.addWidget(self.buttons[action], 1 + index // columns, index % columns)
+
+        self.waiting_caption = self._label("waiting_caption", bold=True)
+        self.waiting = self._label("waiting")
+        self.waiting.setTextFormat(Qt.TextFormat.RichText)
+        self.missed_caption = self._label("missed_caption", bold=True)
+        self.missed = self._label("missed")
+        self.missed.setWordWrap(True)
+
+        queues = QVBoxLayout()
+        queues.addWidget(self.waiting_caption)
+        queues.addWidget(self.waiting)
+        queues.addWidget(self.missed_caption)
+        queues.addWidget(self.missed)
+        queues.addStretch(1)
+
+        ticket_box = QVBoxLayout()
+        ticket_box.addWidget(self.current_caption)
+        ticket_box.addLayout(ticket_row)
+        ticket_box.addWidget(self.ticket_detail)
+        ticket_box.addWidget(self.hint)
+
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        if self.large:
+            top = QHBoxLayout()
+            top.addLayout(ticket_box, 3)
+            top.addLayout(queues, 2)
+            layout.addLayout(top)
+            layout.addLayout(grid)
+            layout.addStretch(1)
+        else:
+            layout.addLayout(ticket_box)
+            layout.addLayout(grid)
+            layout.addLayout(queues, 1)
+        return page
+
+    def _pick_page(self) -> QWidget:
+        page = QWidget(objectName="pick_page")
+        self.pick_title = self._label("pick_title", bold=True, size=self.px + 4)
+        self.pick_title.setWordWrap(True)
+        self.pick_list = QListWidget(objectName="pick_list")
+        self.pick_list.itemDoubleClicked.connect(lambda _item: self._pick())
+        self.pick_ok = self._button("pick_ok", tall=True)
+        self.pick_ok.setProperty("accent", "green")
+        self.pick_ok.clicked.connect(self._pick)
+        self.pick_back = self._button("pick_back")
+        self.pick_back.clicked.connect(self.back_requested.emit)
+        self.pick_list.currentItemChanged.connect(lambda *_: self._sync_pick_ok())
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.pick_title)
+        layout.addWidget(self.pick_list, 1)
+        layout.addWidget(self.pick_ok)
+        layout.addWidget(self.pick_back)
+        return page
+
+    def _shortcuts(self) -> None:
+        for action, key in SHORTCUTS.items():
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.activated.connect(lambda a=action: self._shortcut(a))
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self).activated.connect(
+            self.back_requested.emit)
+
+    def _stylesheet(self) -> str:
+        radius = 10 if self.large else 8
+        return f"""
+            QWidget#counter_terminal {{ background: {style.PAPER}; color: {style.INK}; }}
+            QLabel {{ color: {style.INK}; }}
+            QLabel#ticket_detail, QLabel#hint, QLabel#signin_caption {{ color: {style.MUTED}; }}
+            QLabel#priority_badge {{ background: {style.AMBER_BG}; color: {style.AMBER_INK};
+                border-radius: 6px; padding: 2px 8px; }}
+            QPushButton {{ background: #2F2F2F; color: {style.PAPER}; border: none;
+                border-radius: {radius}px; padding: 4px 10px; font-weight: bold; }}
+            QPushButton[accent="green"] {{ background: {style.GREEN}; }}
+            QPushButton[accent="blue"] {{ background: {style.BLUE}; }}
+            QPushButton[accent="orange"] {{ background: {style.ORANGE}; }}
+            QPushButton:pressed {{ background: #000000; }}
+            QPushButton:disabled {{ background: {style.DISABLED_BG}; color: {style.DISABLED_INK}; }}
+            QPushButton#lang_button {{ background: {style.PAPER}; color: {style.BLUE};
+                border: 2px solid {style.BLUE}; padding: 4px 10px; }}
+            QListWidget {{ border: 2px solid #9A9A9A; border-radius: 6px; background: {style.PAPER};
+                color: {style.INK}; font-size: {self.px + 4}px; }}
+            QListWidget::item {{ padding: 8px 6px; }}
+            QListWidget::item:selected {{ background: {style.BLUE}; color: {style.PAPER}; }}
+        """
+
+    # --- what the officer does -----------------------------------------------------------
+
+    def _clicked(self, action: Action) -> None:
+        self.action_requested.emit(
+            (self._pause_action if action is Action.PAUSE else action).value)
+
+    def _shortcut(self, action: Action) -> None:
+        if self.pages.currentWidget() is self.main_page and self.buttons[action].isEnabled():
+            self._clicked(action)
+
+    def _sign_in(self) -> None:
+        item = self.officer_list.currentItem()
+        if item is not None and self.signin_button.isEnabled():
+            self.sign_in_requested.emit(item.data(Qt.ItemDataRole.UserRole))
+
+    def _pick(self) -> None:
+        item = self.pick_list.currentItem()
+        key = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        if key is not None and self.pick_ok.isEnabled():
+            self.pick_requested.emit(key)
+
+    def _sync_pick_ok(self) -> None:
+        item = self.pick_list.currentItem()
+        self.pick_ok.setEnabled(item is not None
+                                and item.data(Qt.ItemDataRole.UserRole) is not None)
+
+    # --- rendering -------------------------------------------------------------------------
+
+    def render(self, screen: Screen) -> None:
+        self._lang = screen.lang
+        lang = screen.lang
+        self.setWindowTitle(screen.title)
+        self.counter_label.setText(screen.counter_label)
+        self.status_label.setText(f" {screen.status_text} " if screen.status_text else "")
+        background, ink = STATUS_COLOURS.get(screen.status, STATUS_COLOURS[""])
+        self.status_label.setStyleSheet(f"background: {background}; color: {ink}; "
+                                        "border-radius: 6px; padding: 2px 8px;")
+        self.lang_button.setText(tr("switch_lang", lang))
+        self.officer_label.setText(screen.officer_text)
+        self.banner.setText(screen.banner)
+        self.banner.setVisible(bool(screen.banner))
+        if screen.banner_kind:
+            background, ink = BANNER_COLOURS[screen.banner_kind]
+            self.banner.setStyleSheet(f"background: {background}; color: {ink}; "
+                                      "border-radius: 6px; padding: 8px;")
+
+        self.signin_title.setText(screen.signin_title)
+        self.signin_caption.setText(tr("signin.officer", lang))
+        self.signin_button.setText(tr("signin.open", lang))
+        self.signin_button.setEnabled(screen.can_sign_in)
+        self._render_officers(screen)
+
+        self.current_caption.setText(tr("current", lang))
+        self.ticket_number.setText(screen.ticket_number)
+        self.priority_badge.setText(tr("priority", lang))
+        self.priority_badge.setVisible(screen.priority)
+        self.ticket_detail.setText(screen.ticket_detail)
+        self.hint.setText(screen.hint)
+        self.hint.setVisible(bool(screen.hint))
+        for action, button in self.buttons.items():
+            label_key = f"action.{action.value}"
+            enabled = screen.enabled[action]
+            if action is Action.PAUSE:
+                resume = screen.enabled[Action.RESUME] or screen.status == "paused"
+                self._pause_action = Action.RESUME if resume else Action.PAUSE
+                label_key = f"action.{self._pause_action.value}"
+                enabled = screen.enabled[self._pause_action]
+            key = SHORTCUTS.get(action)
+            button.setText(f"{tr(label_key, lang)}  ({key})" if key else tr(label_key, lang))
+            button.setEnabled(enabled)
+
+        self.waiting_caption.setText(tr("waiting", lang))
+        rows = "".join(f"<tr><td>{escape(name)}</td><td align='right'>&nbsp;&nbsp;<b>{count}</b>"
+                       "</td></tr>" for name, count in screen.waiting)
+        self.waiting.setText(f"<table width='100%'>{rows}</table>")
+        self.missed_caption.setText(tr("missed", lang))
+        self.missed.setText(", ".join(screen.missed) if screen.missed else tr("none", lang))
+
+        self.pick_title.setText(screen.pick_title)
+        self.pick_ok.setText(screen.pick_ok)
+        self.pick_back.setText(tr("pick.back", lang))
+        self._render_pick_items(screen.pick_items)
+        if not screen.pick_items and screen.page == "call":
+            self.pick_title.setText(tr("pick.call.empty", lang))
+
+        page = {"signin": self.signin_page, "main": self.main_page}.get(screen.page,
+                                                                        self.pick_page)
+        self.pages.setCurrentWidget(page)
+
+    def _render_officers(self, screen: Screen) -> None:
+        if screen.officers == self._officers:
+            return
+        self._officers = screen.officers
+        self.officer_list.clear()
+        for officer_id, name in screen.officers:
+            item = QListWidgetItem(name)
+            item.setData(Qt.ItemDataRole.UserRole, officer_id)
+            self.officer_list.addItem(item)
+            if officer_id == screen.default_officer:
+                self.officer_list.setCurrentItem(item)
+
+    def _render_pick_items(self, items: tuple[PickItem, ...]) -> None:
+        """Refill only when the choices changed, keeping the officer's selection."""
+        if items == self._pick_items:
+            return
+        current = self.pick_list.currentItem()
+        selected = current.data(Qt.ItemDataRole.UserRole) if current is not None else None
+        self._pick_items = items
+        self.pick_list.clear()
+        for entry in items:
+            item = QListWidgetItem(entry.text)
+            if entry.header:
+                item.setFlags(Qt.ItemFlag.NoItemFlags)
+                font = item.font()
+                font.setBold(True)
+                item.setFont(font)
+                item.setForeground(Qt.GlobalColor.black)
+            else:
+                item.setData(Qt.ItemDataRole.UserRole, entry.key)
+            self.pick_list.addItem(item)
+            if entry.key == selected:
+                self.pick_list.setCurrentItem(item)
+        self._sync_pick_ok()

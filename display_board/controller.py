@@ -1,0 +1,201 @@
+"""The board's behaviour: takes the bridge's signals into the model and shows the model.
+
+It sends no commands: a board only listens. The retained state is the truth; call events only
+make the newest call appear a moment sooner and blink, and only when they are fresh.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+
+from broker.protocol import Event
+from config.schema import CenterConfig
+from display_board.model import CALL_KINDS, BoardModel, CallRow, ServiceRow, is_fresh
+from display_board.texts import text, weekday
+from display_board.views import BoardWindow, CounterTileText, ServiceChipText
+from qms.qt_bridge import MqttBridge
+
+Clock = Callable[[], datetime]
+BLINK_STEP_MS = 500
+
+
+def wall_clock() -> datetime:
+    return datetime.now().astimezone()
+
+
+class BoardController(QObject):
+    blink_started = Signal(str)  # the number that started blinking
+
+    def __init__(self, bridge: MqttBridge, view: BoardWindow, model: BoardModel, *,
+                 lang: str = "vi", clock: Clock = wall_clock, blink_s: float = 8.0,
+                 fresh_s: float = 10.0) -> None:
+        super().__init__(view)
+        self.bridge, self.view, self.model = bridge, view, model
+        self.lang, self.clock = lang, clock
+        self.blink_s, self.fresh_s = blink_s, fresh_s
+        self.blinking_number = ""
+        self._blink_until = 0.0
+        self._highlight = False
+        self._render_pending = False
+        self._last_live: datetime | None = None
+
+        bridge.config_received.connect(self._on_config)
+        for signal in (bridge.service_state, bridge.counter_state, bridge.board_state):
+            signal.connect(self._on_state)
+        bridge.event_received.connect(self._on_event)
+        bridge.connection_changed.connect(self._on_connection)
+        bridge.hub_status_changed.connect(self._on_connection)
+        view.key_handlers[Qt.Key.Key_L] = self.toggle_lang
+
+        self._tick = QTimer(self)
+        self._tick.setInterval(1000)
+        self._tick.timeout.connect(self._on_tick)
+        self._tick.start()
+        self._blink = QTimer(self)
+        self._blink.setInterval(BLINK_STEP_MS)
+        self._blink.timeout.connect(self._on_blink)
+
+        # The bridge may have replayed the client's cache before these slots were connected.
+        self._load_cached()
+        self.render()
+
+    # --- state in ---------------------------------------------------------------------------
+
+    def _load_cached(self) -> None:
+        client = self.bridge.client
+        config = client.config
+        if config is None:
+            return
+        self.model.set_config(config)
+        topics = client.topics
+        now = self.clock()
+        cached = [client.cached(topics.counter_state(c.id)) for c in config.counters]
+        cached += [client.cached(topics.service_state(s.id)) for s in config.services]
+        cached.append(client.cached(topics.board_state))
+        for message in cached:
+            if message is not None:
+                self.model.apply(message, now)
+
+    def _on_config(self, config: CenterConfig) -> None:
+        if self.model.set_config(config):
+            self._load_cached()
+            self._schedule_render()
+
+    def _on_state(self, message: Any) -> None:
+        if self.model.apply(message, self.clock()):
+            self._schedule_render()
+
+    def _on_event(self, event: Event) -> None:
+        if event.kind not in CALL_KINDS or not is_fresh(event.at, self.clock(), self.fresh_s):
+            return
+        call = self.model.note_call(event)
+        if call is not None:
+            self._start_blink(call)
+            self._schedule_render()
+
+    def _on_connection(self, _up: bool) -> None:
+        self._show_connection()
+
+    # --- blinking ---------------------------------------------------------------------------
+
+    @property
+    def blinking(self) -> bool:
+        return self._blink.isActive()
+
+    def _start_blink(self, call: CallRow) -> None:
+        self.blinking_number = call.number
+        self._blink_until = time.monotonic() + self.blink_s
+        self._highlight = True
+        self.view.set_hero_highlight(True)
+        self._blink.start()
+        self.blink_started.emit(call.number)
+
+    def _on_blink(self) -> None:
+        if time.monotonic() >= self._blink_until:
+            self._blink.stop()
+            self._highlight = False
+            self.blinking_number = ""
+        else:
+            self._highlight = not self._highlight
+        self.view.set_hero_highlight(self._highlight)
+
+    # --- showing ----------------------------------------------------------------------------
+
+    def set_lang(self, lang: str) -> None:
+        self.lang = "en" if lang == "en" else "vi"
+        self.render()
+
+    def toggle_lang(self) -> None:
+        self.set_lang("vi" if self.lang == "en" else "en")
+
+    def _schedule_render(self) -> None:
+        # A connect replays dozens of retained topics at once: draw once for the whole burst.
+        if not self._render_pending:
+            self._render_pending = True
+            QTimer.singleShot(0, self.render)
+
+    def render(self) -> None:
+        self._render_pending = False
+        lang, model, view = self.lang, self.model, self.view
+        view.setWindowTitle(text("title", lang))
+        view.set_center_name(model.center_name(lang))
+        view.set_titles(text("counters_title", lang), text("waiting_title", lang),
+                        text("calls_title", lang))
+        self._show_hero()
+        view.set_counters([
+            CounterTileText(row.id, text("counter", lang, counter=row.number), row.ticket,
+                            text(f"status_{row.status}", lang), row.status)
+            for row in model.counters()])
+        view.set_calls([(call.number, text("call_counter", lang, counter=call.counter_number))
+                        for call in model.calls()])
+        view.set_services([self._chip(row) for row in model.services()])
+        self._on_tick()
+
+    def _show_hero(self) -> None:
+        lang = self.lang
+        if self.model.config is None:
+            self.view.set_hero(text("connecting", lang), "", "")
+            return
+        call = self.model.newest_call()
+        if call is None:
+            self.view.set_hero(text("no_calls", lang), "", "")
+        else:
+            self.view.set_hero(text("hero_label", lang), call.number,
+                               text("hero_counter", lang, counter=call.counter_number))
+
+    def _chip(self, row: ServiceRow) -> ServiceChipText:
+        name = row.name.get(self.lang)
+        if row.closed_reason is not None:
+            why = row.closed_reason if row.closed_reason in ("daily_limit", "hours") else "closed"
+            name = f"{name} · {text(f'service_{why}', self.lang)}"
+        return ServiceChipText(row.id, name, str(row.waiting), row.closed_reason is not None)
+
+    def _local(self, moment: datetime) -> datetime:
+        config = self.model.config
+        return moment.astimezone(ZoneInfo(config.center.timezone)) if config else moment
+
+    def _on_tick(self) -> None:
+        now = self._local(self.clock())
+        self.view.set_clock(now.strftime("%H:%M"),
+                            f"{weekday(now.weekday(), self.lang)}, {now:%d/%m/%Y}")
+        self.view.set_message(self.model.message(now))
+        self._show_connection()
+
+    def _show_connection(self) -> None:
+        now = self._local(self.clock())
+        live = self.bridge.connected and self.bridge.hub_online
+        if live:
+            self._last_live = now
+            self.view.set_connection("")
+            return
+        if self._last_live is None:
+            self.view.set_connection(text("connecting", self.lang))
+            return
+        key = "hub_offline" if self.bridge.connected else "offline"
+        self.view.set_connection(text(key, self.lang, time=f"{self._last_live:%H:%M}"))

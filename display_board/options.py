@@ -1,0 +1,50 @@
+"""Command-line options shared by `qms board` and `qms announcer` (no Qt imported here)."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+from collections.abc import Callable
+from pathlib import Path
+
+from display_board.zone import parse_counters
+
+
+def add_common(parser: argparse.ArgumentParser, default_device: str) -> None:
+    parser.add_argument("--device", default=default_device,
+                        help=f"this device's id in the center config (default {default_device})")
+    parser.add_argument("--broker", default="mqtt://127.0.0.1:1883",
+                        help="the broker, mqtt://[user:password@]host:port")
+    parser.add_argument("--site", default="longan", help="the center's site id")
+    parser.add_argument("--lang", choices=("vi", "en"), default="vi",
+                        help="language of the screen and the voice (default vi)")
+    parser.add_argument("--counters", type=_counters, default=None,
+                        help="the zone: counters to cover, e.g. 1-6 or 1,3,7-9 "
+                             "(default: the device's entry in the config, else all)")
+
+
+def add_voice(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--wav-dir", type=Path, default=None,
+                        help="write each announcement as a WAV file here instead of playing it "
+                             "(no sound card needed)")
+    parser.add_argument("--repeat", type=int, choices=(1, 2), default=1,
+                        help="say each call once or twice (default 1)")
+    parser.add_argument("--digits", action="store_true",
+                        help="read numbers digit by digit (một không hai ba) instead of whole")
+    parser.add_argument("--no-chime", dest="chime", action="store_false",
+                        help="no chime before the sentence")
+    parser.add_argument("--max-age", type=float, default=10.0, metavar="SECONDS",
+                        help="drop a call older than this instead of announcing it (default 10)")
+
+
+def _counters(value: str) -> tuple[str, ...]:
+    try:
+        return parse_counters(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def on_stop_signals(stop: Callable[[], None]) -> None:
+    """SIGINT and SIGTERM end the app cleanly, so it can publish `online: false` itself."""
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, lambda *_: stop())

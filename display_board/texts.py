@@ -1,0 +1,45 @@
+"""Every word the board shows, Vietnamese first, English available."""
+
+from __future__ import annotations
+
+Lang = str  # "vi" or "en"
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "title": ("Bảng hiển thị số thứ tự", "Queue display board"),
+    "connecting": ("Đang kết nối…", "Connecting…"),
+    "hero_label": ("Xin mời công dân có số", "Now calling number"),
+    "hero_counter": ("Quầy {counter}", "Counter {counter}"),
+    "no_calls": ("Chưa có số nào được gọi", "No numbers called yet"),
+    "counters_title": ("Các quầy", "Counters"),
+    "counter": ("Quầy {counter}", "Counter {counter}"),
+    "status_ready": ("Sẵn sàng", "Ready"),
+    "status_called": ("Đang mời", "Calling"),
+    "status_serving": ("Đang phục vụ", "Serving"),
+    "status_paused": ("Tạm dừng", "Paused"),
+    "status_closed": ("Đóng", "Closed"),
+    "calls_title": ("Số vừa gọi", "Recent calls"),
+    "call_counter": ("Quầy {counter}", "Counter {counter}"),
+    "waiting_title": ("Số người đang chờ", "People waiting"),
+    "waiting_count": ("{count}", "{count}"),
+    "service_closed": ("Tạm ngừng", "Paused"),
+    "service_daily_limit": ("Hết số", "No more"),
+    "service_hours": ("Ngoài giờ", "Closed"),
+    "offline": ("Mất kết nối · thông tin lúc {time}", "Offline · as of {time}"),
+    "hub_offline": ("Máy chủ tạm ngừng · thông tin lúc {time}", "Hub offline · as of {time}"),
+    "arrow": ("→", "→"),
+}
+
+WEEKDAYS: dict[str, tuple[str, ...]] = {
+    "vi": ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+}
+
+
+def text(key: str, lang: Lang, **values: object) -> str:
+    vi, en = TEXTS[key]
+    chosen = en if lang == "en" else vi
+    return chosen.format(**values) if values else chosen
+
+
+def weekday(index: int, lang: Lang) -> str:
+    return WEEKDAYS["en" if lang == "en" else "vi"][index]

@@ -1,0 +1,34 @@
+"""What the kiosk asks the printer to print: the ticket's facts, no layout and no bytes."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+LANGS = ("vi", "en")
+
+
+@dataclass(frozen=True, slots=True)
+class Ticket:
+    center_name: str
+    number: str
+    service_name: str
+    department_name: str
+    issued_at: datetime
+    ahead: int
+    ewt_s: int
+    priority_label: str | None
+    qr_data: str
+    footer: str
+    lang: str = "vi"
+
+    def __post_init__(self) -> None:
+        # The number prints in the printer's own font at several times its size, so it must be
+        # plain ASCII; checking here turns a config mistake into an error at the kiosk, not
+        # a garbled ticket.
+        if not self.number or not self.number.isascii() or not self.number.isalnum():
+            raise ValueError(f"ticket number must be ASCII letters and digits: {self.number!r}")
+        if self.ahead < 0 or self.ewt_s < 0:
+            raise ValueError("ahead and ewt_s cannot be negative")
+        if self.lang not in LANGS:
+            raise ValueError(f"lang must be one of {LANGS}: {self.lang!r}")
+        if not self.qr_data.isascii():
+            raise ValueError("qr_data must be ASCII (a URL or an id)")

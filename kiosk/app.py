@@ -1,0 +1,60 @@
+"""A whole kiosk on a device client: bridge, printer, controller and window, wired together.
+
+`qms kiosk` runs one in its own process; the demo runs it beside the other apps in one Qt
+process, which is why this creates no QApplication and sets no application-wide font.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtGui import QFont, QFontDatabase
+
+from broker.device_client import DeviceClient
+from drivers.fonts import font_path
+from drivers.printer import TicketPrinter, open_printer
+from kiosk.bridge import KioskBridge
+from kiosk.controller import KioskController
+from kiosk.printing import PrinterService
+from kiosk.texts import Lang
+from kiosk.views import FONT_FAMILY, KioskWindow
+
+
+@dataclass
+class Kiosk:
+    window: KioskWindow
+    controller: KioskController
+    bridge: KioskBridge
+    printer: PrinterService
+
+    def stop(self) -> None:
+        """Stops the printer worker and the timers; the caller stops the device client."""
+        self.controller.stop()
+        self.window.close()
+
+
+def load_fonts() -> None:
+    """The bundled DejaVu Sans, so Vietnamese renders the same on any host (and offscreen)."""
+    for bold in (False, True):
+        QFontDatabase.addApplicationFont(str(font_path(bold)))
+
+
+def create_kiosk(client: DeviceClient, *, printer: str | TicketPrinter = "virtual:kiosk-tickets",
+                 printer_profile: str = "raster", lang: Lang = "vi", idle_s: float = 45.0,
+                 ticket_s: float = 8.0, print_failed_s: float = 30.0,
+                 printer_poll_s: float = 2.0) -> Kiosk:
+    """A started kiosk on `client` (started or not), printing to `printer`: a device string
+    for `drivers.printer.open_printer` (e.g. "virtual:/tmp/tickets") with its profile
+    ("raster", "cp1258", "tcvn3"), or a printer object.
+
+    The caller owns the QApplication, shows `.window` and, at the end, calls `.stop()`."""
+    load_fonts()
+    bridge = KioskBridge(client)
+    device = open_printer(printer, printer_profile) if isinstance(printer, str) else printer
+    printing = PrinterService(device, poll_s=printer_poll_s, parent=bridge)
+    controller = KioskController(bridge, printing, lang=lang, idle_s=idle_s, ticket_s=ticket_s,
+                                 print_failed_s=print_failed_s, parent=bridge)
+    window = KioskWindow(controller)
+    window.setFont(QFont(FONT_FAMILY))
+    controller.start()
+    return Kiosk(window, controller, bridge, printing)

@@ -1,0 +1,180 @@
+"""What the kiosk shows, computed from the config and the hub's retained service state.
+
+Pure functions and plain data, no Qt: the controller keeps the state, these turn it into tiles
+and tickets, and the views only lay them out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from enum import StrEnum
+from typing import Any, Literal
+
+from broker.opening_hours import hours_of, next_opening
+from broker.protocol import ServiceState
+from config.schema import CenterConfig, Service
+from drivers.printer import Ticket
+from kiosk import texts
+from kiosk.texts import Lang
+
+Tone = Literal["open", "closed", "priority"]
+
+
+class Screen(StrEnum):
+    START = "start"
+    SERVICES = "services"
+    PRIORITY = "priority"
+    ISSUING = "issuing"
+    TICKET = "ticket"
+    OUT_OF_SERVICE = "out_of_service"
+    OFFLINE = "offline"
+
+
+class PrintState(StrEnum):
+    PRINTING = "printing"
+    PRINTED = "printed"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class Tile:
+    """One big touch target: a department, a service or a priority group."""
+
+    id: str
+    title: str
+    lines: tuple[str, ...]
+    available: bool
+    tone: Tone = "open"
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedTicket:
+    number: str
+    service_name: str
+    ahead: int
+    ewt_s: int
+    priority_label: str | None
+    print_state: PrintState
+
+
+@dataclass(frozen=True, slots=True)
+class KioskView:
+    """Everything one frame of the kiosk shows."""
+
+    screen: Screen
+    lang: Lang
+    center_name: str
+    attract: str
+    departments: tuple[Tile, ...]
+    department_name: str
+    services: tuple[Tile, ...]
+    priority_groups: tuple[Tile, ...]
+    priority_label: str | None
+    ticket: IssuedTicket | None
+    notice: str
+    printer_health: str
+
+
+def service_status(service: Service, state: ServiceState | None, config: CenterConfig,
+                   lang: Lang, now: datetime) -> tuple[bool, tuple[str, ...]]:
+    """Whether the service can be taken now, and the lines that say how long or why not."""
+    if state is None:
+        return False, (texts.text("closed_unknown", lang),)
+    if state.open:
+        return True, (texts.waiting(state.waiting, lang), texts.wait_time(state.ewt_s, lang))
+    return False, closed_lines(service, state, config, lang, now)
+
+
+def closed_lines(service: Service, state: ServiceState, config: CenterConfig, lang: Lang,
+                 now: datetime) -> tuple[str, ...]:
+    reason = state.closed_reason
+    if reason == "hours":
+        opens_at = state.opens_at
+        why = texts.text("closed_hours", lang)
+    elif reason == "daily_limit":
+        # The hub names no time for a used-up range: numbers restart with the next open day.
+        tomorrow = datetime.combine(now.date() + timedelta(days=1), time(0), now.tzinfo)
+        opens_at = next_opening(hours_of(config, service), tomorrow)
+        why = texts.text("closed_daily_limit", lang)
+    else:
+        opens_at = None
+        why = texts.text("closed_manager", lang)
+    when = (texts.opens(opens_at.astimezone(now.tzinfo), now, lang) if opens_at is not None
+            else texts.text("ask_help_desk", lang))
+    return why, when
+
+
+def services_of(config: CenterConfig, department_id: str) -> list[Service]:
+    return [s for s in config.services if s.department == department_id]
+
+
+def service_tiles(config: CenterConfig, department_id: str,
+                  states: Mapping[str, ServiceState], lang: Lang, now: datetime
+                  ) -> tuple[Tile, ...]:
+    tiles = []
+    for service in services_of(config, department_id):
+        available, lines = service_status(service, states.get(service.id), config, lang, now)
+        tiles.append(Tile(service.id, service.name.get(lang), lines, available,
+                          "open" if available else "closed"))
+    return tuple(tiles)
+
+
+def department_tiles(config: CenterConfig, states: Mapping[str, ServiceState], lang: Lang,
+                     now: datetime) -> tuple[Tile, ...]:
+    """A department with one service stands for that service (one tap fewer), so its tile
+    says what the service tile would; otherwise it sums up its services."""
+    tiles = []
+    for department in config.departments:
+        services = services_of(config, department.id)
+        if not services:
+            continue
+        name = department.name.get(lang)
+        if len(services) == 1:
+            available, lines = service_status(services[0], states.get(services[0].id), config,
+                                              lang, now)
+            tiles.append(Tile(department.id, name, lines, available,
+                              "open" if available else "closed"))
+            continue
+        open_states = [states[s.id] for s in services if s.id in states and states[s.id].open]
+        if open_states:
+            count = texts.text("services_count", lang, count=len(services))
+            lines = (count, texts.waiting(sum(s.waiting for s in open_states), lang))
+            tiles.append(Tile(department.id, name, lines, True))
+        else:
+            # Still tappable: the services screen says why each one is closed and until when.
+            tiles.append(Tile(department.id, name, (texts.text("all_closed", lang),), True,
+                              "closed"))
+    return tuple(tiles)
+
+
+def priority_tiles(config: CenterConfig, lang: Lang) -> tuple[Tile, ...]:
+    return tuple(Tile(g.id, g.name.get(lang), (), True, "priority")
+                 for g in config.priority_groups)
+
+
+def priority_label(config: CenterConfig, group_id: str | None, lang: Lang) -> str | None:
+    group = next((g for g in config.priority_groups if g.id == group_id), None)
+    return group.name.get(lang) if group else None
+
+
+def print_job(config: CenterConfig, issued: Mapping[str, Any], lang: Lang,
+              priority_group: str | None) -> Ticket:
+    """The printer's ticket from the hub's `ticket.issue` result."""
+    service = config.service(issued["service"])
+    assert service is not None, "the hub issued a ticket for a service the config lacks"
+    department = config.department(service.department)
+    return Ticket(
+        center_name=config.center.name.get(lang),
+        number=issued["number"],
+        service_name=service.name.get(lang),
+        department_name=department.name.get(lang) if department else "",
+        issued_at=datetime.fromisoformat(issued["issued_at"]),
+        ahead=issued["ahead"],
+        ewt_s=issued["ewt_s"],
+        priority_label=priority_label(config, priority_group, lang),
+        qr_data=config.center.status_url + issued["id"],
+        footer=config.texts.ticket_footer.get(lang),
+        lang=lang,
+    )

@@ -1,0 +1,106 @@
+"""Every string the kiosk shows, Vietnamese first, English available.
+
+Names of the center, departments, services and priority groups come from the config; these
+are the kiosk's own words around them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+Lang = Literal["vi", "en"]
+LANGS: tuple[Lang, ...] = ("vi", "en")
+
+_TEXTS: dict[str, tuple[str, str]] = {
+    # the other language's name, on the switch
+    "switch_language": ("English", "Tiếng Việt"),
+    "choose_department": ("Xin mời chọn cơ quan giải quyết hồ sơ",
+                          "Please choose a department"),
+    "choose_service": ("Xin mời chọn dịch vụ", "Please choose a service"),
+    "choose_priority": ("Ông/bà thuộc đối tượng ưu tiên nào?",
+                        "Which priority group are you in?"),
+    "priority": ("Ưu tiên", "Priority"),
+    "priority_chosen": ("Ưu tiên: {group}", "Priority: {group}"),
+    "priority_cancel": ("Bỏ ưu tiên", "Cancel priority"),
+    "back": ("◀  Quay lại", "◀  Back"),
+    "waiting_none": ("Không có người chờ", "No one waiting"),
+    "waiting": ("{count} người đang chờ", "{count} waiting"),
+    "wait_soon": ("Chờ dưới 1 phút", "Under 1 min wait"),
+    "wait_minutes": ("Chờ khoảng {minutes} phút", "About {minutes} min wait"),
+    "wait_hours": ("Chờ khoảng {hours} giờ {minutes} phút", "About {hours} h {minutes} min wait"),
+    "services_count": ("{count} dịch vụ", "{count} services"),
+    "all_closed": ("Tạm ngừng cấp số", "Not issuing numbers now"),
+    "closed_manager": ("Tạm ngừng cấp số", "Not issuing numbers now"),
+    "closed_daily_limit": ("Đã hết số hôm nay", "No more numbers today"),
+    "closed_hours": ("Ngoài giờ cấp số", "Outside issuing hours"),
+    "closed_unknown": ("Đang cập nhật", "Updating"),
+    "ask_help_desk": ("Xin hỏi bàn hướng dẫn", "Please ask at the help desk"),
+    "opens_today": ("Mở lại lúc {time}", "Opens at {time}"),
+    "opens_on": ("Mở lại lúc {time}, {weekday} {date}", "Opens {weekday} {date} at {time}"),
+    "issuing": ("Đang lấy số, xin chờ trong giây lát…", "Getting your number, please wait…"),
+    "your_number": ("Số thứ tự của ông/bà", "Your number"),
+    "take_ticket": ("Mời nhận phiếu", "Please take your ticket"),
+    "printing": ("Đang in phiếu…", "Printing your ticket…"),
+    "print_failed": ("Máy in gặp sự cố, chưa in được phiếu.",
+                     "The printer failed; no ticket was printed."),
+    "note_number": ("Xin ông/bà ghi nhớ số {number} và chờ gọi số.",
+                    "Please note your number {number} and wait to be called."),
+    "ahead_none": ("Không có ai chờ trước ông/bà", "No one is ahead of you"),
+    "ahead": ("Trước ông/bà còn {count} người", "{count} people ahead of you"),
+    "done": ("Xong", "Done"),
+    "out_of_service": ("Máy lấy số tạm ngừng phục vụ", "This kiosk is out of service"),
+    "printer_paper_out": ("Máy in đã hết giấy.", "The printer is out of paper."),
+    "printer_cover_open": ("Nắp máy in đang mở.", "The printer cover is open."),
+    "printer_offline": ("Máy in chưa sẵn sàng.", "The printer is not ready."),
+    "out_of_service_help": ("Xin ông/bà vui lòng đến bàn hướng dẫn hoặc dùng máy lấy số khác.",
+                            "Please go to the help desk or use another kiosk."),
+    "resumes_by_itself": ("Máy sẽ tự hoạt động lại khi được khắc phục.",
+                          "The kiosk will resume by itself once fixed."),
+    "offline": ("Hệ thống đang tạm gián đoạn", "The system is temporarily unavailable"),
+    "offline_help": ("Xin ông/bà vui lòng chờ trong giây lát.\nMáy sẽ tự hoạt động lại.",
+                     "Please wait a moment.\nThe kiosk will resume by itself."),
+}
+
+_WEEKDAYS: tuple[tuple[str, str], ...] = (
+    ("Thứ Hai", "Monday"), ("Thứ Ba", "Tuesday"), ("Thứ Tư", "Wednesday"),
+    ("Thứ Năm", "Thursday"), ("Thứ Sáu", "Friday"), ("Thứ Bảy", "Saturday"),
+    ("Chủ Nhật", "Sunday"),
+)
+
+
+def text(key: str, lang: Lang, **values: object) -> str:
+    vi, en = _TEXTS[key]
+    chosen = en if lang == "en" else vi
+    return chosen.format(**values) if values else chosen
+
+
+def waiting(count: int, lang: Lang) -> str:
+    return text("waiting", lang, count=count) if count else text("waiting_none", lang)
+
+
+def wait_time(ewt_s: int, lang: Lang) -> str:
+    """Rounded up to whole minutes: a citizen told "about 5" who waits 6 feels misled."""
+    minutes = -(-ewt_s // 60)
+    if minutes < 1:
+        return text("wait_soon", lang)
+    if minutes < 60:
+        return text("wait_minutes", lang, minutes=minutes)
+    return text("wait_hours", lang, hours=minutes // 60, minutes=minutes % 60)
+
+
+def ahead(count: int, lang: Lang) -> str:
+    return text("ahead", lang, count=count) if count else text("ahead_none", lang)
+
+
+def opens(at: datetime, now: datetime, lang: Lang) -> str:
+    clock = f"{at:%H:%M}"
+    if at.date() == now.date():
+        return text("opens_today", lang, time=clock)
+    weekday = _WEEKDAYS[at.weekday()][1 if lang == "en" else 0]
+    return text("opens_on", lang, time=clock, weekday=weekday, date=f"{at:%d/%m}")
+
+
+def printer_problem(health: str, lang: Lang) -> str:
+    key = f"printer_{health}"
+    return text(key if key in _TEXTS else "printer_offline", lang)

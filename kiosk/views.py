@@ -1,0 +1,506 @@
+"""The kiosk's screens: layout and looks only.
+
+Every frame comes from the controller as a `KioskView`; every tap goes back to it as a method
+call. Sizes follow the window's short side, so the same layout reads well in portrait
+(1080x1920) and landscape (1920x1080); columns follow the orientation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk import texts
+from kiosk.controller import KioskController
+from kiosk.model import KioskView, PrintState, Screen, Tile
+
+FONT_FAMILY = "DejaVu Sans"
+DESIGN_SHORT_SIDE = 1080  # sizes below are in pixels on a 1080-pixel short side
+
+NAVY, INK, PAPER, PAGE = "#0B3B74", "#0B1F3A", "#FFFFFF", "#E9EEF4"
+CLOSED_BG, CLOSED_INK, ALERT = "#D9D9D9", "#2B2B2B", "#9E1212"
+PRIORITY, PRIORITY_BG, PRIORITY_INK = "#9A3B00", "#FFF0DB", "#4A1E00"
+GOOD = "#1B6320"
+
+
+def stylesheet(scale: float) -> str:
+    def px(size: float) -> int:
+        return max(1, round(size * scale))
+
+    return f"""
+    QWidget#kiosk {{ background: {PAGE}; font-family: "{FONT_FAMILY}"; color: {INK}; }}
+    QLabel {{ color: {INK}; }}
+    QFrame#header {{ background: {NAVY}; }}
+    QLabel#center-name {{ color: {PAPER}; font-size: {px(30)}px; font-weight: bold; }}
+    QPushButton {{ font-family: "{FONT_FAMILY}"; }}
+    QPushButton#lang-button {{
+        background: {PAPER}; color: {NAVY}; font-size: {px(30)}px; font-weight: bold;
+        border: {px(3)}px solid {PAPER}; border-radius: {px(14)}px;
+        min-height: {px(96)}px; min-width: {px(240)}px; padding: 0 {px(20)}px; }}
+    QLabel#heading {{ font-size: {px(44)}px; font-weight: bold; color: {INK}; }}
+    QLabel#attract {{ font-size: {px(32)}px; color: {NAVY}; }}
+    QLabel#notice {{
+        font-size: {px(30)}px; font-weight: bold; color: {ALERT}; background: #FDE8E8;
+        border: {px(3)}px solid {ALERT}; border-radius: {px(12)}px; padding: {px(14)}px; }}
+    QFrame#priority-banner {{
+        background: {PRIORITY_BG}; border: {px(4)}px solid {PRIORITY};
+        border-radius: {px(14)}px; }}
+    QLabel#priority-chosen {{ font-size: {px(34)}px; font-weight: bold; color: {PRIORITY_INK}; }}
+    QPushButton#priority-cancel, QPushButton#back-button, QPushButton#done-button {{
+        background: {PAPER}; color: {INK}; font-size: {px(32)}px; font-weight: bold;
+        border: {px(4)}px solid {INK}; border-radius: {px(14)}px;
+        min-height: {px(100)}px; padding: 0 {px(28)}px; }}
+    QPushButton#priority-button {{
+        background: {PRIORITY}; border: none; border-radius: {px(18)}px;
+        min-height: {px(150)}px; }}
+    QLabel#priority-button-title {{ color: {PAPER}; font-size: {px(44)}px; font-weight: bold; }}
+    QLabel#priority-button-groups {{ color: {PAPER}; font-size: {px(26)}px; }}
+    QWidget#grid-inner {{ background: transparent; }}
+    QPushButton[tone] {{
+        background: {PAPER}; border: {px(4)}px solid {NAVY}; border-radius: {px(18)}px; }}
+    QPushButton[tone="closed"] {{ background: {CLOSED_BG}; border-color: #7A7A7A; }}
+    QPushButton[tone="priority"] {{ background: {PRIORITY_BG}; border-color: {PRIORITY}; }}
+    QPushButton[tone]:pressed {{ background: #CFE0F5; }}
+    QLabel#tile-title {{ font-size: {px(36)}px; font-weight: bold; color: {INK}; }}
+    QLabel#tile-line {{ font-size: {px(29)}px; color: {NAVY}; }}
+    QPushButton[tone="closed"] QLabel#tile-title {{ color: {CLOSED_INK}; }}
+    QPushButton[tone="closed"] QLabel#tile-line {{ color: {ALERT}; font-weight: bold; }}
+    QPushButton[tone="priority"] QLabel#tile-title {{ color: {PRIORITY_INK}; }}
+    QLabel#big-message {{ font-size: {px(60)}px; font-weight: bold; color: {INK}; }}
+    QLabel#message-detail {{ font-size: {px(38)}px; color: {INK}; }}
+    QLabel#message-alert {{ font-size: {px(44)}px; font-weight: bold; color: {ALERT}; }}
+    QLabel#your-number {{ font-size: {px(44)}px; color: {INK}; }}
+    QLabel#ticket-number {{ font-size: {px(300)}px; font-weight: bold; color: {NAVY}; }}
+    QLabel#ticket-service {{ font-size: {px(42)}px; font-weight: bold; color: {INK}; }}
+    QLabel#ticket-priority {{ font-size: {px(36)}px; font-weight: bold; color: {PRIORITY}; }}
+    QLabel#ticket-message[state="printed"] {{
+        font-size: {px(70)}px; font-weight: bold; color: {GOOD}; }}
+    QLabel#ticket-message[state="printing"] {{ font-size: {px(50)}px; color: {INK}; }}
+    QLabel#ticket-message[state="failed"] {{
+        font-size: {px(40)}px; font-weight: bold; color: {ALERT}; }}
+    QLabel#ticket-detail {{ font-size: {px(40)}px; color: {INK}; }}
+    QScrollArea {{ background: transparent; border: none; }}
+    QScrollBar:vertical {{ width: {px(36)}px; background: {PAGE}; }}
+    QScrollBar::handle:vertical {{ background: {NAVY}; border-radius: {px(10)}px;
+        min-height: {px(80)}px; }}
+    """
+
+
+def _label(name: str, *, wrap: bool = True, center: bool = False) -> QLabel:
+    label = QLabel()
+    label.setObjectName(name)
+    label.setWordWrap(wrap)
+    if center:
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    return label
+
+
+def _button(name: str, on_click: Callable[[], None]) -> QPushButton:
+    button = QPushButton()
+    button.setObjectName(name)
+    button.setCursor(Qt.CursorShape.PointingHandCursor)
+    button.clicked.connect(on_click)
+    return button
+
+
+def _restyle(widget: QWidget) -> None:
+    """Dynamic properties take effect in the stylesheet only after a re-polish."""
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+    for child in widget.findChildren(QWidget):
+        child.style().unpolish(child)
+        child.style().polish(child)
+
+
+class LabeledButton(QPushButton):
+    """A button with wrapped lines of different sizes; the lines let taps through to it."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.setObjectName(name)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(24, 16, 24, 16)
+        self._layout.setSpacing(6)
+        # The lines sit together in the middle however tall the button grows.
+        self._layout.addStretch(1)
+        self._layout.addStretch(1)
+        self._labels: list[QLabel] = []
+
+    def set_lines(self, lines: list[tuple[str, str]]) -> None:
+        """(objectName, text) per line, top to bottom."""
+        while len(self._labels) < len(lines):
+            label = QLabel()
+            label.setWordWrap(True)
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            self._layout.insertWidget(self._layout.count() - 1, label)
+            self._labels.append(label)
+        for index, label in enumerate(self._labels):
+            shown = index < len(lines)
+            label.setVisible(shown)
+            if shown:
+                name, line = lines[index]
+                if label.objectName() != name:
+                    label.setObjectName(name)
+                    _restyle(label)
+                label.setText(line)
+        self.updateGeometry()
+
+    def text_lines(self) -> list[str]:
+        return [label.text() for label in self._labels if not label.isHidden()]
+
+    def sizeHint(self) -> QSize:
+        return self._layout.sizeHint()
+
+    def minimumSizeHint(self) -> QSize:
+        return self._layout.minimumSize()
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self._layout.totalHeightForWidth(width)
+
+
+class TileButton(LabeledButton):
+    def __init__(self, kind: str, tile_id: str) -> None:
+        super().__init__(f"tile-{kind}-{tile_id}")
+        self.tile_id = tile_id
+        self.tone = ""
+
+    def show_tile(self, tile: Tile) -> None:
+        self.set_lines([("tile-title", tile.title), *(("tile-line", line) for line in tile.lines)])
+        if tile.tone != self.tone:
+            self.tone = tile.tone
+            self.setProperty("tone", tile.tone)
+            _restyle(self)
+
+
+class TileGrid(QScrollArea):
+    """Tiles in columns, kept across updates: a tile is never rebuilt under a finger.
+
+    Tiles share the height there is, between a floor that keeps them easy to hit and a ceiling
+    that keeps a short list from turning into a few giant slabs; past the floor, it scrolls.
+    """
+
+    def __init__(self, kind: str, on_tap: Callable[[str], None], *, min_height: int,
+                 max_height: int) -> None:
+        super().__init__()
+        self.setObjectName(f"grid-{kind}")
+        self.kind, self.on_tap = kind, on_tap
+        self.min_height, self.max_height = min_height, max_height
+        self.scale = 1.0
+        self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        inner = QWidget()
+        inner.setObjectName("grid-inner")
+        self._grid = QGridLayout(inner)
+        self._grid.setSpacing(24)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self.setWidget(inner)
+        self.tiles: dict[str, TileButton] = {}
+        self._order: list[str] = []
+        self._columns = 1
+
+    def set_tiles(self, tiles: tuple[Tile, ...]) -> None:
+        order = [t.id for t in tiles]
+        for tile in tiles:
+            button = self.tiles.get(tile.id)
+            if button is None:
+                button = self.tiles[tile.id] = TileButton(self.kind, tile.id)
+                button.clicked.connect(lambda _=False, tile_id=tile.id: self.on_tap(tile_id))
+            button.show_tile(tile)
+        self._fit()
+        for gone in set(self.tiles) - set(order):
+            self.tiles.pop(gone).deleteLater()
+        if order != self._order:
+            self._order = order
+            self._arrange()
+
+    def set_layout(self, columns: int, scale: float) -> None:
+        if (columns, scale) != (self._columns, self.scale):
+            self._columns, self.scale = columns, scale
+            self._grid.setSpacing(round(24 * scale))
+            self._arrange()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        if not self._order:
+            return
+        columns, spacing = self._columns, self._grid.spacing()
+        rows = -(-len(self._order) // columns)
+        share = (self.viewport().height() - spacing * (rows - 1)) // rows
+        height = max(round(self.min_height * self.scale),
+                     min(round(self.max_height * self.scale), share))
+        width = (self.viewport().width() - spacing * (columns - 1)) // columns
+        for button in self.tiles.values():
+            button.setMinimumHeight(max(height, button.heightForWidth(width)))
+
+    def _arrange(self) -> None:
+        for button in self.tiles.values():
+            self._grid.removeWidget(button)
+        for index, tile_id in enumerate(self._order):
+            button = self.tiles[tile_id]
+            self._grid.addWidget(button, index // self._columns, index % self._columns)
+            button.show()  # at once, not at the layout's next queued pass
+        for column in range(self._grid.columnCount()):
+            self._grid.setColumnStretch(column, 1 if column < self._columns else 0)
+        self._grid.setRowStretch(self._grid.rowCount(), 1)
+        self._fit()
+
+
+class KioskWindow(QWidget):
+    def __init__(self, controller: KioskController) -> None:
+        super().__init__()
+        self.controller = controller
+        self.setObjectName("kiosk")
+        self.setWindowTitle("Kiosk")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self._scale = 1.0
+        self.setStyleSheet(stylesheet(self._scale))
+
+        self.center_name = _label("center-name")
+        self.lang_button = _button("lang-button", controller.toggle_language)
+        header = QFrame()
+        header.setObjectName("header")
+        header_row = QHBoxLayout(header)
+        header_row.setContentsMargins(28, 16, 28, 16)
+        header_row.addWidget(self.center_name, 1)
+        header_row.addWidget(self.lang_button)
+
+        self.notice = _label("notice", center=True)
+        self.priority_chosen = _label("priority-chosen")
+        self.priority_cancel = _button("priority-cancel", controller.cancel_priority)
+        self.priority_banner = QFrame()
+        self.priority_banner.setObjectName("priority-banner")
+        banner_row = QHBoxLayout(self.priority_banner)
+        banner_row.setContentsMargins(24, 12, 12, 12)
+        banner_row.addWidget(self.priority_chosen, 1)
+        banner_row.addWidget(self.priority_cancel)
+
+        self.pages = QStackedWidget()
+        self.pages.setObjectName("pages")
+        self._pages: dict[Screen, QWidget] = {}
+        self._build_start()
+        self._build_services()
+        self._build_priority()
+        self._build_issuing()
+        self._build_ticket()
+        self._build_out_of_service()
+        self._build_offline()
+
+        body = QVBoxLayout()
+        body.setContentsMargins(36, 28, 36, 36)
+        body.setSpacing(20)
+        body.addWidget(self.priority_banner)
+        body.addWidget(self.notice)
+        body.addWidget(self.pages, 1)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(header)
+        column.addLayout(body, 1)
+
+        controller.changed.connect(self.render)
+        self.render(controller.view())
+
+    # --- pages ------------------------------------------------------------------------------
+
+    def _page(self, screen: Screen) -> QVBoxLayout:
+        page = QWidget()
+        page.setObjectName(f"page-{screen.value.replace('_', '-')}")
+        self._pages[screen] = page
+        self.pages.addWidget(page)
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(24)
+        return layout
+
+    def _build_start(self) -> None:
+        layout = self._page(Screen.START)
+        self.start_heading = _label("heading", center=True)
+        self.attract = _label("attract", center=True)
+        self.departments = TileGrid("department", self.controller.choose_department,
+                                    min_height=190, max_height=330)
+        self.priority_button = LabeledButton("priority-button")
+        self.priority_button.clicked.connect(self.controller.open_priority)
+        layout.addWidget(self.start_heading)
+        layout.addWidget(self.attract)
+        layout.addWidget(self.departments, 1)
+        layout.addWidget(self.priority_button)
+
+    def _build_services(self) -> None:
+        layout = self._page(Screen.SERVICES)
+        self.services_back = _button("back-button", self.controller.back)
+        self.department_name = _label("heading")
+        top = QHBoxLayout()
+        top.setSpacing(24)
+        top.addWidget(self.services_back, 0, Qt.AlignmentFlag.AlignTop)
+        top.addWidget(self.department_name, 1)
+        self.services_heading = _label("attract", center=True)
+        self.services = TileGrid("service", self.controller.choose_service, min_height=190,
+                                 max_height=300)
+        layout.addLayout(top)
+        layout.addWidget(self.services_heading)
+        layout.addWidget(self.services, 1)
+
+    def _build_priority(self) -> None:
+        layout = self._page(Screen.PRIORITY)
+        self.priority_back = _button("back-button", self.controller.back)
+        self.priority_heading = _label("heading")
+        top = QHBoxLayout()
+        top.setSpacing(24)
+        top.addWidget(self.priority_back, 0, Qt.AlignmentFlag.AlignTop)
+        top.addWidget(self.priority_heading, 1)
+        self.priority_groups = TileGrid("priority", self.controller.choose_priority,
+                                        min_height=150, max_height=240)
+        layout.addLayout(top)
+        layout.addWidget(self.priority_groups, 1)
+
+    def _build_issuing(self) -> None:
+        layout = self._page(Screen.ISSUING)
+        self.issuing_message = _label("big-message", center=True)
+        layout.addStretch(1)
+        layout.addWidget(self.issuing_message)
+        layout.addStretch(1)
+
+    def _build_ticket(self) -> None:
+        layout = self._page(Screen.TICKET)
+        self.your_number = _label("your-number", center=True)
+        self.ticket_number = _label("ticket-number", wrap=False, center=True)
+        self.ticket_priority = _label("ticket-priority", center=True)
+        self.ticket_service = _label("ticket-service", center=True)
+        self.ticket_message = _label("ticket-message", center=True)
+        self.ticket_ahead = _label("ticket-detail", center=True)
+        self.ticket_wait = _label("ticket-detail", center=True)
+        self.done_button = _button("done-button", self.controller.finish_ticket)
+        layout.addStretch(1)
+        for widget in (self.your_number, self.ticket_number, self.ticket_priority,
+                       self.ticket_service, self.ticket_message, self.ticket_ahead,
+                       self.ticket_wait):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        layout.addWidget(self.done_button, 0, Qt.AlignmentFlag.AlignHCenter)
+
+    def _build_out_of_service(self) -> None:
+        layout = self._page(Screen.OUT_OF_SERVICE)
+        self.out_of_service_title = _label("big-message", center=True)
+        self.printer_problem = _label("message-alert", center=True)
+        self.out_of_service_help = _label("message-detail", center=True)
+        self.out_of_service_resumes = _label("message-detail", center=True)
+        layout.addStretch(1)
+        for widget in (self.out_of_service_title, self.printer_problem,
+                       self.out_of_service_help, self.out_of_service_resumes):
+            layout.addWidget(widget)
+        layout.addStretch(2)
+
+    def _build_offline(self) -> None:
+        layout = self._page(Screen.OFFLINE)
+        self.offline_title = _label("big-message", center=True)
+        self.offline_help = _label("message-detail", center=True)
+        layout.addStretch(1)
+        layout.addWidget(self.offline_title)
+        layout.addWidget(self.offline_help)
+        layout.addStretch(2)
+
+    # --- one frame ----------------------------------------------------------------------------
+
+    def render(self, view: KioskView) -> None:
+        lang = view.lang
+        choosing = view.screen in (Screen.START, Screen.SERVICES, Screen.PRIORITY)
+        self.pages.setCurrentWidget(self._pages[view.screen])
+        self.center_name.setText(view.center_name)
+        self.lang_button.setText(texts.text("switch_language", lang))
+        self.lang_button.setVisible(choosing)
+        self.notice.setText(view.notice)
+        self.notice.setVisible(bool(view.notice) and choosing)
+        self.priority_banner.setVisible(bool(view.priority_label) and choosing)
+        self.priority_chosen.setText(texts.text("priority_chosen", lang,
+                                                group=view.priority_label or ""))
+        self.priority_cancel.setText(texts.text("priority_cancel", lang))
+
+        self.start_heading.setText(texts.text("choose_department", lang))
+        self.attract.setText(view.attract)
+        self.attract.setVisible(bool(view.attract))
+        self.departments.set_tiles(view.departments)
+        self.priority_button.set_lines([
+            ("priority-button-title", texts.text("priority", lang)),
+            ("priority-button-groups", ", ".join(t.title for t in view.priority_groups)),
+        ])
+        self.priority_button.setVisible(bool(view.priority_groups) and not view.priority_label)
+
+        for back in (self.services_back, self.priority_back):
+            back.setText(texts.text("back", lang))
+        self.department_name.setText(view.department_name)
+        self.services_heading.setText(texts.text("choose_service", lang))
+        self.services.set_tiles(view.services)
+        self.priority_heading.setText(texts.text("choose_priority", lang))
+        self.priority_groups.set_tiles(view.priority_groups)
+
+        self.issuing_message.setText(texts.text("issuing", lang))
+        self._render_ticket(view)
+        self.out_of_service_title.setText(texts.text("out_of_service", lang))
+        self.printer_problem.setText(texts.printer_problem(view.printer_health, lang))
+        self.out_of_service_help.setText(texts.text("out_of_service_help", lang))
+        self.out_of_service_resumes.setText(texts.text("resumes_by_itself", lang))
+        self.offline_title.setText(texts.text("offline", lang))
+        self.offline_help.setText(texts.text("offline_help", lang))
+
+    def _render_ticket(self, view: KioskView) -> None:
+        ticket, lang = view.ticket, view.lang
+        if ticket is None:
+            return
+        self.your_number.setText(texts.text("your_number", lang))
+        self.ticket_number.setText(ticket.number)
+        self.ticket_priority.setText(texts.text("priority_chosen", lang,
+                                                group=ticket.priority_label or ""))
+        self.ticket_priority.setVisible(bool(ticket.priority_label))
+        self.ticket_service.setText(ticket.service_name)
+        if ticket.print_state is PrintState.PRINTED:
+            message = texts.text("take_ticket", lang)
+        elif ticket.print_state is PrintState.PRINTING:
+            message = texts.text("printing", lang)
+        else:
+            message = (texts.text("print_failed", lang) + "\n"
+                       + texts.text("note_number", lang, number=ticket.number))
+        self.ticket_message.setText(message)
+        if self.ticket_message.property("state") != ticket.print_state.value:
+            self.ticket_message.setProperty("state", ticket.print_state.value)
+            _restyle(self.ticket_message)
+        self.ticket_ahead.setText(texts.ahead(ticket.ahead, lang))
+        self.ticket_wait.setText(texts.wait_time(ticket.ewt_s, lang))
+        self.done_button.setText(texts.text("done", lang))
+        self.done_button.setVisible(ticket.print_state is not PrintState.PRINTING)
+
+    # --- size and orientation -------------------------------------------------------------------
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        size = event.size()
+        scale = max(0.35, min(size.width(), size.height()) / DESIGN_SHORT_SIDE)
+        if abs(scale - self._scale) > 0.02:
+            self._scale = scale
+            self.setStyleSheet(stylesheet(scale))
+        portrait = size.height() > size.width()
+        self.departments.set_layout(2 if portrait else 3, self._scale)
+        self.services.set_layout(1 if portrait else 2, self._scale)
+        self.priority_groups.set_layout(1 if portrait else 2, self._scale)
+        super().resizeEvent(event)

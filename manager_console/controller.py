@@ -1,0 +1,377 @@
+"""The manager console's behaviour: what it holds of the hall, the commands it sends, the
+reports it fetches and the files it writes. It creates no widgets; the view listens to its
+signals and calls its methods."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import partial
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from broker.device_client import RequestError
+from broker.protocol import BoardState, CounterState, DeviceStatus, ServiceState
+from config.schema import CenterConfig
+from manager_console import export
+from manager_console.device_feed import DeviceStatusFeed
+from manager_console.hall import (
+    CounterRow,
+    ServiceRow,
+    counter_name,
+    counter_rows,
+    service_name,
+    service_rows,
+)
+from manager_console.health import DeviceRow, HealthBook
+from manager_console.report_table import REPORT_KINDS, Table, report_table
+from manager_console.texts import text
+from qms.error_text import error_text
+from qms.qt_bridge import MqttBridge
+
+log = logging.getLogger("qms.manager")
+
+Clock = Callable[[], datetime]
+
+# File names without diacritics: they travel through USB sticks and e-mail.
+_FILE_SLUGS = {"service": "dich-vu", "counter": "quay", "officer": "can-bo", "day": "theo-ngay",
+               "hourly": "theo-gio"}
+
+
+def wall_clock() -> datetime:
+    return datetime.now().astimezone()
+
+
+@dataclass
+class ReportSet:
+    """The reports of one period, one list of hub rows per kind."""
+
+    first: date
+    last: date
+    rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+
+@dataclass
+class Ranking:
+    first: date
+    last: date
+    rows: list[dict[str, Any]]
+
+
+class ManagerController(QObject):
+    lang_changed = Signal()
+    config_changed = Signal()
+    connection_changed = Signal()
+    hall_changed = Signal()  # a service's or a counter's state
+    board_changed = Signal()
+    health_changed = Signal()
+    tick = Signal()  # each second, for the live durations
+    report_changed = Signal()
+    report_loading = Signal(bool)
+    ranking_changed = Signal()
+    ranking_loading = Signal(bool)
+    notice = Signal(str, bool)  # the words, whether it is an error
+
+    def __init__(self, bridge: MqttBridge, *, lang: str = "vi", clock: Clock = wall_clock,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.bridge, self.client = bridge, bridge.client
+        self.lang = lang
+        self.clock = clock
+        self.config: CenterConfig | None = None
+        self.services: dict[str, ServiceState] = {}
+        self.counters: dict[str, CounterState] = {}
+        self.board: BoardState | None = None
+        self.health = HealthBook()
+        self.connected = bridge.connected
+        self.hub_online = bridge.hub_online
+        self.report: ReportSet | None = None
+        self.ranking: Ranking | None = None
+        self._report_generation = 0
+        self._ranking_generation = 0
+
+        bridge.connection_changed.connect(self._on_connection)
+        bridge.hub_status_changed.connect(self._on_hub_status)
+        bridge.config_received.connect(self._on_config)
+        bridge.service_state.connect(self._on_service)
+        bridge.counter_state.connect(self._on_counter)
+        bridge.board_state.connect(self._on_board)
+        self._feed = DeviceStatusFeed(self.client, self)
+        self._feed.status_received.connect(self._on_device_status)
+        self._timer = QTimer(self)
+        self._timer.setInterval(1000)
+        self._timer.timeout.connect(self.tick.emit)
+        self._timer.start()
+        self._sync_from_cache()
+
+    def _sync_from_cache(self) -> None:
+        """The bridge replays the retained state to listeners as they subscribe, which was
+        before these signals were connected: read what the client already holds."""
+        topics = self.client.topics
+        if (config := self.client.config) is not None:
+            self._on_config(config)
+        if self.config is not None:
+            for service in self.config.services:
+                if (state := self.client.cached(topics.service_state(service.id))) is not None:
+                    self._on_service(state)
+            for counter in self.config.counters:
+                if (state := self.client.cached(topics.counter_state(counter.id))) is not None:
+                    self._on_counter(state)
+        if (board := self.client.cached(topics.board_state)) is not None:
+            self._on_board(board)
+        self.connected, self.hub_online = self.bridge.connected, self.bridge.hub_online
+
+    def close(self) -> None:
+        self._timer.stop()
+        self._feed.close()
+
+    # --- what arrives -----------------------------------------------------------------------
+
+    def _on_connection(self, connected: bool) -> None:
+        self.connected = connected
+        if not connected:
+            self.hub_online = False
+        self.connection_changed.emit()
+
+    def _on_hub_status(self, online: bool) -> None:
+        self.hub_online = online
+        self.connection_changed.emit()
+
+    def _on_config(self, config: CenterConfig) -> None:
+        if config == self.config:
+            return
+        self.config = config
+        self.config_changed.emit()
+
+    def _on_service(self, state: ServiceState) -> None:
+        held = self.services.get(state.id)
+        if held is not None and state.rev < held.rev:
+            return
+        self.services[state.id] = state
+        self.hall_changed.emit()
+
+    def _on_counter(self, state: CounterState) -> None:
+        held = self.counters.get(state.id)
+        if held is not None and state.rev < held.rev:
+            return
+        self.counters[state.id] = state
+        self.hall_changed.emit()
+
+    def _on_board(self, state: BoardState) -> None:
+        if self.board is not None and state.rev < self.board.rev:
+            return
+        self.board = state
+        self.board_changed.emit()
+
+    def _on_device_status(self, device_id: str, status: DeviceStatus | None) -> None:
+        if self.health.update(device_id, status):
+            self.health_changed.emit()
+
+    # --- what the view reads ----------------------------------------------------------------
+
+    @property
+    def can_command(self) -> bool:
+        return self.connected and self.hub_online
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def local(self, at: datetime) -> datetime:
+        if self.config is None:
+            return at.astimezone()
+        return at.astimezone(ZoneInfo(self.config.center.timezone))
+
+    def today(self) -> date:
+        return self.local(self.now()).date()
+
+    def service_rows(self) -> list[ServiceRow]:
+        if self.config is None:
+            return []
+        return service_rows(self.config, self.services, self.now(), self.lang)
+
+    def counter_rows(self) -> list[CounterRow]:
+        if self.config is None:
+            return []
+        return counter_rows(self.config, self.counters, self.now(), self.lang)
+
+    def device_rows(self) -> list[DeviceRow]:
+        if self.config is None:
+            return []
+        return self.health.rows(self.config, self.lang)
+
+    def counter_label(self, counter_id: str) -> str:
+        return counter_name(self.config, counter_id, self.lang) if self.config else counter_id
+
+    def service_label(self, service_id: str) -> str:
+        return service_name(self.config, service_id, self.lang) if self.config else service_id
+
+    def set_lang(self, lang: str) -> None:
+        if lang != self.lang:
+            self.lang = lang
+            self.lang_changed.emit()
+
+    # --- commands ---------------------------------------------------------------------------
+
+    def _command(self, op: str, args: dict[str, Any], done: str) -> None:
+        def finish(result: dict[str, Any] | None, error: RequestError | None) -> None:
+            if error is not None:
+                log.info("%s %s refused: %s", op, args, error)
+                self.notice.emit(text("failed", self.lang,
+                                      reason=error_text(error.code, self.lang)), True)
+            else:
+                self.notice.emit(done, False)
+
+        self.bridge.request(op, args, finish)
+
+    def open_counter(self, counter_id: str, officer: str | None) -> None:
+        args: dict[str, Any] = {"counter": counter_id}
+        if officer:
+            args["officer"] = officer
+        label = self.counter_label(counter_id)
+        self._command("counter.open", args, text("done_open", self.lang, counter=label))
+
+    def pause_counter(self, counter_id: str) -> None:
+        label = self.counter_label(counter_id)
+        self._command("counter.pause", {"counter": counter_id},
+                      text("done_pause", self.lang, counter=label))
+
+    def close_counter(self, counter_id: str) -> None:
+        label = self.counter_label(counter_id)
+        self._command("counter.close", {"counter": counter_id},
+                      text("done_close", self.lang, counter=label))
+
+    def assign(self, counter_id: str, services: list[str]) -> None:
+        """The services a counter calls from, in its order; the hub applies it at the next
+        call, and every screen sees it through the retained counter state."""
+        if not services:
+            self.notice.emit(text("no_services_chosen", self.lang), True)
+            return
+        names = ", ".join(self.service_label(s) for s in services)
+        self._command("counter.assign", {"counter": counter_id, "services": services},
+                      text("done_assign", self.lang, counter=self.counter_label(counter_id),
+                           services=names))
+
+    def set_issuing(self, service_id: str, issuing: bool) -> None:
+        op, key = ("service.open", "done_issuing_open") if issuing else (
+            "service.close", "done_issuing_close")
+        self._command(op, {"service": service_id},
+                      text(key, self.lang, service=self.service_label(service_id)))
+
+    def send_message(self, message: str, minutes: int = 0) -> None:
+        """A running message on every board; for `minutes` (0: until cleared)."""
+        message = message.strip()
+        if not message:
+            self.clear_message()
+            return
+        args: dict[str, Any] = {"text": message}
+        if minutes > 0:
+            until = self.now() + timedelta(minutes=minutes)
+            args["until"] = until.isoformat(timespec="seconds")
+        self._command("board.message", args, text("done_message", self.lang))
+
+    def clear_message(self) -> None:
+        self._command("board.message", {"text": ""}, text("done_message_clear", self.lang))
+
+    # --- reports ----------------------------------------------------------------------------
+
+    def load_report(self, first: date, last: date) -> None:
+        """Every report kind for the period; `report_changed` once all have come back."""
+        first, last = min(first, last), max(first, last)
+        self._report_generation += 1
+        generation = self._report_generation
+        loading = ReportSet(first, last)
+        self.report_loading.emit(True)
+        for kind in REPORT_KINDS:
+            self.bridge.request("report.get", _period_args(kind, first, last),
+                                partial(self._report_part, generation, loading, kind))
+
+    def _report_part(self, generation: int, loading: ReportSet, kind: str,
+                     result: dict[str, Any] | None, error: RequestError | None) -> None:
+        if generation != self._report_generation:
+            return  # a newer request replaced this one
+        if error is not None:
+            self._report_generation += 1  # the other parts of this load are dropped
+            self.report_loading.emit(False)
+            self.notice.emit(text("failed", self.lang, reason=error_text(error.code, self.lang)),
+                             True)
+            return
+        assert result is not None
+        loading.rows[kind] = result.get("rows", [])
+        if len(loading.rows) == len(REPORT_KINDS):
+            self.report = loading
+            self.report_loading.emit(False)
+            self.report_changed.emit()
+
+    def report_table(self, kind: str, *, export: bool = False) -> Table | None:
+        if self.report is None or self.config is None:
+            return None
+        return report_table(self.config, kind, self.report.rows.get(kind, []), self.lang,
+                            export=export)
+
+    def load_ranking(self, first: date, last: date) -> None:
+        first, last = min(first, last), max(first, last)
+        self._ranking_generation += 1
+        generation = self._ranking_generation
+        self.ranking_loading.emit(True)
+        self.bridge.request("report.get", _period_args("rating", first, last),
+                            partial(self._ranking_done, generation, first, last))
+
+    def _ranking_done(self, generation: int, first: date, last: date,
+                      result: dict[str, Any] | None, error: RequestError | None) -> None:
+        if generation != self._ranking_generation:
+            return
+        self.ranking_loading.emit(False)
+        if error is not None:
+            self.notice.emit(text("failed", self.lang, reason=error_text(error.code, self.lang)),
+                             True)
+            return
+        assert result is not None
+        self.ranking = Ranking(first, last, result.get("rows", []))
+        self.ranking_changed.emit()
+
+    # --- exports ----------------------------------------------------------------------------
+
+    def csv_file_name(self, kind: str) -> str:
+        assert self.report is not None
+        return f"bao-cao-{_FILE_SLUGS[kind]}_{_period_slug(self.report.first, self.report.last)}.csv"
+
+    def html_file_name(self) -> str:
+        assert self.ranking is not None
+        return f"danh-gia-hai-long_{_period_slug(self.ranking.first, self.ranking.last)}.html"
+
+    def export_report_csv(self, kind: str, path: Path) -> bool:
+        table = self.report_table(kind, export=True)
+        if table is None:
+            self.notice.emit(text("export_nothing", self.lang), True)
+            return False
+        return self._write(path, export.csv_bytes(table))
+
+    def export_ranking_html(self, path: Path) -> bool:
+        if self.ranking is None or self.config is None:
+            self.notice.emit(text("export_nothing", self.lang), True)
+            return False
+        page = export.ratings_html(self.config, self.ranking.rows, self.ranking.first,
+                                   self.ranking.last, self.local(self.now()))
+        return self._write(path, page.encode("utf-8"))
+
+    def _write(self, path: Path, content: bytes) -> bool:
+        try:
+            path.write_bytes(content)
+        except OSError as exc:
+            self.notice.emit(text("export_failed", self.lang, reason=exc.strerror or exc), True)
+            return False
+        self.notice.emit(text("exported", self.lang, path=path), False)
+        return True
+
+
+def _period_args(kind: str, first: date, last: date) -> dict[str, Any]:
+    return {"kind": kind, "from": first.isoformat(), "to": last.isoformat()}
+
+
+def _period_slug(first: date, last: date) -> str:
+    return first.isoformat() if first == last else f"{first.isoformat()}_{last.isoformat()}"

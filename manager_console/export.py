@@ -1,0 +1,113 @@
+"""Files a manager takes away: a report as CSV, the rating ranking as a static web page.
+
+Pure: tables and rows in, bytes or text out; writing the file is the caller's.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from datetime import date, datetime
+from html import escape
+from typing import Any
+
+from config.schema import CenterConfig
+from manager_console.report_table import Table, ranking_rows, ranking_table
+from manager_console.texts import period_text, text
+
+
+def csv_bytes(table: Table) -> bytes:
+    """RFC 4180 CSV with a UTF-8 byte order mark, which is what makes Excel read Vietnamese
+    letters right when the file is opened with a double click."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(table.headers)
+    writer.writerows([["" if cell is None else cell for cell in row] for row in table.rows])
+    return out.getvalue().encode("utf-8-sig")
+
+
+RATINGS_TITLE = "Kết quả đánh giá mức độ hài lòng"
+
+_STYLE = """
+  * { box-sizing: border-box; }
+  body { margin: 0; padding: 24px; background: #f4f6f8; color: #111;
+         font-family: "Segoe UI", "DejaVu Sans", Roboto, Arial, sans-serif; line-height: 1.45; }
+  main { max-width: 1100px; margin: 0 auto; background: #fff; padding: 28px 32px;
+         border-radius: 8px; box-shadow: 0 1px 4px rgba(0,0,0,.12); }
+  .center { margin: 0; color: #0b3d91; font-weight: bold; text-transform: uppercase;
+            font-size: 1.05rem; }
+  h1 { margin: 6px 0 4px; font-size: 1.8rem; color: #0b3d91; }
+  .period { margin: 0 0 20px; font-size: 1.1rem; }
+  h2 { margin: 28px 0 10px; font-size: 1.35rem; border-bottom: 3px solid #0b3d91;
+       padding-bottom: 4px; }
+  table { width: 100%; border-collapse: collapse; font-size: 1rem; }
+  th, td { border: 1px solid #c5ccd6; padding: 8px 10px; }
+  th { background: #0b3d91; color: #fff; text-align: center; }
+  td.num { text-align: right; white-space: nowrap; }
+  td.rank { text-align: center; font-weight: bold; }
+  td.name { font-weight: bold; }
+  tbody tr:nth-child(even) { background: #f1f4f9; }
+  tr.top td.rank { background: #ffd54f; }
+  .empty { font-style: italic; color: #444; }
+  .note, footer { margin-top: 20px; font-size: .95rem; color: #333; }
+"""
+
+
+def ratings_html(config: CenterConfig, rows: Sequence[dict[str, Any]], first: date, last: date,
+                 generated_at: datetime) -> str:
+    """The officers and counters ranked by satisfaction for a period, as one self-contained
+    page in Vietnamese, ready to put on the center's website."""
+    lang = "vi"
+    center = escape(config.center.name.vi)
+    period = escape(period_text(first, last, lang))
+    sections = [
+        _ranking_section(config, "officer", rows, text("ranking_officers", lang)),
+        _ranking_section(config, "counter", rows, text("ranking_counters", lang)),
+    ]
+    total = sum(r.get("ratings", 0) for r in ranking_rows(rows, "counter"))
+    stamp = generated_at.strftime("%H:%M ngày %d/%m/%Y")
+    return f"""<!DOCTYPE html>
+<html lang="vi">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{RATINGS_TITLE} — {center}</title>
+<style>{_STYLE}</style>
+</head>
+<body>
+<main>
+<header>
+<p class="center">{center}</p>
+<h1>{RATINGS_TITLE}</h1>
+<p class="period">Kỳ đánh giá: {period}</p>
+</header>
+{"".join(sections)}
+<p class="note">{escape(text("ranking_rule", lang))}</p>
+<footer>Tổng số lượt đánh giá: {total}. Cập nhật lúc {stamp}.</footer>
+</main>
+</body>
+</html>
+"""
+
+
+def _ranking_section(config: CenterConfig, kind: str, rows: Sequence[dict[str, Any]],
+                     title: str) -> str:
+    table = ranking_table(config, kind, rows, "vi")  # type: ignore[arg-type]
+    head = "".join(f"<th>{escape(h)}</th>" for h in table.headers)
+    if not table.rows:
+        body = (f'<tr><td class="empty" colspan="{len(table.headers)}">'
+                f'{escape(text("ranking_empty", "vi"))}</td></tr>')
+    else:
+        body = "".join(_ranking_row(cells) for cells in table.rows)
+    return (f'<section id="{kind}s">\n<h2>{escape(title)}</h2>\n'
+            f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>\n"
+            "</section>\n")
+
+
+def _ranking_row(cells: list[Any]) -> str:
+    rank, name, *figures = cells
+    top = ' class="top"' if rank == 1 else ""
+    tds = [f'<td class="rank">{rank}</td>', f'<td class="name">{escape(str(name))}</td>']
+    tds += [f'<td class="num">{escape(str(value))}</td>' for value in figures]
+    return f"<tr{top}>{''.join(tds)}</tr>\n"

@@ -1,0 +1,87 @@
+"""The live hall: services, counters and devices, refreshed each second."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+
+from manager_console.controller import ManagerController
+from manager_console.hall import summary
+from manager_console.health import problem_count
+from manager_console.texts import duration, text
+from manager_console.widgets import fill_table, label, set_flag, table
+
+
+class HallPage(QWidget):
+    def __init__(self, controller: ManagerController) -> None:
+        super().__init__()
+        self.setObjectName("hallPage")
+        self.controller = controller
+        self.summary = label("hallSummary", "summary")
+        self.services_title = label(kind="section")
+        self.service_table = table("serviceTable")
+        self.counters_title = label(kind="section")
+        self.counter_table = table("counterTable", stretch=(3,))
+        self.devices_title = label("devicesTitle", "section")
+        self.device_table = table("deviceTable", stretch=(1,))
+        self.device_table.setWordWrap(True)
+
+        left = QVBoxLayout()
+        left.addWidget(self.summary)
+        left.addWidget(self.services_title)
+        left.addWidget(self.service_table, 1)
+        left.addWidget(self.counters_title)
+        left.addWidget(self.counter_table, 1)
+        right = QVBoxLayout()
+        right.addWidget(self.devices_title)
+        right.addWidget(self.device_table, 1)
+        layout = QHBoxLayout(self)
+        layout.addLayout(left, 3)
+        layout.addLayout(right, 1)
+
+    def render(self) -> None:
+        self.render_hall()
+        self.render_devices()
+
+    def render_hall(self) -> None:
+        c, lang = self.controller, self.controller.lang
+        self.services_title.setText(text("services_title", lang))
+        self.counters_title.setText(text("counters_title", lang))
+        services, counters = c.service_rows(), c.counter_rows()
+        totals = summary(services, counters)
+        self.summary.setText(text("summary", lang, waiting=totals.waiting,
+                                  open=totals.counters_open, counters=totals.counters,
+                                  closed=totals.services_closed))
+        none = text("none", lang)
+        fill_table(
+            self.service_table,
+            [text(k, lang) for k in ("col_service", "col_waiting", "col_priority", "col_longest",
+                                     "col_ewt", "col_counters_open", "col_issued", "col_served",
+                                     "col_issuing")],
+            [[row.name, row.waiting, row.waiting_priority,
+              duration(row.longest_wait_s) if row.longest_wait_s is not None else none,
+              duration(row.ewt_s) if row.ewt_s is not None else none,
+              row.problem or row.counters_open, row.issued, row.served, row.issuing]
+             for row in services],
+            [False, True, True, True, True, True, True, True, False],
+            [row.level for row in services])
+        fill_table(
+            self.counter_table,
+            [text(k, lang) for k in ("col_counter", "col_status", "col_officer", "col_services",
+                                     "col_ticket", "col_busy", "col_waiting")],
+            [[row.name, row.status_text, row.officer or none, row.services_text,
+              row.ticket or none, duration(row.busy_s) if row.busy_s is not None else none,
+              row.waiting]
+             for row in counters],
+            [False, False, False, False, False, True, True],
+            [row.level for row in counters])
+
+    def render_devices(self) -> None:
+        lang = self.controller.lang
+        rows = self.controller.device_rows()
+        problems = problem_count(rows)
+        self.devices_title.setText(text("devices_problems", lang, count=problems) if problems
+                                   else text("devices_title", lang))
+        set_flag(self.devices_title, "alarm", problems > 0)
+        fill_table(self.device_table, [text("col_device", lang), text("col_health", lang)],
+                   [[row.name, " · ".join((row.state, *row.details))] for row in rows],
+                   levels=[row.level for row in rows])

@@ -1,0 +1,154 @@
+"""The hub's report rows (`report.get`) as tables: headers and cells, for the screen and for
+export. Pure.
+
+On screen, durations read m:ss and decimals follow the language; in an export, durations are
+whole seconds and decimals use a point, so a spreadsheet can compute with them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
+
+from config.schema import CenterConfig
+from manager_console.hall import counter_name, officer_name, service_name
+from manager_console.texts import day_text, decimal, duration, percent, text
+
+ReportKind = Literal["service", "counter", "officer", "day", "hourly"]
+REPORT_KINDS: tuple[ReportKind, ...] = ("service", "counter", "officer", "day", "hourly")
+
+Cell = str | int | float | None
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    headers: list[str]
+    rows: list[list[Cell]]
+    numeric: list[bool]  # which columns hold figures (aligned right on screen)
+
+
+def level_scores(config: CenterConfig) -> list[int]:
+    """The rating levels, best first."""
+    scores = sorted((level.score for level in config.rating.levels), reverse=True)
+    return scores or [4, 3, 2, 1]
+
+
+def level_name(config: CenterConfig, score: int, lang: str) -> str:
+    level = next((lv for lv in config.rating.levels if lv.score == score), None)
+    return level.name.get(lang) if level else str(score)
+
+
+def row_name(config: CenterConfig, kind: str, row: Row, lang: str) -> str:
+    key = row.get("key")
+    if key is None:
+        return text("none", lang)
+    if kind == "service":
+        return service_name(config, key, lang)
+    if kind == "counter":
+        return counter_name(config, key, lang)
+    if kind == "officer":
+        return officer_name(config, key) or row.get("name") or key
+    if kind == "day":
+        return day_text(date.fromisoformat(key), lang)
+    if kind == "hourly":
+        hour = int(key)
+        return text("hour_span", lang, start=f"{hour:02d}", end=f"{hour + 1:02d}")
+    return str(row.get("name") or key)
+
+
+def sort_rows(config: CenterConfig, kind: str, rows: Sequence[Row]) -> list[Row]:
+    """Config order for services, counters and officers; time order for days and hours."""
+    order: dict[str, int] = {}
+    if kind == "service":
+        order = {s.id: i for i, s in enumerate(config.services)}
+    elif kind == "counter":
+        order = {c.id: c.number for c in config.counters}
+    elif kind == "officer":
+        order = {o.id: i for i, o in enumerate(config.officers)}
+    return sorted(rows, key=lambda r: (order.get(r.get("key") or "", len(order)),
+                                       str(r.get("key") or "")))
+
+
+def satisfied_share(ratings: dict[str, int], scores: Sequence[int]) -> float | None:
+    """The share of ratings at the two top levels."""
+    total = sum(ratings.values())
+    if not total:
+        return None
+    top = sorted(scores, reverse=True)[:2]
+    return sum(ratings.get(str(s), 0) for s in top) / total
+
+
+def report_table(config: CenterConfig, kind: str, rows: Sequence[Row], lang: str, *,
+                 export: bool = False) -> Table:
+    scores = level_scores(config)
+    headers = [text(f"rcol_name_{kind}", lang)]
+    numeric = [False]
+    if export:
+        headers.insert(0, "key")
+        numeric.insert(0, False)
+    counts = ("issued", "served", "no_show", "waiting", "cancelled")
+    times = ("mean_wait", "p90_wait", "mean_service")
+    headers += [text(f"rcol_{c}", lang) for c in counts]
+    headers += [text(f"rcol_{t}_s" if export else f"rcol_{t}", lang) for t in times]
+    headers += [text("rcol_rated", lang)] + [level_name(config, s, lang) for s in scores]
+    headers += [text("rcol_satisfied", lang) + (" (%)" if export else ""),
+                text("rcol_mean_score", lang)]
+    numeric += [True] * (len(headers) - len(numeric))
+    body: list[list[Cell]] = []
+    for row in sort_rows(config, kind, rows):
+        ratings: dict[str, int] = row.get("ratings") or {}
+        share = satisfied_share(ratings, scores)
+        mean_score = row.get("mean_score")
+        cells: list[Cell] = [row_name(config, kind, row, lang)]
+        if export:
+            cells.insert(0, row.get("key"))
+        cells += [int(row.get(c) or 0) for c in counts]
+        seconds = [row.get(f"{t}_s") for t in times]
+        cells += seconds if export else [duration(s) for s in seconds]
+        cells += [sum(ratings.values())] + [ratings.get(str(s), 0) for s in scores]
+        cells += [_share(share, lang, export), _score(mean_score, lang, export)]
+        body.append(cells)
+    return Table(headers, body, numeric)
+
+
+def ranking_table(config: CenterConfig, kind: Literal["officer", "counter"],
+                  rows: Sequence[Row], lang: str, *, export: bool = False) -> Table:
+    """One side of the `rating` report (officers or counters), in rank order."""
+    scores = level_scores(config)
+    headers = [text("rcol_rank", lang), text(f"rcol_name_{kind}", lang),
+               text("rcol_rated", lang), *(level_name(config, s, lang) for s in scores),
+               text("rcol_satisfied", lang) + (" (%)" if export else ""),
+               text("rcol_mean_score", lang)]
+    numeric = [True, False] + [True] * (len(headers) - 2)
+    body: list[list[Cell]] = []
+    for row in ranking_rows(rows, kind):
+        distribution: dict[str, int] = row.get("distribution") or {}
+        if kind == "officer":
+            name = officer_name(config, row["key"]) or row.get("name") or row["key"]
+        else:
+            name = counter_name(config, row["key"], lang)
+        body.append([row.get("rank"), name, row.get("ratings", 0),
+                     *(distribution.get(str(s), 0) for s in scores),
+                     _share(row.get("satisfied_share"), lang, export),
+                     _score(row.get("mean_score"), lang, export)])
+    return Table(headers, body, numeric)
+
+
+def ranking_rows(rows: Sequence[Row], kind: str) -> list[Row]:
+    return sorted((r for r in rows if r.get("kind") == kind), key=lambda r: r.get("rank", 0))
+
+
+def _share(share: float | None, lang: str, export: bool) -> Cell:
+    if share is None:
+        return None if export else text("none", lang)
+    return round(share * 100, 1) if export else percent(share, lang)
+
+
+def _score(score: float | None, lang: str, export: bool) -> Cell:
+    if score is None:
+        return None if export else text("none", lang)
+    return round(score, 2) if export else decimal(score, lang)
+

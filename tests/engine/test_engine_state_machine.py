@@ -1,0 +1,211 @@
+"""Property-based: random days of commands against the engine and its ledger; the invariants
+hold after every step, and the state rebuilt from the ledger equals the live state."""
+
+from __future__ import annotations
+
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+import msgspec
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+
+from broker.call_policy import eligible
+from broker.engine import LIFECYCLE_EDGES, TRANSITIONS, Accepted
+from broker.ledger import Ledger
+from broker.queue_state import TicketState
+from tests.engine.driver import EngineDriver
+
+COUNTERS = ["1", "2", "4", "9"]
+SERVICES = ["dkdn", "dautu", "datdai", "lltp"]
+REASONS = [None, "elderly", "disabled"]
+
+
+class QueueMachine(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        self.q = EngineDriver(enforce_hours=False)
+        self.ratio = self.q.config.queue.ordinary_per_priority
+        self._tmp = tempfile.TemporaryDirectory()
+        self.ledger = Ledger(Path(self._tmp.name) / "ledger.db", synchronous="OFF")
+        self.seen_states = {}
+
+    def teardown(self) -> None:
+        self.ledger.close()
+        self._tmp.cleanup()
+
+    def _run(self, device: str, op: str, **args):
+        before = self.q.state
+        outcome = self.q.try_(device, op, **args)
+        if isinstance(outcome, Accepted):
+            command, now, _ = self.q.accepted[-1]
+            self.ledger.record(command, msgspec.json.encode(command.args), now, outcome,
+                               msgspec.json.encode(outcome.result))
+            self._check_transitions(op, before, outcome)
+        else:
+            assert self.q.state is before
+        return outcome
+
+    def _check_transitions(self, op, before, outcome) -> None:
+        for ticket in outcome.tickets:
+            old = before.tickets.get(ticket.id)
+            if old is None:
+                assert op == "ticket.issue" and ticket.state is TicketState.WAITING
+                continue
+            if old.state is ticket.state and op in ("rating.submit",):
+                continue
+            path = TRANSITIONS[(op, old.state)]
+            assert path[-1] is ticket.state
+            states = (old.state, *path)
+            assert all(edge in LIFECYCLE_EDGES for edge in zip(states, states[1:], strict=False))
+
+    # --- rules ----------------------------------------------------------------------------
+
+    @rule(service=st.sampled_from(SERVICES), reason=st.sampled_from(REASONS))
+    def issue(self, service, reason):
+        args = {"reason": reason} if reason else {}
+        self._run("kiosk-1", "ticket.issue", service=service, **args)
+
+    @rule(service=st.sampled_from(SERVICES), reasons=st.lists(st.sampled_from(REASONS),
+                                                               min_size=2, max_size=6))
+    def a_crowd_arrives(self, service, reasons):
+        for reason in reasons:
+            self.issue(service, reason)
+
+    @rule(counter=st.sampled_from(COUNTERS), rounds=st.integers(1, 4))
+    def busy_counter(self, counter, rounds):
+        """Open, then finish and call next a few times: where the interleave shows."""
+        self._run(f"counter-{counter}", "counter.open")
+        for _ in range(rounds):
+            self._run(f"counter-{counter}", "ticket.done")
+            self.call_next(counter)
+
+    @rule(counter=st.sampled_from(COUNTERS))
+    def open_counter(self, counter):
+        self._run(f"counter-{counter}", "counter.open")
+
+    @rule(counter=st.sampled_from(COUNTERS))
+    def pause(self, counter):
+        self._run(f"counter-{counter}", "counter.pause")
+
+    @rule(counter=st.sampled_from(COUNTERS))
+    def close(self, counter):
+        self._run(f"counter-{counter}", "counter.close")
+
+    @rule(counter=st.sampled_from(COUNTERS))
+    def call_next(self, counter):
+        state = self.q.state
+        k = state.counters[counter]
+        waiting = eligible(state, k)
+        outcome = self._run(f"counter-{counter}", "counter.call_next")
+        if not isinstance(outcome, Accepted):
+            return
+        chosen = state.tickets[outcome.result["ticket"]["id"]]
+        priority = [t for t in waiting if t.priority]
+        ordinary = [t for t in waiting if not t.priority]
+        # The interleave holds...
+        if priority and ordinary:
+            assert chosen.priority is (k.ordinary_streak >= self.ratio)
+        # ...then the oldest of its kind.
+        kind = priority if chosen.priority else ordinary
+        assert chosen == min(kind, key=lambda t: (t.issued_at, t.seq, t.id))
+
+    @rule(counter=st.sampled_from(COUNTERS), data=st.data())
+    def call_number(self, counter, data):
+        numbers = sorted(t.number for t in self.q.state.tickets.values()
+                         if t.state in (TicketState.WAITING, TicketState.NO_SHOW))
+        if numbers:
+            self._run(f"counter-{counter}", "counter.call", number=data.draw(
+                st.sampled_from(numbers)))
+
+    @rule(counter=st.sampled_from(COUNTERS),
+          op=st.sampled_from(["counter.recall", "ticket.serve", "ticket.done", "ticket.no_show"]))
+    def act(self, counter, op):
+        self._run(f"counter-{counter}", op)
+
+    @rule(counter=st.sampled_from(COUNTERS), service=st.sampled_from(SERVICES))
+    def transfer_to_service(self, counter, service):
+        self._run(f"counter-{counter}", "ticket.transfer", service=service)
+
+    @rule(counter=st.sampled_from(COUNTERS), to=st.sampled_from(COUNTERS))
+    def transfer_to_counter(self, counter, to):
+        self._run(f"counter-{counter}", "ticket.transfer", counter=to)
+
+    @rule(counter=st.sampled_from(COUNTERS), score=st.integers(1, 4))
+    def rate(self, counter, score):
+        done = [t for t in self.q.state.tickets.values()
+                if t.state is TicketState.DONE and t.counter == counter]
+        if done:
+            self._run(f"tablet-{counter}", "rating.submit", ticket=done[-1].id, score=score)
+
+    @rule(counter=st.sampled_from(COUNTERS),
+          services=st.lists(st.sampled_from(SERVICES), min_size=1, max_size=3, unique=True))
+    def assign(self, counter, services):
+        self._run("manager-1", "counter.assign", counter=counter, services=services)
+
+    @rule(service=st.sampled_from(SERVICES), issuing=st.booleans())
+    def service_issuing(self, service, issuing):
+        self._run("manager-1", "service.open" if issuing else "service.close", service=service)
+
+    @rule(seconds=st.integers(1, 900))
+    def time_passes(self, seconds):
+        self.q.advance(seconds=seconds)
+
+    @precondition(lambda self: any(t.state is TicketState.WAITING
+                                   for t in self.q.state.tickets.values()))
+    @rule(data=st.data())
+    def cancel(self, data):
+        waiting = sorted(t.id for t in self.q.state.tickets.values()
+                         if t.state is TicketState.WAITING)
+        self._run("manager-1", "ticket.cancel", ticket=data.draw(st.sampled_from(waiting)))
+
+    # --- invariants -----------------------------------------------------------------------
+
+    @invariant()
+    def a_ticket_is_at_most_at_one_counter(self):
+        state = self.q.state
+        held = [k.ticket for k in state.counters.values() if k.ticket is not None]
+        assert len(held) == len(set(held))
+        for k in state.counters.values():
+            if k.ticket is not None:
+                ticket = state.tickets[k.ticket]
+                assert ticket.state in (TicketState.CALLED, TicketState.SERVING)
+                assert ticket.counter == k.id
+        in_hand = {t.id for t in state.tickets.values()
+                   if t.state in (TicketState.CALLED, TicketState.SERVING)}
+        assert in_hand == set(held)
+
+    @invariant()
+    def numbers_are_unique_per_service_per_day(self):
+        counts = Counter((t.origin_service, t.number) for t in self.q.state.tickets.values())
+        assert all(n == 1 for n in counts.values())
+
+    @invariant()
+    def waiting_counts_equal_the_waiting_tickets(self):
+        state = self.q.state
+        for service_id, day in state.services.items():
+            waiting = {t.id for t in state.tickets.values()
+                       if t.state is TicketState.WAITING and t.service == service_id}
+            assert len(day.waiting) == len(set(day.waiting)) == len(waiting)
+            assert set(day.waiting) == waiting
+            served = sum(1 for t in state.tickets.values()
+                         if t.state is TicketState.DONE and t.service == service_id)
+            assert day.served == served
+
+    @invariant()
+    def rebuilt_from_the_ledger_equals_the_live_state(self):
+        rebuilt = self.ledger.rebuild(self.q.engine, self.q.state.day)
+        assert rebuilt == self.q.state
+        rows = {row["id"]: row for row in self.ledger.ticket_rows(self.q.state.day)}
+        assert set(rows) == set(self.q.state.tickets)
+        for ticket in self.q.state.tickets.values():
+            assert rows[ticket.id]["state"] == ticket.state.value
+
+
+QueueMachine.TestCase.settings = settings(
+    max_examples=60, stateful_step_count=40, deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+test_queue_invariants = QueueMachine.TestCase
