@@ -9,15 +9,20 @@ from broker.queue_state import CounterState, QueueState, Ticket
 
 def eligible(state: QueueState, counter: CounterState) -> list[Ticket]:
     """Waiting tickets this counter may call: its services' queues, and those sent to it."""
-    found: list[Ticket] = []
-    for day in state.services.values():
-        for ticket_id in day.waiting:
-            ticket = state.tickets[ticket_id]
-            if ticket.for_counter == counter.id or (
-                ticket.for_counter is None and ticket.service in counter.services
-            ):
-                found.append(ticket)
+    tickets = state.tickets
+    found = [tickets[t] for service in counter.services for t in state.services[service].waiting
+             if tickets[t].for_counter is None]
+    found += [tickets[t] for t in counter.sent_here]
     return found
+
+
+def waiting_for(state: QueueState, counter: CounterState) -> int:
+    """How many `eligible` would find, without building the list."""
+    tickets = state.tickets
+    return len(counter.sent_here) + sum(
+        1 for service in counter.services for t in state.services[service].waiting
+        if tickets[t].for_counter is None
+    )
 
 
 def priority_turn(waiting: Sequence[Ticket], counter: CounterState, ordinary_per_priority: int

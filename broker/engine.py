@@ -314,7 +314,7 @@ class _Step:
 
     def leave_queue(self, ticket: Ticket) -> None:
         day = self.service(ticket.service)
-        self.put(replace(day, waiting=tuple(t for t in day.waiting if t != ticket.id)))
+        self.put(replace(day, waiting=_without(day.waiting, ticket.id)))
 
     def join_queue(self, ticket: Ticket) -> None:
         day = self.service(ticket.service)
@@ -323,6 +323,13 @@ class _Step:
     def call(self, counter: CounterState, ticket: Ticket) -> dict[str, Any]:
         if ticket.state is W:
             self.leave_queue(ticket)
+            counter = replace(counter, sent_here=_without(counter.sent_here, ticket.id))
+        elif ticket.state is N and ticket.counter is not None:
+            if ticket.counter == counter.id:
+                counter = replace(counter, missed=_without(counter.missed, ticket.id))
+            else:
+                where = self.counter(ticket.counter)
+                self.put(replace(where, missed=_without(where.missed, ticket.id)))
         called = self.move(
             ticket, counter=counter.id, officer=counter.officer, called_at=self.now,
             first_called_at=ticket.first_called_at or self.now, calls=ticket.calls + 1,
@@ -358,6 +365,10 @@ class _Step:
             "services": list(counter.services),
             "ticket": ticket_view(ticket) if ticket else None,
         }}
+
+
+def _without(ids: tuple[str, ...], ticket_id: str) -> tuple[str, ...]:
+    return tuple(t for t in ids if t != ticket_id) if ticket_id in ids else ids
 
 
 # --- handlers: one per operation --------------------------------------------------------------
@@ -401,6 +412,9 @@ def _cancel(step: _Step) -> Accepted:
     ticket = step.ticket(args.ticket)
     step.move(ticket)
     step.leave_queue(ticket)
+    if ticket.for_counter is not None:
+        sent_to = step.counter(ticket.for_counter)
+        step.put(replace(sent_to, sent_here=_without(sent_to.sent_here, ticket.id)))
     step.emit("ticket.cancelled", ticket=ticket.id, number=ticket.number, service=ticket.service)
     return step.done({"ticket": ticket_view(step.ticket(ticket.id))})
 
@@ -501,7 +515,7 @@ def _done(step: _Step) -> Accepted:
 def _no_show(step: _Step) -> Accepted:
     counter = step.acting_counter()
     missed = step.move(step.current_ticket(counter))
-    step.put(replace(counter, ticket=None))
+    step.put(replace(counter, ticket=None, missed=(*counter.missed, missed.id)))
     step.emit("ticket.no_show", ticket=missed.id, number=missed.number, service=missed.service,
               counter=counter.id)
     return step.done({"ticket": ticket_view(missed)})
@@ -527,6 +541,9 @@ def _transfer(step: _Step) -> Accepted:
                       officer=None, served_at=None, transfers=ticket.transfers + 1)
     step.join_queue(moved)
     step.put(replace(counter, ticket=None))
+    if for_counter is not None:
+        sent_to = step.counter(for_counter)
+        step.put(replace(sent_to, sent_here=(*sent_to.sent_here, moved.id)))
     step.emit("ticket.transferred", ticket=moved.id, number=moved.number,
               from_service=ticket.service, service=service, from_counter=counter.id,
               to_counter=for_counter)

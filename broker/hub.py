@@ -173,7 +173,10 @@ class Hub:
             self.publish_all(now)
             return
         services = {s for s, day in state.services.items() if day is not previous.services[s]}
-        counters = {k for k, c in state.counters.items() if c is not previous.counters[k]}
+        counters = {k for k, c in state.counters.items() if c is not previous.counters[k]
+                    # serve and recall change only the ticket a counter holds
+                    or (c.ticket is not None
+                        and state.tickets[c.ticket] is not previous.tickets.get(c.ticket))}
         for counter_id in counters:
             services |= set(previous.counters[counter_id].services)
             services |= set(state.counters[counter_id].services)

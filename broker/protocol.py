@@ -269,8 +269,7 @@ class CounterState(Retained, frozen=True, kw_only=True):
     officer: str | None = None
     services: list[str] = []
     ticket: TicketInfo | None = None
-    waiting: int = 0
-    next: str | None = None
+    waiting: int = 0  # tickets this counter may call now
     missed: list[TicketRef] = []
     sent_here: list[TicketRef] = []
 

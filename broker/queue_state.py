@@ -56,6 +56,10 @@ class CounterState:
     ticket: str | None = None
     # Ordinary calls since the last priority call; drives the priority interleave.
     ordinary_streak: int = 0
+    # Waiting tickets transferred to this counter, and tickets missed (no-show) here; kept
+    # here so that a counter's view never scans the whole day.
+    sent_here: tuple[str, ...] = ()
+    missed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from broker.call_policy import eligible
+from broker.call_policy import waiting_for
 from broker.engine import QueueEngine, iso, ticket_view
 from broker.opening_hours import hours_of, next_opening
-from broker.queue_state import CounterStatus, QueueState, TicketState
+from broker.queue_state import QueueState
 
 QUEUE_PREVIEW = 50
 
@@ -54,10 +54,7 @@ def counter_view(engine: QueueEngine, state: QueueState, counter_id: str) -> dic
     assert configured is not None
     counter = state.counters[counter_id]
     ticket = state.tickets[counter.ticket] if counter.ticket else None
-    missed = [t for t in state.tickets.values()
-              if t.state is TicketState.NO_SHOW and t.counter == counter_id]
-    waiting = eligible(state, counter)
-    upcoming = engine.policy(waiting, counter, engine.config.queue.ordinary_per_priority)
+    missed = [state.tickets[t] for t in counter.missed]
     return {
         "id": counter_id,
         "number": configured.number,
@@ -65,11 +62,10 @@ def counter_view(engine: QueueEngine, state: QueueState, counter_id: str) -> dic
         "officer": counter.officer,
         "services": list(counter.services),
         "ticket": ticket_view(ticket) if ticket else None,
-        "waiting": len(waiting),
-        "next": upcoming.number if upcoming and counter.status is CounterStatus.OPEN else None,
+        "waiting": waiting_for(state, counter),
         "missed": [{"id": t.id, "number": t.number, "service": t.service} for t in missed],
         "sent_here": [{"id": t.id, "number": t.number, "service": t.service}
-                      for t in waiting if t.for_counter == counter_id],
+                      for t in map(state.tickets.__getitem__, counter.sent_here)],
     }
 
 

@@ -6,7 +6,8 @@ The hub loads them from TOML; devices receive the same structs as JSON on the re
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, TypeVar
+from functools import cached_property
+from typing import Annotated, Any, Literal
 
 import msgspec
 
@@ -136,10 +137,7 @@ class Texts(Struct, kw_only=True):
     attract: Text = Text(vi="", en="")
 
 
-_T = TypeVar("_T", "Service", "Counter", "Device", "Officer", "Department")
-
-
-class CenterConfig(Struct, kw_only=True):
+class CenterConfig(Struct, kw_only=True, dict=True):
     center: Center
     hours: Hours
     queue: Queue = Queue()
@@ -152,21 +150,23 @@ class CenterConfig(Struct, kw_only=True):
     devices: list[Device] = []
     texts: Texts = Texts()
 
+    @cached_property
+    def _by_id(self) -> dict[str, dict[str, Any]]:
+        # The struct is frozen, so the index never goes stale.
+        return {field: {item.id: item for item in getattr(self, field)}
+                for field in ("services", "counters", "devices", "officers", "departments")}
+
     def service(self, service_id: str) -> Service | None:
-        return _find(self.services, service_id)
+        return self._by_id["services"].get(service_id)
 
     def counter(self, counter_id: str) -> Counter | None:
-        return _find(self.counters, counter_id)
+        return self._by_id["counters"].get(counter_id)
 
     def device(self, device_id: str) -> Device | None:
-        return _find(self.devices, device_id)
+        return self._by_id["devices"].get(device_id)
 
     def officer(self, officer_id: str) -> Officer | None:
-        return _find(self.officers, officer_id)
+        return self._by_id["officers"].get(officer_id)
 
     def department(self, department_id: str) -> Department | None:
-        return _find(self.departments, department_id)
-
-
-def _find(items: list[_T], item_id: str) -> _T | None:
-    return next((item for item in items if item.id == item_id), None)
+        return self._by_id["departments"].get(department_id)

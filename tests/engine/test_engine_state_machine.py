@@ -178,6 +178,17 @@ class QueueMachine(RuleBasedStateMachine):
         assert in_hand == set(held)
 
     @invariant()
+    def counters_know_what_was_sent_to_them_and_missed_there(self):
+        state = self.q.state
+        for k in state.counters.values():
+            sent = {t.id for t in state.tickets.values()
+                    if t.state is TicketState.WAITING and t.for_counter == k.id}
+            missed = {t.id for t in state.tickets.values()
+                      if t.state is TicketState.NO_SHOW and t.counter == k.id}
+            assert len(k.sent_here) == len(sent) and set(k.sent_here) == sent
+            assert len(k.missed) == len(missed) and set(k.missed) == missed
+
+    @invariant()
     def numbers_are_unique_per_service_per_day(self):
         counts = Counter((t.origin_service, t.number) for t in self.q.state.tickets.values())
         assert all(n == 1 for n in counts.values())

@@ -1,0 +1,349 @@
+"""`qms bench`: measure the queue on this machine and print tables.
+
+core: durable commands/s through engine + ledger (SQLite WAL, synchronous FULL and NORMAL).
+hub:  a managed Mosquitto on loopback, the hub as its own process, and simulated devices as
+      separate MQTT connections (100 counters, 10 kiosks, 5 boards by default): round trips of
+      ticket.issue and counter.call_next, call -> board latency, durable commands/s, hub RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import paho.mqtt.client as mqtt
+
+from broker import protocol
+from broker.commands import OPS, Command
+from broker.engine import Accepted, QueueEngine
+from broker.ledger import Ledger
+from broker.managed_broker import ManagedBroker
+from broker.mqtt_link import new_client, parse_broker_url
+from config import load_config, parse_config
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("what", nargs="?", choices=["core", "hub", "all"], default="all")
+    parser.add_argument("--commands", type=int, default=5000,
+                        help="commands in the core run (default %(default)s)")
+    parser.add_argument("--counters", type=int, default=100)
+    parser.add_argument("--kiosks", type=int, default=10)
+    parser.add_argument("--boards", type=int, default=5)
+    parser.add_argument("--seconds", type=float, default=10.0,
+                        help="length of the hub's load phase (default %(default)s)")
+    parser.add_argument("--samples", type=int, default=1000,
+                        help="round trips measured per operation (default %(default)s)")
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.what in ("core", "all"):
+        bench_core(args.commands)
+    if args.what in ("hub", "all"):
+        bench_hub(args.counters, args.kiosks, args.boards, args.seconds, args.samples)
+    return 0
+
+
+def _ms(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
+
+
+def _table(title: str, header: list[str], rows: list[list[Any]]) -> None:
+    print(f"\n{title}")
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=True)]
+    print("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
+    print("  ".join("-" * w for w in widths))
+    for row in rows:
+        print("  ".join(str(x).ljust(w) for x, w in zip(row, widths, strict=True)))
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+# --- core -------------------------------------------------------------------------------------
+
+
+def _core_workload(engine: QueueEngine, n: int):
+    config = engine.config
+    rng = random.Random(7)
+    now = datetime(2026, 11, 23, 7, 0).astimezone(engine.tz)
+    state = engine.new_day(now.date())
+    counters = [k.id for k in config.counters]
+    services = [s.id for s in config.services]
+    ids = itertools.count()
+    produced = 0
+    while produced < n:
+        now += timedelta(milliseconds=rng.randint(100, 2000))
+        counter = rng.choice(counters)
+        roll = rng.random()
+        if roll < 0.45:
+            device, op, args = "kiosk-1", "ticket.issue", {"service": rng.choice(services)}
+        elif roll < 0.5:
+            device, op, args = f"counter-{counter}", "counter.open", {}
+        elif roll < 0.75:
+            device, op, args = f"counter-{counter}", "counter.call_next", {}
+        else:
+            device, op, args = f"counter-{counter}", "ticket.done", {}
+        command = Command(f"b{next(ids)}", op, msgspec.convert(args, OPS[op].args),
+                          config.device(device))
+        outcome = engine.apply(state, command, now)
+        if isinstance(outcome, Accepted):
+            state = outcome.state
+            produced += 1
+            yield command, now, outcome
+
+
+def bench_core(n: int) -> None:
+    engine = QueueEngine(load_config(), enforce_hours=False)
+    rows = []
+    for synchronous in ("FULL", "NORMAL"):
+        with tempfile.TemporaryDirectory(dir=os.getcwd()) as tmp:
+            ledger = Ledger(Path(tmp) / "bench.db", synchronous=synchronous)
+            # The workload's engine time is part of what is measured: apply + commit.
+            durations: list[float] = []
+            workload = _core_workload(engine, n)
+            started = time.perf_counter()
+            while True:
+                t0 = time.perf_counter()
+                try:
+                    command, now, outcome = next(workload)
+                except StopIteration:
+                    break
+                reply = protocol.encode_reply(command.id, outcome.result)
+                ledger.record(command, msgspec.json.encode(command.args), now, outcome, reply)
+                durations.append(time.perf_counter() - t0)
+            elapsed = time.perf_counter() - started
+            ledger.close()
+        rows.append([synchronous, n, f"{n / elapsed:,.0f}", f"{_ms(durations, 0.5):.3f}",
+                     f"{_ms(durations, 0.99):.3f}", f"{_rss_mb(os.getpid()):.0f}"])
+    _table("core: durable commands through engine + ledger (one transaction each)",
+           ["synchronous", "commands", "commands/s", "p50 ms", "p99 ms", "RSS MB"], rows)
+
+
+# --- hub --------------------------------------------------------------------------------------
+
+
+def bench_config_text(counters: int, kiosks: int, boards: int) -> str:
+    """The demo center's shape grown for load: 20 lettered services with 9,999 numbers and no
+    daily limit, `counters` counters (two services each), `kiosks` kiosks, `boards` boards."""
+    base = (Path(__file__).parent.parent / "config" / "center.toml").read_text()
+    out = [base.split("\n[[services]]", 1)[0]]
+    services = [f"s{i:02d}" for i in range(20)]
+    for i, service in enumerate(services):
+        out.append(f'\n[[services]]\nid = "{service}"\ndepartment = "skhdt"\n'
+                   f'name = {{ vi = "Dịch vụ {i + 1}" }}\nprefix = "{chr(65 + i)}"\n'
+                   f"range = [1, 9999]\n")
+    for i in range(1, counters + 1):
+        out.append(f'\n[[counters]]\nid = "{i}"\nnumber = {i}\n'
+                   f'services = ["{services[i % 20]}", "{services[(i + 1) % 20]}"]\n')
+    out.append('\n[[officers]]\nid = "bench"\nname = "Cán bộ thử"\n')
+    for i in range(1, counters + 1):
+        out.append(f'\n[[devices]]\nid = "counter-{i}"\nrole = "counter"\ncounter = "{i}"\n')
+    for i in range(1, kiosks + 1):
+        out.append(f'\n[[devices]]\nid = "kiosk-{i}"\nrole = "kiosk"\n')
+    for i in range(1, boards + 1):
+        out.append(f'\n[[devices]]\nid = "board-{i}"\nrole = "board"\n')
+    return "".join(out)
+
+
+class BenchDevice:
+    """A lean simulated device: one MQTT connection, its own reply topic, blocking requests."""
+
+    def __init__(self, url: str, site: str, device_id: str, extra: list[str] | None = None,
+                 on_message: Callable[[mqtt.MQTTMessage], None] | None = None) -> None:
+        self.topics = protocol.Topics(site)
+        self.device_id = device_id
+        self.replies: dict[str, threading.Event] = {}
+        self.answers: dict[str, protocol.Reply] = {}
+        self.ready = threading.Event()
+        self.extra = extra or []
+        self.on_message = on_message
+        address = parse_broker_url(url)
+        self.client = new_client(address, f"bench-{device_id}-{uuid.uuid4().hex[:6]}",
+                                 clean_session=True)
+        self.client.on_connect = self._on_connect
+        self.client.on_subscribe = lambda *a: self.ready.set()
+        self.client.on_message = self._on_message
+        self.client.connect(address.host, address.port)
+        self.client.loop_start()
+
+    def _on_connect(self, client, userdata, flags, reason, properties) -> None:
+        topics = [self.topics.device_reply(self.device_id), *self.extra]
+        client.subscribe([(t, 1) for t in topics])
+
+    def _on_message(self, client, userdata, message) -> None:
+        if message.topic.endswith("/reply"):
+            reply = protocol.decode_reply(message.payload)
+            self.answers[reply.id] = reply
+            event = self.replies.get(reply.id)
+            if event:
+                event.set()
+        elif self.on_message:
+            self.on_message(message)
+
+    def request(self, op: str, args: dict | None = None, timeout: float = 10.0
+                ) -> protocol.Reply:
+        command_id = uuid.uuid4().hex
+        event = self.replies[command_id] = threading.Event()
+        self.client.publish(self.topics.device_cmd(self.device_id),
+                            protocol.encode_command(command_id, op, args), 1)
+        if not event.wait(timeout):
+            raise TimeoutError(f"{self.device_id}: no reply to {op}")
+        del self.replies[command_id]
+        return self.answers.pop(command_id)
+
+    def close(self) -> None:
+        self.client.disconnect()
+        self.client.loop_stop()
+
+
+def bench_hub(n_counters: int, n_kiosks: int, n_boards: int, seconds: float, samples: int
+              ) -> None:
+    text = bench_config_text(n_counters, n_kiosks, n_boards)
+    config = parse_config(text, "<bench config>")
+    site = config.center.site
+    services = [s.id for s in config.services]
+    with tempfile.TemporaryDirectory(dir=os.getcwd()) as tmp, ManagedBroker(
+            data_dir=Path(tmp) / "broker") as broker:
+        config_path = Path(tmp) / "bench.toml"
+        config_path.write_text(text)
+        hub = subprocess.Popen(
+            [sys.executable, "-m", "qms.cli", "--log-level", "WARNING", "hub", "--broker",
+             broker.url, "--config", str(config_path), "--db", f"{tmp}/ledger.db",
+             "--always-open", "--no-managed-broker"],
+            stdout=subprocess.DEVNULL, stderr=open(f"{tmp}/hub.log", "w"))  # noqa: SIM115
+        topics = protocol.Topics(site)
+        board_latency: list[float] = []
+        call_sent: dict[str, float] = {}
+        lock = threading.Lock()
+
+        def on_board(message: mqtt.MQTTMessage) -> None:
+            received = time.perf_counter()
+            if message.topic == topics.event("ticket.called"):
+                number = msgspec.json.decode(message.payload)["number"]
+                with lock:
+                    sent = call_sent.get(number)
+                    if sent is not None:
+                        board_latency.append(received - sent)
+
+        try:
+            kiosks = [BenchDevice(broker.url, site, f"kiosk-{i}") for i in range(1, n_kiosks + 1)]
+            counters = [BenchDevice(broker.url, site, f"counter-{i}")
+                        for i in range(1, n_counters + 1)]
+            boards = [BenchDevice(broker.url, site, f"board-{i}",
+                                  [topics.all_events, topics.board_state], on_board)
+                      for i in range(1, n_boards + 1)]
+            everyone = kiosks + counters + boards
+            for device in everyone:
+                device.ready.wait(10)
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:  # the hub is up when it answers
+                try:
+                    kiosks[0].request("counter.call_next", timeout=1)
+                    break
+                except TimeoutError:
+                    continue
+            for c in counters:
+                c.request("counter.open", {"officer": "bench"})
+
+            # Latency: one citizen and one officer at a time, all other devices connected.
+            issue_rt, call_rt = [], []
+            counter = counters[0]
+            served = config.counter("1").services[0]
+            for i in range(samples):
+                t0 = time.perf_counter()
+                reply = kiosks[i % n_kiosks].request("ticket.issue", {"service": served})
+                issue_rt.append(time.perf_counter() - t0)
+                if not reply.ok:
+                    raise RuntimeError(f"ticket.issue refused: {reply.error}")
+                number = reply.result["ticket"]["number"]
+                with lock:
+                    call_sent[number] = time.perf_counter()
+                t0 = time.perf_counter()
+                counter.request("counter.call_next")
+                call_rt.append(time.perf_counter() - t0)
+                counter.request("ticket.done")
+            time.sleep(0.5)
+            with lock:
+                per_board = list(board_latency)
+            hub_rss_idle = _rss_mb(hub.pid)
+
+            # Throughput: every kiosk and counter in a closed loop at once.
+            done_commands = [0]
+            stop = time.monotonic() + seconds
+
+            def kiosk_loop(device: BenchDevice) -> None:
+                rng = random.Random(device.device_id)
+                while time.monotonic() < stop:
+                    device.request("ticket.issue", {"service": rng.choice(services)})
+                    with lock:
+                        done_commands[0] += 1
+
+            def counter_loop(device: BenchDevice) -> None:
+                while time.monotonic() < stop:
+                    reply = device.request("counter.call_next")
+                    with lock:
+                        done_commands[0] += 1
+                    if reply.ok:
+                        device.request("ticket.done")
+                        with lock:
+                            done_commands[0] += 1
+                    else:
+                        time.sleep(0.05)
+
+            threads = [threading.Thread(target=kiosk_loop, args=(k,)) for k in kiosks]
+            threads += [threading.Thread(target=counter_loop, args=(c,)) for c in counters]
+            started = time.perf_counter()
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            elapsed = time.perf_counter() - started
+            hub_rss_loaded = _rss_mb(hub.pid)
+            for device in everyone:
+                device.close()
+        finally:
+            hub.send_signal(2)
+            hub.wait(10)
+    _table(
+        f"hub over Mosquitto on loopback: {n_counters} counters, {n_kiosks} kiosks, "
+        f"{n_boards} boards as separate connections ({samples} samples each)",
+        ["measure", "p50 ms", "p99 ms", "n"],
+        [["ticket.issue round trip", f"{_ms(issue_rt, .5):.2f}", f"{_ms(issue_rt, .99):.2f}",
+          len(issue_rt)],
+         ["counter.call_next round trip", f"{_ms(call_rt, .5):.2f}", f"{_ms(call_rt, .99):.2f}",
+          len(call_rt)],
+         ["call -> board ticket.called", f"{_ms(per_board, .5):.2f}",
+          f"{_ms(per_board, .99):.2f}", len(per_board)]],
+    )
+    _table("hub under load (closed loops: every kiosk and counter at once)",
+           ["seconds", "commands", "commands/s", "hub RSS idle MB", "hub RSS loaded MB"],
+           [[f"{elapsed:.1f}", done_commands[0], f"{done_commands[0] / elapsed:,.0f}",
+             f"{hub_rss_idle:.0f}", f"{hub_rss_loaded:.0f}"]])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    configure(parser)
+    sys.exit(run(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()
