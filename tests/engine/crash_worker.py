@@ -34,7 +34,8 @@ def workload(seed: int, driver: EngineDriver) -> Iterator[tuple[str, Accepted]]:
         elif roll < 0.75:
             device, op, args = f"counter-{counter}", "counter.call_next", {}
         elif roll < 0.95:
-            device, op, args = f"counter-{counter}", rng.choice(["ticket.done", "ticket.no_show"]), {}
+            op = rng.choice(["ticket.done", "ticket.no_show"])
+            device, args = f"counter-{counter}", {}
         else:
             device, op, args = f"counter-{counter}", "ticket.transfer", {
                 "service": rng.choice(SERVICES)}

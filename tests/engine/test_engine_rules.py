@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from itertools import pairwise
 
 import msgspec
 import pytest
@@ -435,7 +436,7 @@ def test_every_transition_table_entry_is_an_edge_of_the_lifecycle():
 
     for (_op, start), path in TRANSITIONS.items():
         states = (start, *path)
-        for edge in zip(states, states[1:], strict=False):
+        for edge in pairwise(states):
             assert edge in LIFECYCLE_EDGES, edge
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tempfile
 from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 
 import msgspec
@@ -59,7 +60,7 @@ class QueueMachine(RuleBasedStateMachine):
             path = TRANSITIONS[(op, old.state)]
             assert path[-1] is ticket.state
             states = (old.state, *path)
-            assert all(edge in LIFECYCLE_EDGES for edge in zip(states, states[1:], strict=False))
+            assert all(edge in LIFECYCLE_EDGES for edge in pairwise(states))
 
     # --- rules ----------------------------------------------------------------------------
 
