@@ -121,9 +121,9 @@ class ErrorBody(msgspec.Struct, frozen=True):
 
 
 class Reply(msgspec.Struct, frozen=True, omit_defaults=True):
+    v: int  # required, so that omit_defaults never drops it
     id: str
     ok: bool
-    v: int = VERSION
     result: dict[str, Any] | None = None
     error: ErrorBody | None = None
 
@@ -184,11 +184,11 @@ def decode_command(payload: bytes) -> IncomingCommand:
 
 
 def encode_reply(command_id: str, result: dict[str, Any]) -> bytes:
-    return msgspec.json.encode(Reply(command_id, True, result=result))
+    return msgspec.json.encode(Reply(VERSION, command_id, True, result=result))
 
 
 def encode_error(command_id: str, code: str, message: str) -> bytes:
-    return msgspec.json.encode(Reply(command_id, False, error=ErrorBody(code, message)))
+    return msgspec.json.encode(Reply(VERSION, command_id, False, error=ErrorBody(code, message)))
 
 
 def decode_reply(payload: bytes) -> Reply:
