@@ -82,6 +82,7 @@ class DeviceClient:
         self._state_listeners: list[StateListener] = []
         self._connection_listeners: list[Callable[[bool], None]] = []
         self.connected = threading.Event()
+        self._stopping = False
         self.client = new_client(self.address, f"{device_id}-{self.session}", clean_session=True)
         self.client.will_set(self.topics.device_status(device_id),
                              protocol.encode(protocol.DeviceStatus(online=False,
@@ -105,6 +106,7 @@ class DeviceClient:
 
     def stop(self) -> None:
         """A clean stop: `online: false` published, then disconnect."""
+        self._stopping = True
         if self.connected.is_set():
             info = self.client.publish(self.topics.device_status(self.device_id),
                                        self._status(False), QOS, retain=True)
@@ -208,7 +210,8 @@ class DeviceClient:
         self.connected.clear()
         self.hub_online = False
         if was:
-            log.warning("%s: disconnected (%s)", self.device_id, reason)
+            (log.info if self._stopping else log.warning)("%s: disconnected (%s)",
+                                                          self.device_id, reason)
             for listener in list(self._connection_listeners):
                 listener(False)
 

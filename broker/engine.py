@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from broker import call_policy
+from broker import call_policy, wait_estimate
 from broker.commands import (
     OPS,
     AssignArgs,
@@ -174,23 +174,10 @@ class QueueEngine:
             return sum(1 for t in waiting if state.tickets[t].priority)
         return len(waiting)
 
-    def estimated_wait_s(self, state: QueueState, service_id: str, ahead: int) -> int:
-        """People ahead x the recent mean service time / open counters serving the service.
-
-        The citizen also waits for one of the busy counters to free up: half a service on
-        average, which is what makes the first tickets of a busy queue come out right.
-        """
-        counters = self.serving_counters(state, service_id)
-        mean = self.mean_service_s(state, service_id)
-        busy = sum(
-            1 for k in state.counters.values()
-            if k.ticket is not None and k.status is not CounterStatus.CLOSED
-            and service_id in k.services
-        )
-        if counters == 0:
-            return round((ahead + 1) * mean)
-        head_start = 0.5 * mean if busy >= counters else 0.0
-        return round(ahead * mean / counters + head_start)
+    def estimated_wait_s(self, state: QueueState, service_id: str, now: datetime,
+                         priority: bool = False) -> int:
+        return wait_estimate.estimated_wait_s(
+            state, service_id, now, lambda s: self.mean_service_s(state, s), priority=priority)
 
     # --- commands --------------------------------------------------------------------------
 
@@ -351,6 +338,15 @@ class _Step:
             "officer": counter.officer, "calls": ticket.calls, "priority": ticket.priority,
         }
 
+    def counter_time(self, ticket: Ticket) -> None:
+        """A sample of how long a citizen of this service holds a counter, call to leaving
+        (done, no-show or transfer): what the estimated wait is made of."""
+        assert ticket.called_at is not None
+        held = max(0.0, (self.now - ticket.called_at).total_seconds())
+        day = self.service(ticket.service)
+        samples = (*day.recent_service_s, held)[-self.config.queue.recent_service_samples:]
+        self.put(replace(day, recent_service_s=samples))
+
     def board_call(self, ticket: Ticket, counter: CounterState) -> None:
         entry = BoardCall(ticket.id, ticket.number, counter.id, ticket.service, self.now)
         kept = tuple(c for c in self.state.board if c.ticket != ticket.id)
@@ -398,7 +394,7 @@ def _issue(step: _Step) -> Accepted:
     step.put(ticket)
     step.put(replace(day, next_seq=seq + 1, issued=day.issued + 1,
                      waiting=(*day.waiting, ticket.id), last_issued=number))
-    ewt = step.engine.estimated_wait_s(step.state, args.service, ahead)
+    ewt = step.engine.estimated_wait_s(step.state, args.service, step.now, priority)
     view = {**ticket_view(ticket), "ahead": ahead, "ewt_s": ewt}
     step.emit("ticket.issued", ticket=ticket.id, number=number, service=service.id,
               priority=priority, ahead=ahead, ewt_s=ewt)
@@ -499,13 +495,13 @@ def _done(step: _Step) -> Accepted:
     counter = step.acting_counter()
     ticket = step.current_ticket(counter)
     served_at = ticket.served_at or ticket.called_at
-    assert served_at is not None
+    assert served_at is not None and ticket.called_at is not None
     finished = step.move(ticket, served_at=served_at, finished_at=step.now)
     step.put(replace(counter, ticket=None))
-    day = step.service(ticket.service)
     duration = max(0.0, (step.now - served_at).total_seconds())
-    samples = (*day.recent_service_s, duration)[-step.config.queue.recent_service_samples:]
-    step.put(replace(day, recent_service_s=samples, served=day.served + 1))
+    step.counter_time(ticket)
+    day = step.service(ticket.service)
+    step.put(replace(day, served=day.served + 1))
     step.emit("ticket.done", ticket=finished.id, number=finished.number, service=finished.service,
               counter=counter.id, officer=counter.officer, service_s=round(duration),
               note=args.note)
@@ -514,7 +510,9 @@ def _done(step: _Step) -> Accepted:
 
 def _no_show(step: _Step) -> Accepted:
     counter = step.acting_counter()
-    missed = step.move(step.current_ticket(counter))
+    ticket = step.current_ticket(counter)
+    step.counter_time(ticket)
+    missed = step.move(ticket)
     step.put(replace(counter, ticket=None, missed=(*counter.missed, missed.id)))
     step.emit("ticket.no_show", ticket=missed.id, number=missed.number, service=missed.service,
               counter=counter.id)
@@ -527,6 +525,7 @@ def _transfer(step: _Step) -> Accepted:
     if (args.service is None) == (args.counter is None):
         raise QueueError("bad_request", "transfer to a service or to a counter, one of them")
     ticket = step.current_ticket(counter)
+    step.counter_time(ticket)
     service, for_counter = ticket.service, None
     if args.service is not None:
         step.known_service(args.service)

@@ -6,9 +6,11 @@ import argparse
 import logging
 import signal
 import threading
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from broker.hub import Hub, HubService
+from broker.hub import DemoClock, Hub, HubService, wall_clock
 from broker.ledger import Ledger
 from broker.managed_broker import ManagedBroker, port_open
 from broker.mqtt_link import parse_broker_url
@@ -31,6 +33,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="ignore opening hours (demos and tests)")
     parser.add_argument("--no-managed-broker", action="store_true",
                         help="never start a broker; wait for the given one")
+    parser.add_argument("--clock-start", type=datetime.fromisoformat, default=None,
+                        help="demos and simulations: the hub's clock starts at this local time "
+                        "(e.g. 2026-11-23T07:00)")
+    parser.add_argument("--clock-speed", type=float, default=1.0,
+                        help="demos and simulations: how much faster than real time the hub's "
+                        "clock runs (default 1)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -47,7 +55,14 @@ def run(args: argparse.Namespace) -> int:
     if local and not args.no_managed_broker and not port_open("127.0.0.1", address.port):
         managed = ManagedBroker(address.port, db.parent / "broker").start()
         log.info("started a private %s on %s", managed.kind, managed.url)
-    service = HubService(Hub(config, Ledger(db), enforce_hours=not args.always_open), address)
+    clock = wall_clock
+    if args.clock_start is not None or args.clock_speed != 1.0:
+        start = args.clock_start or datetime.now()
+        if start.tzinfo is None:
+            start = start.replace(tzinfo=ZoneInfo(config.center.timezone))
+        clock = DemoClock(start, args.clock_speed)
+    hub = Hub(config, Ledger(db), clock=clock, enforce_hours=not args.always_open)
+    service = HubService(hub, address)
     stopping = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stopping.set())

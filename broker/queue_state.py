@@ -70,7 +70,7 @@ class ServiceDay:
     issued: int = 0
     served: int = 0
     waiting: tuple[str, ...] = ()  # ids of this service's waiting tickets, in arrival order
-    recent_service_s: tuple[float, ...] = ()
+    recent_service_s: tuple[float, ...] = ()  # counter time per citizen, call to done
     last_issued: str | None = None
     last_called: str | None = None
 

@@ -32,7 +32,7 @@ def service_view(engine: QueueEngine, state: QueueState, service_id: str, now: d
         "open": reason is None,
         "closed_reason": reason,
         "opens_at": iso(opens_at),
-        "ewt_s": engine.estimated_wait_s(state, service_id, ahead),
+        "ewt_s": engine.estimated_wait_s(state, service_id, now),
         "mean_service_s": round(engine.mean_service_s(state, service_id)),
         "counters_open": engine.serving_counters(state, service_id),
         "issued": day.issued,

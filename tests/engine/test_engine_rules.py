@@ -123,12 +123,14 @@ def test_people_ahead_and_estimated_wait(q):
     q.open("4")
     q.open("5")
     fourth = q.issue("datdai")
-    assert fourth["ahead"] == 3 and fourth["ewt_s"] == 3 * 720 // 2
+    # Two idle counters, three ahead: the first two start now, the third when one frees at
+    # 12 minutes, and this citizen takes the other counter then.
+    assert fourth["ahead"] == 3 and fourth["ewt_s"] == 720
     priority = q.issue("datdai", reason="elderly")
-    assert priority["ahead"] == 0
+    assert priority["ahead"] == 0 and priority["ewt_s"] == 0
 
 
-def test_estimated_wait_learns_the_recent_service_time(q):
+def test_estimated_wait_learns_the_recent_counter_time(q):
     q.open("4")
     for _ in range(3):
         q.issue("datdai")
@@ -138,9 +140,27 @@ def test_estimated_wait_learns_the_recent_service_time(q):
         q.do("counter-4", "ticket.done")
     assert q.engine.mean_service_s(q.state, "datdai") == 300
     q.call_next("4")
+    q.advance(minutes=1)
     ticket = q.issue("datdai")
-    # One waiting ahead... none: the third was called. The counter is busy: half a service.
-    assert ticket["ahead"] == 0 and ticket["ewt_s"] == 150
+    # Nobody waits ahead; the counter's citizen has 4 of the usual 5 minutes left.
+    assert ticket["ahead"] == 0 and ticket["ewt_s"] == 240
+    q.advance(minutes=10)
+    # An overrunning citizen is taken to leave soon: a tenth of the usual time.
+    assert q.engine.estimated_wait_s(q.state, "datdai", q.now) == 30 + 300
+
+
+def test_estimated_wait_counts_the_other_services_of_shared_counters(q):
+    # Counters 2 (dkdn, dautu) and 3 (dautu, dkdn) share two services; counter 1 only dkdn.
+    q.open("2")
+    q.open("3")
+    for _ in range(4):
+        q.issue("dautu")  # 15 minutes each
+    ticket = q.issue("dkdn")  # 8 minutes each
+    # dautu's four fill both counters twice: 30 minutes before either is free.
+    assert ticket["ewt_s"] == 2 * 900
+    q.open("1")
+    # The dkdn citizen already waiting takes counter 1 first; the next one waits for them.
+    assert q.engine.estimated_wait_s(q.state, "dkdn", q.now) == 480
 
 
 # --- counters -----------------------------------------------------------------------------
