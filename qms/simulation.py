@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import pairwise
 from statistics import mean
 from typing import Any
 
@@ -77,7 +78,7 @@ def arrival_offsets(plan: Plan, rng: random.Random) -> list[float]:
 
     grid = [intensity(i / 200) for i in range(201)]
     cumulative = [0.0]
-    for a, b in zip(grid, grid[1:], strict=False):
+    for a, b in pairwise(grid):
         cumulative.append(cumulative[-1] + (a + b) / 2)
     total = cumulative[-1]
     offsets = []
