@@ -11,7 +11,6 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from broker import protocol
 from broker.device_client import DeviceClient, RequestError
 from broker.protocol import ParsedTopic
 
@@ -56,10 +55,13 @@ class MqttBridge(QObject):
         elif topic.kind == "board_state":
             self.board_state.emit(message)
 
-    def request(self, op: str, args: dict[str, Any] | None, on_done: ReplyHandler) -> str:
-        """Send a command; `on_done(result, error)` runs on the GUI thread."""
-        return self.client.send(op, args, lambda result, error: self._reply.emit(on_done, result,
-                                                                                 error))
+    def request(self, op: str, args: dict[str, Any] | None, on_done: ReplyHandler, *,
+                command_id: str | None = None) -> str:
+        """Send a command; `on_done(result, error)` runs on the GUI thread. One user action
+        is one command id: a retry under it never acts twice."""
+        return self.client.send(op, args,
+                                lambda result, error: self._reply.emit(on_done, result, error),
+                                command_id=command_id)
 
     def _deliver(self, on_done: ReplyHandler, result: Any, error: Any) -> None:
         on_done(result, error)
@@ -67,5 +69,3 @@ class MqttBridge(QObject):
     def set_health(self, **health: Any) -> None:
         self.client.set_health(**health)
 
-
-__all__ = ["MqttBridge", "protocol"]
