@@ -3,21 +3,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Protocol
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, QTimer
 
 from broker.device_client import DeviceClient
 from counter_terminal.controller import TerminalController
-from counter_terminal.led import NumberDisplay
+from counter_terminal.keypad import key_map as default_key_map
 from counter_terminal.model import Action
 from counter_terminal.tablet_controller import TabletController
 from counter_terminal.tablet_views import TabletWindow
 from counter_terminal.views import TerminalWindow
+from drivers.keypad import InputDeviceLike, KeyMap, KeypadReader
+from drivers.led_display import LedDisplay
 from qms.qt_bridge import MqttBridge
 
-
-class Stoppable(Protocol):
-    def stop(self) -> None: ...
+KEYPAD_HEALTH_MS = 3_000
 
 
 @dataclass
@@ -25,27 +27,27 @@ class CounterTerminal:
     window: TerminalWindow
     controller: TerminalController
     bridge: MqttBridge
-    keypad: Stoppable | None = None
-    stoppables: list[Stoppable] = field(default_factory=list)
+    keypad: KeypadReader | None = None
 
     def stop(self) -> None:
-        """Stop the keypad reader; the client belongs to the caller."""
-        for stoppable in self.stoppables:
-            stoppable.stop()
+        """Stop the keypad reader; the client and the LED belong to the caller."""
+        if self.keypad is not None:
+            self.keypad.stop()
 
 
-def create_counter_terminal(client: DeviceClient, *, lang: str = "vi", large: bool = False,
-                            on_top: bool | None = None, led: NumberDisplay | None = None,
-                            ) -> CounterTerminal:
+def create_counter_terminal(
+    client: DeviceClient, *, lang: str = "vi", large: bool = False, on_top: bool | None = None,
+    led: LedDisplay | None = None, keypad: str | None = None, key_map: KeyMap | None = None,
+    open_keypad: Callable[[str], InputDeviceLike] | None = None,
+) -> CounterTerminal:
     """The officer's terminal for `client`'s device (a `counter` device of the config).
 
     `large` lays it out for a dedicated screen instead of a narrow window at the side of the
     dossier software; the narrow one stays on top unless `on_top` is False. `led` is an open
-    LED display (`drivers.led_display.open_led(...)`) kept in step with the counter. Feed a
-    keypad with `terminal.controller.keypad_action` (thread-safe), see `counter_terminal.keypad`.
+    LED display (`drivers.led_display.open_led(...)`) kept in step with the counter. `keypad`
+    is the keypad's evdev path, read with `key_map` (default: `counter_terminal.keypad`);
+    `open_keypad` replaces `evdev.InputDevice` to open it (a demo's or a test's event source).
     """
-    from PySide6.QtCore import Qt
-
     bridge = MqttBridge(client)
     window = TerminalWindow(large=large)
     controller = TerminalController(bridge, client.device_id, lang=lang, led=led)
@@ -60,7 +62,17 @@ def create_counter_terminal(client: DeviceClient, *, lang: str = "vi", large: bo
     if on_top if on_top is not None else not large:
         window.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
     window.render(controller.screen())
-    return CounterTerminal(window, controller, bridge)
+
+    reader = None
+    if keypad is not None:
+        options = {"open_device": open_keypad} if open_keypad is not None else {}
+        reader = KeypadReader(keypad, key_map or default_key_map(), controller.keypad_action,
+                              **options).start()
+        # The reader has no callback for plugged/unplugged: look now and then.
+        watch = QTimer(window, interval=KEYPAD_HEALTH_MS)
+        watch.timeout.connect(lambda: bridge.set_health(keypad=reader.health()))
+        watch.start()
+    return CounterTerminal(window, controller, bridge, reader)
 
 
 @dataclass

@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from broker.device_client import RequestError
 from broker.protocol import CounterState, ServiceState
 from config.schema import CenterConfig
-from counter_terminal.led import LedMirror, NumberDisplay
+from counter_terminal.led import LedMirror
 from counter_terminal.model import (
     SIMPLE_OPS,
     Action,
@@ -24,11 +24,15 @@ from counter_terminal.model import (
     build_screen,
     can_sign_in,
 )
+from drivers.led_display import LedDisplay
 from qms.qt_bridge import MqttBridge
 
 log = logging.getLogger("qms.counter")
 
 ERROR_SHOWN_MS = 12_000
+# On a LAN the hub answers in milliseconds; say "sending" only when it is slow to, so the
+# screen does not flicker at every press.
+SLOW_REPLY_MS = 500
 # After a command is answered, its effect arrives as a new retained counter state just
 # behind the reply; actions stay disabled until then, so a second press of a key cannot act
 # on the state from before the first. Some commands change nothing visible: give up waiting.
@@ -40,17 +44,18 @@ class TerminalController(QObject):
     _keypad = Signal(str)
 
     def __init__(self, bridge: MqttBridge, device_id: str, *, lang: str = "vi",
-                 led: NumberDisplay | None = None) -> None:
+                 led: LedDisplay | None = None) -> None:
         super().__init__()
         self.bridge = bridge
         self.lang = lang
         self.page: Page = "main"
         self.error: str | None = None
-        self.snapshot = Snapshot(device_id, connected=bridge.connected,
-                                 hub_online=bridge.hub_online)
+        self.snapshot = Snapshot(device_id)
         self.led = LedMirror(led) if led is not None else None
-        self._in_flight = False
+        self.slow_reply = False
         self._settle_after_rev: int | None = None
+        self._slow_timer = QTimer(self, singleShot=True, interval=SLOW_REPLY_MS)
+        self._slow_timer.timeout.connect(self._reply_is_slow)
         self._settle_timer = QTimer(self, singleShot=True, interval=SETTLE_MS)
         self._settle_timer.timeout.connect(self._settled)
         self._error_timer = QTimer(self, singleShot=True, interval=ERROR_SHOWN_MS)
@@ -65,20 +70,17 @@ class TerminalController(QObject):
         bridge.counter_state.connect(self._on_counter_state)
         bridge.service_state.connect(self._on_service_state)
         self._keypad.connect(self._on_keypad)
-        self._replay_cache()
+        self._catch_up()
 
     # --- what the view reads --------------------------------------------------------------
 
     def screen(self, now: datetime | None = None) -> Screen:
         screen = build_screen(self.snapshot, page=self.page, lang=self.lang,
-                              now=now or datetime.now().astimezone(), error=self.error)
-        if screen.page in ("main", "call", "transfer"):
-            self.page = screen.page
+                              now=now or datetime.now().astimezone(), error=self.error,
+                              sending=self.slow_reply)
+        # A picker the state closed stays closed, also once the counter opens again.
+        self.page = "main" if screen.page == "signin" else screen.page
         return screen
-
-    @property
-    def counter_id(self) -> str | None:
-        return self.snapshot.counter_id
 
     # --- what the officer does ------------------------------------------------------------
 
@@ -123,29 +125,26 @@ class TerminalController(QObject):
         self._keypad.emit(name)
 
     def _on_keypad(self, name: str) -> None:
-        if name in ("pause", "pause_resume"):
-            self.act(Action.RESUME if allowed(self.snapshot, Action.RESUME) else Action.PAUSE)
-            return
         try:
             action = Action(name)
         except ValueError:
             log.warning("keypad action %r is not a terminal action", name)
             return
-        if action in SIMPLE_OPS:
-            self.act(action)
-        else:
-            log.warning("keypad action %r needs the screen", name)
+        if action is Action.PAUSE and allowed(self.snapshot, Action.RESUME):
+            action = Action.RESUME  # one key pauses and resumes
+        self.act(action)
 
     # --- commands ---------------------------------------------------------------------------
 
     def _send(self, op: str, args: dict[str, Any]) -> None:
-        self._in_flight = True
         self._clear_error()
-        self._update(busy=True)
+        self._slow_timer.start()
+        self._update(busy=True)  # nothing else is allowed until this one is answered
         self.bridge.request(op, args, self._on_reply)
 
     def _on_reply(self, result: dict[str, Any] | None, error: RequestError | None) -> None:
-        self._in_flight = False
+        self._slow_timer.stop()
+        self.slow_reply = False
         if error is not None:
             log.info("refused: %s", error)
             self.error = error.code
@@ -157,9 +156,13 @@ class TerminalController(QObject):
         self._settle_timer.start()
         self.changed.emit()
 
+    def _reply_is_slow(self) -> None:
+        self.slow_reply = True
+        self.changed.emit()
+
     def _settled(self) -> None:
         self._settle_after_rev = None
-        self._update(busy=self._in_flight)
+        self._update(busy=False)
 
     def _set_page(self, page: Page) -> None:
         self.page = page
@@ -173,9 +176,10 @@ class TerminalController(QObject):
 
     # --- the retained state -----------------------------------------------------------------
 
-    def _replay_cache(self) -> None:
-        """The bridge replays the client's cache only when it is made: pick up what arrived
-        before this controller listened."""
+    def _catch_up(self) -> None:
+        """What arrived before this controller listened (the bridge replays the client's cache
+        only when it is made). Read after connecting to the signals, so nothing falls between."""
+        self._update(connected=self.bridge.connected, hub_online=self.bridge.hub_online)
         client = self.bridge.client
         config = client.config
         if config is None:
@@ -205,6 +209,8 @@ class TerminalController(QObject):
         self.snapshot = replace(self.snapshot, config=config)
         # A counter state that came before the config could not be told apart as ours.
         own = self.snapshot.counters.get(self.snapshot.counter_id or "")
+        if own is not None:
+            self._mirror_led(own)
         self._update(counter=own)
 
     def _on_counter_state(self, state: CounterState) -> None:
@@ -219,11 +225,14 @@ class TerminalController(QObject):
         if self._settle_after_rev is not None and state.rev > self._settle_after_rev:
             self._settle_after_rev = None
             self._settle_timer.stop()
-            changes["busy"] = self._in_flight
+            changes["busy"] = False
+        self._mirror_led(state)
+        self._update(**changes)
+
+    def _mirror_led(self, state: CounterState) -> None:
         if self.led is not None:
             ok = self.led.update(state)
             self.bridge.set_health(led="ok" if ok else "error")
-        self._update(**changes)
 
     def _on_service_state(self, state: ServiceState) -> None:
         held = self.snapshot.services.get(state.id)

@@ -40,8 +40,10 @@ def face_pixmap(face: str, size: int) -> QPixmap:
     painter.setPen(mouth)
     painter.setBrush(Qt.BrushStyle.NoBrush)
     if face == "laugh":
-        path = QPainterPath(QPointF(s * 0.27, s * 0.57))
-        path.arcTo(QRectF(s * 0.27, s * 0.40, s * 0.46, s * 0.36), 180, 180)
+        mouth_box = QRectF(s * 0.27, s * 0.40, s * 0.46, s * 0.36)
+        path = QPainterPath()
+        path.arcMoveTo(mouth_box, 180)
+        path.arcTo(mouth_box, 180, 180)
         path.closeSubpath()
         painter.setBrush(QBrush(INK))
         painter.drawPath(path)

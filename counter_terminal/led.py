@@ -6,19 +6,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Protocol
 
 from broker.protocol import CounterState
+from drivers.led_display import LedDisplay
 
 log = logging.getLogger("qms.counter.led")
-
-
-class NumberDisplay(Protocol):
-    """What `drivers.led_display.open_led` returns."""
-
-    def show(self, number: str, blink: bool = False) -> None: ...
-
-    def blank(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -36,7 +28,7 @@ def frame_for(counter: CounterState) -> LedFrame:
 
 
 class LedMirror:
-    def __init__(self, display: NumberDisplay) -> None:
+    def __init__(self, display: LedDisplay) -> None:
         self.display = display
         self.shown: LedFrame | None = None
         self.healthy = True
@@ -52,8 +44,10 @@ class LedMirror:
                 self.display.blank()
             else:
                 self.display.show(frame.number, blink=frame.blink)
-        except OSError as exc:
-            log.error("LED display write failed: %s", exc)
+        except (OSError, ValueError) as exc:
+            # ValueError: a number longer than the display (a config mismatch); the terminal
+            # goes on, and the device health says the display is in trouble.
+            log.error("LED display: %s", exc)
             self.shown, self.healthy = None, False
             return False
         self.shown, self.healthy = frame, True

@@ -159,7 +159,7 @@ class Screen:
     officer_text: str
     ticket_number: str
     ticket_detail: str
-    priority: bool
+    priority: str  # "" for an ordinary ticket
     enabled: Mapping[Action, bool]
     hint: str
     banner: str
@@ -175,7 +175,9 @@ class Screen:
 
 
 def build_screen(s: Snapshot, *, page: Page, lang: str, now: datetime,
-                 error: str | None = None) -> Screen:
+                 error: str | None = None, sending: bool = False) -> Screen:
+    """The screen for snapshot `s`; `page` is the one the officer opened, `error` the code of
+    the last refusal, `sending` that the hub is slow to answer."""
     config, counter = s.config, s.counter
     configured = config.counter(s.counter_id) if config and s.counter_id else None
     number = counter.number if counter else (configured.number if configured else "")
@@ -197,12 +199,12 @@ def build_screen(s: Snapshot, *, page: Page, lang: str, now: datetime,
         status=counter.status if counter else "",
         status_text=tr(f"status.{counter.status}", lang) if counter else "",
         officer_text=_officer_text(config, counter, lang),
-        ticket_number=ticket.number if ticket else "—",
+        ticket_number=ticket.number if ticket else "",
         ticket_detail=_ticket_detail(ticket, lang, now),
-        priority=bool(ticket and ticket.priority),
+        priority=_priority(config, ticket, lang),
         enabled=enabled,
         hint=_hint(s, lang),
-        **_banner(s, blocked, error, lang),
+        **_banner(s, blocked, error, sending, lang),
         waiting=_waiting(s, lang),
         missed=tuple(t.number for t in counter.missed) if counter else (),
         officers=tuple((o.id, o.name) for o in config.officers) if config else (),
@@ -230,6 +232,14 @@ def _ticket_detail(ticket: TicketInfo | None, lang: str, now: datetime) -> str:
               elapsed=elapsed((now - since).total_seconds()))
 
 
+def _priority(config: CenterConfig | None, ticket: TicketInfo | None, lang: str) -> str:
+    if ticket is None or not ticket.priority:
+        return ""
+    group = next((g for g in config.priority_groups if g.id == ticket.reason),
+                 None) if config else None
+    return f"{tr('priority', lang)}: {group.name.get(lang)}" if group else tr("priority", lang)
+
+
 def _hint(s: Snapshot, lang: str) -> str:
     counter = s.counter
     if blocked_reason(s) is not None or counter is None:
@@ -243,8 +253,8 @@ def _hint(s: Snapshot, lang: str) -> str:
     return ""
 
 
-def _banner(s: Snapshot, blocked: Blocked | None, error: str | None, lang: str
-            ) -> dict[str, str]:
+def _banner(s: Snapshot, blocked: Blocked | None, error: str | None, sending: bool,
+            lang: str) -> dict[str, str]:
     if blocked == "not_bound":
         return {"banner": tr("blocked.not_bound", lang, device=s.device_id),
                 "banner_kind": "error"}
@@ -252,7 +262,7 @@ def _banner(s: Snapshot, blocked: Blocked | None, error: str | None, lang: str
         return {"banner": tr(f"blocked.{blocked}", lang), "banner_kind": "offline"}
     if error is not None:
         return {"banner": error_text(error, lang), "banner_kind": "error"}
-    if s.busy:
+    if sending and s.busy:
         return {"banner": tr("busy", lang), "banner_kind": "busy"}
     return {"banner": "", "banner_kind": ""}
 
@@ -266,12 +276,21 @@ def _waiting(s: Snapshot, lang: str) -> tuple[tuple[str, int], ...]:
     counter = s.counter
     if counter is None:
         return ()
-    rows = [(_service_name(s.config, service_id, lang),
-             s.services[service_id].waiting if service_id in s.services else 0)
+    rows = [(_service_name(s.config, service_id, lang), _waiting_for(s, service_id))
             for service_id in counter.services]
     if counter.sent_here:
         rows.append((tr("sent_here", lang), len(counter.sent_here)))
     return tuple(rows)
+
+
+def _waiting_for(s: Snapshot, service_id: str) -> int:
+    """Who waits in a service for this counter: not those sent to another counter (as far as
+    the hub's preview of the queue shows them)."""
+    service = s.services.get(service_id)
+    if service is None:
+        return 0
+    elsewhere = sum(1 for q in service.queue if q.for_counter not in (None, s.counter_id))
+    return service.waiting - elsewhere
 
 
 def _picker(s: Snapshot, page: Page, lang: str) -> dict[str, object]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from broker.device_client import RequestError
@@ -34,13 +35,12 @@ class TabletController(QObject):
         super().__init__()
         self.bridge = bridge
         self.device_id = device_id
-        self.lang = lang
+        self.lang = self.default_lang = lang
         self._counter_override = counter
         self._window_override = window_s
         self.config: CenterConfig | None = None
         self.counter: CounterState | None = None
-        self.connected = bridge.connected
-        self.hub_online = bridge.hub_online
+        self.connected = self.hub_online = False
         self.phase: Phase = "idle"
         self.pending: PendingRating | None = None
         self.score: int | None = None
@@ -56,9 +56,10 @@ class TabletController(QObject):
         bridge.config_received.connect(self._on_config)
         bridge.counter_state.connect(self._on_counter_state)
         bridge.event_received.connect(self._on_event)
-        client = bridge.client
-        if client.config is not None:
-            self._on_config(client.config)
+        # What arrived before this listened; read after connecting, so nothing falls between.
+        self.connected, self.hub_online = bridge.connected, bridge.hub_online
+        if bridge.client.config is not None:
+            self._on_config(bridge.client.config)
 
     @property
     def counter_id(self) -> str | None:
@@ -106,7 +107,8 @@ class TabletController(QObject):
         ticket = self.pending.ticket
         self.bridge.request("rating.submit",
                             {"ticket": ticket, "score": self.score, "reasons": reasons},
-                            lambda result, error: self._on_reply(ticket, error))
+                            lambda result, error: self._on_reply(ticket, error),
+                            command_id=self.pending.command_id)
 
     def _on_reply(self, ticket: str, error: RequestError | None) -> None:
         if self.pending is None or self.pending.ticket != ticket:
@@ -131,13 +133,17 @@ class TabletController(QObject):
     def _expired(self) -> None:
         if self.phase == "sending":
             return  # the hub's answer decides
-        self.pending, self.score, self.error = None, None, None
-        self._set_phase("idle")
+        self.pending, self.score = None, None
+        self._idle()
 
     def _back_to_idle(self) -> None:
         if self.phase in ("thanks", "refused"):
-            self.error = None
-            self._set_phase("idle")
+            self._idle()
+
+    def _idle(self) -> None:
+        # The next citizen starts in the desk's own language.
+        self.error, self.lang = None, self.default_lang
+        self._set_phase("idle")
 
     def _set_phase(self, phase: Phase) -> None:
         self.phase = phase

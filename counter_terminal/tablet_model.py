@@ -3,7 +3,8 @@ data. No Qt here."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
@@ -29,6 +30,9 @@ class PendingRating:
     ticket: str
     number: str
     officer: str | None
+    # One rating, one command id: a retry after a lost reply gets the first answer back
+    # instead of `already_rated` for a rating that was in fact stored.
+    command_id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
 
 def offer_for(event: Event, counter_id: str | None) -> PendingRating | None:

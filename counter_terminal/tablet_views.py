@@ -111,7 +111,7 @@ class TabletWindow(QWidget):
 
     def _ask_page(self) -> QWidget:
         page = QWidget(objectName="ask_page")
-        self.question = self._label("question", 40, bold=True)
+        self.question = self._label("question", 36, bold=True)
         self.ask_detail = self._label("ask_detail", 30, colour=style.MUTED)
         self.ask_error = self._label("ask_error", 28, bold=True, colour=style.RED)
         self.levels_row = QHBoxLayout()
@@ -178,8 +178,9 @@ class TabletWindow(QWidget):
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         colour = face_colour(level.face)
         button.setStyleSheet(f"QToolButton {{ background: {style.PAPER}; color: {style.INK}; "
-                             f"border: 4px solid {colour}; border-radius: 20px; padding: 16px; "
-                             f"font-size: 30px; font-weight: bold; }} "
+                             # 26 px keeps "Không hài lòng" whole on a 1280 px tablet.
+                             f"border: 4px solid {colour}; border-radius: 20px; padding: 8px; "
+                             f"font-size: 26px; font-weight: bold; }} "
                              f"QToolButton:pressed {{ background: {colour}; }}")
         button.clicked.connect(lambda _=False, score=level.score: self.rate_requested.emit(score))
         return button
@@ -230,7 +231,7 @@ class TabletWindow(QWidget):
         for level in levels:
             button = self._level_button(level)
             button.setText(level.name)
-            self.levels_row.addWidget(button)
+            self.levels_row.addWidget(button, 1)
             self.level_buttons[level.score] = button
 
     def _render_reasons(self, reasons: tuple[tuple[str, str], ...]) -> None:
@@ -244,6 +245,9 @@ class TabletWindow(QWidget):
             button = QPushButton(name, objectName=f"reason_{reason_id}")
             button.setProperty("reason", True)
             button.setCheckable(True)
+            # A tick as well as the colour, for those who do not tell colours apart.
+            button.toggled.connect(
+                lambda on, b=button, text=name: b.setText(f"✓  {text}" if on else text))
             button.setMinimumHeight(88)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             self.reasons_grid.addWidget(button, index // 2, index % 2)

@@ -75,15 +75,16 @@ class TerminalWindow(QWidget):
         self._officers: tuple[tuple[str, str], ...] = ()
         self.setStyleSheet(self._stylesheet())
 
-        self.counter_label = self._label("counter_label", bold=True, size=self.px + 10)
-        self.status_label = self._label("status", bold=True)
+        self.counter_label = self._label("counter_label")
+        self.status_label = self._label("status")
         self.status_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.lang_button = self._button("lang_button")
         self.lang_button.setMinimumHeight(0)
+        self.lang_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.lang_button.clicked.connect(
             lambda: self.lang_requested.emit("en" if self._lang == "vi" else "vi"))
         self.officer_label = self._label("officer")
-        self.banner = self._label("banner", bold=True)
+        self.banner = self._label("banner")
         self.banner.setWordWrap(True)
 
         header = QHBoxLayout()
@@ -111,18 +112,13 @@ class TerminalWindow(QWidget):
         if large:
             self.resize(1100, 720)
         else:
-            self.resize(420, 860)
+            self.resize(420, 800)
 
     # --- building ------------------------------------------------------------------------
 
-    def _label(self, name: str, *, bold: bool = False, size: int | None = None) -> QLabel:
-        label = QLabel(objectName=name)
-        font = label.font()
-        font.setBold(bold)
-        if size is not None:
-            font.setPixelSize(size)
-        label.setFont(font)
-        return label
+    @staticmethod
+    def _label(name: str) -> QLabel:
+        return QLabel(objectName=name)  # sizes and weights come from the style sheet
 
     def _button(self, name: str, *, tall: bool = False) -> QPushButton:
         button = QPushButton(objectName=name)
@@ -133,7 +129,7 @@ class TerminalWindow(QWidget):
 
     def _signin_page(self) -> QWidget:
         page = QWidget(objectName="signin_page")
-        self.signin_title = self._label("signin_title", bold=True, size=self.px + 6)
+        self.signin_title = self._label("signin_title")
         self.signin_caption = self._label("signin_caption")
         self.signin_caption.setWordWrap(True)
         self.officer_list = QListWidget(objectName="officer_list")
@@ -152,9 +148,10 @@ class TerminalWindow(QWidget):
     def _main_page(self) -> QWidget:
         page = QWidget(objectName="main_page")
         self.current_caption = self._label("current_caption")
-        self.ticket_number = self._label("ticket_number", bold=True,
-                                         size=120 if self.large else 64)
-        self.priority_badge = self._label("priority_badge", bold=True)
+        self.ticket_number = self._label("ticket_number")
+        # Keeps its place while there is no ticket, so the buttons never jump.
+        self.ticket_number.setMinimumHeight(150 if self.large else 80)
+        self.priority_badge = self._label("priority_badge")
         self.ticket_detail = self._label("ticket_detail")
         self.ticket_detail.setWordWrap(True)
         self.hint = self._label("hint")
@@ -183,10 +180,10 @@ class TerminalWindow(QWidget):
         for index, action in enumerate(order):
             grid.addWidget(self.buttons[action], 1 + index // columns, index % columns)
 
-        self.waiting_caption = self._label("waiting_caption", bold=True)
+        self.waiting_caption = self._label("waiting_caption")
         self.waiting = self._label("waiting")
         self.waiting.setTextFormat(Qt.TextFormat.RichText)
-        self.missed_caption = self._label("missed_caption", bold=True)
+        self.missed_caption = self._label("missed_caption")
         self.missed = self._label("missed")
         self.missed.setWordWrap(True)
 
@@ -220,16 +217,18 @@ class TerminalWindow(QWidget):
 
     def _pick_page(self) -> QWidget:
         page = QWidget(objectName="pick_page")
-        self.pick_title = self._label("pick_title", bold=True, size=self.px + 4)
+        self.pick_title = self._label("pick_title")
         self.pick_title.setWordWrap(True)
         self.pick_list = QListWidget(objectName="pick_list")
+        self.pick_list.setWordWrap(True)
+        self.pick_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.pick_list.itemDoubleClicked.connect(lambda _item: self._pick())
         self.pick_ok = self._button("pick_ok", tall=True)
         self.pick_ok.setProperty("accent", "green")
         self.pick_ok.clicked.connect(self._pick)
         self.pick_back = self._button("pick_back")
         self.pick_back.clicked.connect(self.back_requested.emit)
-        self.pick_list.currentItemChanged.connect(lambda *_: self._sync_pick_ok())
+        self.pick_list.itemSelectionChanged.connect(self._sync_pick_ok)
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.pick_title)
@@ -247,14 +246,22 @@ class TerminalWindow(QWidget):
 
     def _stylesheet(self) -> str:
         radius = 10 if self.large else 8
+        px, big = self.px, 120 if self.large else 64
         return f"""
             QWidget#counter_terminal {{ background: {style.PAPER}; color: {style.INK}; }}
-            QLabel {{ color: {style.INK}; }}
+            QLabel {{ color: {style.INK}; font-size: {px}px; }}
+            QLabel#counter_label {{ font-size: {px + 10}px; font-weight: bold; }}
+            QLabel#ticket_number {{ font-size: {big}px; font-weight: bold; }}
+            QLabel#signin_title, QLabel#pick_title {{ font-size: {px + 6}px; font-weight: bold; }}
+            QLabel#status, QLabel#banner, QLabel#priority_badge, QLabel#waiting_caption,
+            QLabel#missed_caption, QLabel#officer {{ font-weight: bold; }}
+            QLabel#missed {{ font-size: {px + 2}px; }}
             QLabel#ticket_detail, QLabel#hint, QLabel#signin_caption {{ color: {style.MUTED}; }}
             QLabel#priority_badge {{ background: {style.AMBER_BG}; color: {style.AMBER_INK};
                 border-radius: 6px; padding: 2px 8px; }}
             QPushButton {{ background: #2F2F2F; color: {style.PAPER}; border: none;
-                border-radius: {radius}px; padding: 4px 10px; font-weight: bold; }}
+                border-radius: {radius}px; padding: 4px 10px; font-weight: bold;
+                font-size: {px + 1}px; }}
             QPushButton[accent="green"] {{ background: {style.GREEN}; }}
             QPushButton[accent="blue"] {{ background: {style.BLUE}; }}
             QPushButton[accent="orange"] {{ background: {style.ORANGE}; }}
@@ -283,16 +290,18 @@ class TerminalWindow(QWidget):
         if item is not None and self.signin_button.isEnabled():
             self.sign_in_requested.emit(item.data(Qt.ItemDataRole.UserRole))
 
+    def _picked_key(self) -> str | None:
+        # Only what the officer selected counts, never the list's default current row.
+        selected = self.pick_list.selectedItems()
+        return selected[0].data(Qt.ItemDataRole.UserRole) if selected else None
+
     def _pick(self) -> None:
-        item = self.pick_list.currentItem()
-        key = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        key = self._picked_key()
         if key is not None and self.pick_ok.isEnabled():
             self.pick_requested.emit(key)
 
     def _sync_pick_ok(self) -> None:
-        item = self.pick_list.currentItem()
-        self.pick_ok.setEnabled(item is not None
-                                and item.data(Qt.ItemDataRole.UserRole) is not None)
+        self.pick_ok.setEnabled(self._picked_key() is not None)
 
     # --- rendering -------------------------------------------------------------------------
 
@@ -303,16 +312,16 @@ class TerminalWindow(QWidget):
         self.counter_label.setText(screen.counter_label)
         self.status_label.setText(f" {screen.status_text} " if screen.status_text else "")
         background, ink = STATUS_COLOURS.get(screen.status, STATUS_COLOURS[""])
-        self.status_label.setStyleSheet(f"background: {background}; color: {ink}; "
-                                        "border-radius: 6px; padding: 2px 8px;")
+        _restyle(self.status_label, f"background: {background}; color: {ink}; "
+                                    "border-radius: 6px; padding: 2px 8px;")
         self.lang_button.setText(tr("switch_lang", lang))
         self.officer_label.setText(screen.officer_text)
         self.banner.setText(screen.banner)
         self.banner.setVisible(bool(screen.banner))
         if screen.banner_kind:
             background, ink = BANNER_COLOURS[screen.banner_kind]
-            self.banner.setStyleSheet(f"background: {background}; color: {ink}; "
-                                      "border-radius: 6px; padding: 8px;")
+            _restyle(self.banner, f"background: {background}; color: {ink}; "
+                                  "border-radius: 6px; padding: 8px;")
 
         self.signin_title.setText(screen.signin_title)
         self.signin_caption.setText(tr("signin.officer", lang))
@@ -322,8 +331,8 @@ class TerminalWindow(QWidget):
 
         self.current_caption.setText(tr("current", lang))
         self.ticket_number.setText(screen.ticket_number)
-        self.priority_badge.setText(tr("priority", lang))
-        self.priority_badge.setVisible(screen.priority)
+        self.priority_badge.setText(screen.priority)
+        self.priority_badge.setVisible(bool(screen.priority))
         self.ticket_detail.setText(screen.ticket_detail)
         self.hint.setText(screen.hint)
         self.hint.setVisible(bool(screen.hint))
@@ -373,8 +382,7 @@ class TerminalWindow(QWidget):
         """Refill only when the choices changed, keeping the officer's selection."""
         if items == self._pick_items:
             return
-        current = self.pick_list.currentItem()
-        selected = current.data(Qt.ItemDataRole.UserRole) if current is not None else None
+        selected = self._picked_key()
         self._pick_items = items
         self.pick_list.clear()
         for entry in items:
@@ -389,5 +397,11 @@ class TerminalWindow(QWidget):
                 item.setData(Qt.ItemDataRole.UserRole, entry.key)
             self.pick_list.addItem(item)
             if entry.key == selected:
-                self.pick_list.setCurrentItem(item)
+                item.setSelected(True)
         self._sync_pick_ok()
+
+
+def _restyle(widget: QWidget, sheet: str) -> None:
+    # Setting a style sheet re-polishes the widget; the screen is rendered every second.
+    if widget.styleSheet() != sheet:
+        widget.setStyleSheet(sheet)

@@ -43,6 +43,16 @@ class MqttBridge(QObject):
     def hub_online(self) -> bool:
         return self.client.hub_online
 
+    def replay(self) -> None:
+        """Emit what is already known again, for listeners connected after construction
+        (the client's cache is replayed into the constructor, before anyone listens)."""
+        self.connection_changed.emit(self.connected)
+        self.hub_status_changed.emit(self.hub_online)
+        for topic, (_rev, message) in list(self.client.state.items()):
+            parsed = self.client.topics.parse(topic)
+            if parsed is not None:
+                self._on_state(parsed, message)
+
     def _on_state(self, topic: ParsedTopic, message: Any) -> None:
         if topic.kind == "hub_status":
             self.hub_status_changed.emit(message.status == "online")
