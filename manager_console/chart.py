@@ -47,8 +47,10 @@ class HourlyChart(QWidget):
                                          symbolBrush=_AMBER, symbolSize=9)
         self.p90_wait = self.waits.plot([], [], pen=pg.mkPen(_RED, width=3), symbol="s",
                                         symbolBrush=_RED, symbolSize=9)
-        self.counts_legend = self.counts.addLegend(offset=(10, 5), labelTextSize="11pt")
-        self.waits_legend = self.waits.addLegend(offset=(10, 5), labelTextSize="11pt")
+        self.counts_legend, self.waits_legend = (
+            plot.addLegend(offset=(-10, 5), labelTextSize="11pt", labelTextColor="#000000",
+                           brush=pg.mkBrush(255, 255, 255, 230), pen=pg.mkPen("#9aa7b8"))
+            for plot in (self.counts, self.waits))
         # what is drawn, by series, for whoever needs the figures rather than the pixels
         self.series: dict[str, list[float]] = {}
         layout = QVBoxLayout(self)

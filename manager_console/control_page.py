@@ -7,7 +7,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLineEdit,
@@ -44,6 +43,7 @@ class ControlPage(QWidget):
         self.editor = QGroupBox()
         self.editor.setObjectName("counterEditor")
         self.counter_status = label("counterStatus", "section", wrap=True)
+        self.counter_status.setMinimumHeight(60)
         self.officer_label = label()
         self.officer_combo = QComboBox()
         self.officer_combo.setObjectName("officerCombo")
@@ -87,12 +87,14 @@ class ControlPage(QWidget):
 
         self.issuing_box = QGroupBox()
         self.issuing_table = table("issuingTable")
-        self.issuing_table.verticalHeader().setDefaultSectionSize(46)
+        self.issuing_table.verticalHeader().setDefaultSectionSize(36)
         QVBoxLayout(self.issuing_box).addWidget(self.issuing_table)
         self._issuing_buttons: dict[str, QPushButton] = {}
 
         self.message_box = QGroupBox()
         self.current_message = label("currentMessage", wrap=True)
+        # room for two lines: a wrapped label's height is not always asked for in time
+        self.current_message.setMinimumHeight(56)
         self.message_edit = QLineEdit()
         self.message_edit.setObjectName("messageEdit")
         self.message_edit.setMaxLength(300)
@@ -100,20 +102,24 @@ class ControlPage(QWidget):
         self.message_minutes = QSpinBox()
         self.message_minutes.setObjectName("messageMinutes")
         self.message_minutes.setRange(0, 24 * 60)
+        self.message_minutes.setMinimumWidth(110)
         self.send_button = button("sendMessageButton")
         self.clear_button = button("clearMessageButton", "quiet")
         self.send_button.clicked.connect(self._send_message)
         self.message_edit.returnPressed.connect(self._send_message)
         self.clear_button.clicked.connect(self.controller.clear_message)
-        message = QGridLayout(self.message_box)
-        message.addWidget(self.current_message, 0, 0, 1, 3)
-        message.addWidget(self.message_edit, 1, 0, 1, 3)
-        message.addWidget(self.minutes_label, 2, 0)
-        message.addWidget(self.message_minutes, 2, 1)
+        message = QVBoxLayout(self.message_box)
+        message.addWidget(self.current_message)
+        message.addWidget(self.message_edit)
+        minutes = QHBoxLayout()
+        minutes.addWidget(self.minutes_label, 1)
+        minutes.addWidget(self.message_minutes)
+        message.addLayout(minutes)
         send = QHBoxLayout()
+        send.addStretch(1)
         send.addWidget(self.send_button)
         send.addWidget(self.clear_button)
-        message.addLayout(send, 2, 2)
+        message.addLayout(send)
 
         left = QVBoxLayout()
         left.addWidget(self.counters_title)
@@ -203,8 +209,8 @@ class ControlPage(QWidget):
         if row is None:
             self.counter_status.setText("")
             return
-        words = [row.name, row.status_text] + ([row.officer] if row.officer else [])
-        self.counter_status.setText(" — ".join(words))
+        words = [row.name, row.status_text, row.officer, row.ticket]
+        self.counter_status.setText(" — ".join(w for w in words if w))
         if not self._services_edited and self._listed_services() != list(row.services):
             self._fill_services(row.services)
         elif self._listed_services() == list(row.services):

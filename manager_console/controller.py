@@ -18,8 +18,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from broker.device_client import RequestError
 from broker.protocol import BoardState, CounterState, DeviceStatus, ServiceState
 from config.schema import CenterConfig
-from manager_console import export
 from manager_console.device_feed import DeviceStatusFeed
+from manager_console.export import csv_bytes, ratings_html
 from manager_console.hall import (
     CounterRow,
     ServiceRow,
@@ -89,6 +89,7 @@ class ManagerController(QObject):
         self.board: BoardState | None = None
         self.health = HealthBook()
         self.connected = bridge.connected
+        self.ever_connected = self.connected  # before the first connect it is "connecting"
         self.hub_online = bridge.hub_online
         self.report: ReportSet | None = None
         self.ranking: Ranking | None = None
@@ -103,6 +104,7 @@ class ManagerController(QObject):
         bridge.board_state.connect(self._on_board)
         self._feed = DeviceStatusFeed(self.client, self)
         self._feed.status_received.connect(self._on_device_status)
+        self._feed.start()
         self._timer = QTimer(self)
         self._timer.setInterval(1000)
         self._timer.timeout.connect(self.tick.emit)
@@ -125,6 +127,7 @@ class ManagerController(QObject):
         if (board := self.client.cached(topics.board_state)) is not None:
             self._on_board(board)
         self.connected, self.hub_online = self.bridge.connected, self.bridge.hub_online
+        self.ever_connected = self.ever_connected or self.connected
 
     def close(self) -> None:
         self._timer.stop()
@@ -134,6 +137,7 @@ class ManagerController(QObject):
 
     def _on_connection(self, connected: bool) -> None:
         self.connected = connected
+        self.ever_connected = self.ever_connected or connected
         if not connected:
             self.hub_online = False
         self.connection_changed.emit()
@@ -182,8 +186,9 @@ class ManagerController(QObject):
         return self.clock()
 
     def local(self, at: datetime) -> datetime:
+        """A time as the center's wall clock shows it (as given until the config is here)."""
         if self.config is None:
-            return at.astimezone()
+            return at
         return at.astimezone(ZoneInfo(self.config.center.timezone))
 
     def today(self) -> date:
@@ -338,7 +343,8 @@ class ManagerController(QObject):
 
     def csv_file_name(self, kind: str) -> str:
         assert self.report is not None
-        return f"bao-cao-{_FILE_SLUGS[kind]}_{_period_slug(self.report.first, self.report.last)}.csv"
+        period = _period_slug(self.report.first, self.report.last)
+        return f"bao-cao-{_FILE_SLUGS[kind]}_{period}.csv"
 
     def html_file_name(self) -> str:
         assert self.ranking is not None
@@ -349,13 +355,13 @@ class ManagerController(QObject):
         if table is None:
             self.notice.emit(text("export_nothing", self.lang), True)
             return False
-        return self._write(path, export.csv_bytes(table))
+        return self._write(path, csv_bytes(table))
 
     def export_ranking_html(self, path: Path) -> bool:
         if self.ranking is None or self.config is None:
             self.notice.emit(text("export_nothing", self.lang), True)
             return False
-        page = export.ratings_html(self.config, self.ranking.rows, self.ranking.first,
+        page = ratings_html(self.config, self.ranking.rows, self.ranking.first,
                                    self.ranking.last, self.local(self.now()))
         return self._write(path, page.encode("utf-8"))
 

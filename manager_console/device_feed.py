@@ -7,6 +7,7 @@ manager console reads; this small QObject does the same hand-over for that one t
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import msgspec
 import paho.mqtt.client as mqtt
@@ -24,11 +25,17 @@ class DeviceStatusFeed(QObject):
 
     def __init__(self, client: DeviceClient, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._topics = client.topics
-        self._unsubscribe = client.subscribe(client.topics.all_device_status, self._on_message)
+        self._client = client
+        self._unsubscribe: Callable[[], None] | None = None
+
+    def start(self) -> None:
+        """Subscribe; call once `status_received` is connected, since the retained statuses
+        arrive at once."""
+        self._unsubscribe = self._client.subscribe(self._client.topics.all_device_status,
+                                                   self._on_message)
 
     def _on_message(self, message: mqtt.MQTTMessage) -> None:  # paho's thread
-        parsed = self._topics.parse(message.topic)
+        parsed = self._client.topics.parse(message.topic)
         if parsed is None or parsed.kind != "device_status":
             return
         if not message.payload:
@@ -42,4 +49,6 @@ class DeviceStatusFeed(QObject):
         self.status_received.emit(parsed.key, status)
 
     def close(self) -> None:
-        self._unsubscribe()
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None

@@ -33,7 +33,8 @@ class ServiceRow:
     open: bool
     closed_reason: str | None  # manager, daily_limit, hours
     level: Level
-    problem: str = ""
+    unserved: bool = False  # people wait and no open counter serves the service
+    long_wait: bool = False
 
     @property
     def manager_closed(self) -> bool:
@@ -89,17 +90,14 @@ def service_rows(config: CenterConfig, states: Mapping[str, ServiceState], now: 
             continue
         longest = _seconds_since(state.oldest_issued_at, now) if state.waiting else None
         issuing = text(f"issuing_{state.closed_reason or 'open'}", lang)
-        level, problem = Level.OK, ""
-        if state.waiting and state.counters_open == 0:
-            level, problem = Level.PROBLEM, text("no_counter_open", lang)
-        elif longest is not None and longest >= long_wait_s:
-            level = Level.WARNING
-        elif not state.open:
-            level = Level.UNKNOWN
+        unserved = bool(state.waiting) and state.counters_open == 0
+        long_wait = longest is not None and longest >= long_wait_s
+        level = (Level.PROBLEM if unserved else Level.WARNING if long_wait
+                 else Level.OK if state.open else Level.UNKNOWN)
         rows.append(ServiceRow(
             service.id, name, state.waiting, state.waiting_priority, longest,
             state.ewt_s if state.open else None, state.counters_open, state.issued, state.served,
-            issuing, state.open, state.closed_reason, level, problem))
+            issuing, state.open, state.closed_reason, level, unserved, long_wait))
     return rows
 
 
@@ -129,6 +127,20 @@ def counter_rows(config: CenterConfig, states: Mapping[str, CounterState], now: 
             ", ".join(service_name(config, s, lang) for s in state.services),
             ticket_text, busy, state.waiting, level))
     return rows
+
+
+def alerts(services: list[ServiceRow], lang: str, *, long_wait_s: float = LONG_WAIT_S
+           ) -> list[str]:
+    """What a manager must act on now, in words."""
+    found = []
+    unserved = [row.name for row in services if row.unserved]
+    if unserved:
+        found.append(text("alert_unserved", lang, services=", ".join(unserved)))
+    waiting_long = [row.name for row in services if row.long_wait]
+    if waiting_long:
+        found.append(text("alert_long_wait", lang, minutes=round(long_wait_s / 60),
+                          services=", ".join(waiting_long)))
+    return found
 
 
 @dataclass(frozen=True, slots=True)

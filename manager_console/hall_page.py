@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QVBoxLayout, QWidget
 
 from manager_console.controller import ManagerController
-from manager_console.hall import summary
+from manager_console.hall import alerts, summary
 from manager_console.health import problem_count
 from manager_console.texts import duration, text
 from manager_console.widgets import fill_table, label, set_flag, table
@@ -17,26 +17,27 @@ class HallPage(QWidget):
         self.setObjectName("hallPage")
         self.controller = controller
         self.summary = label("hallSummary", "summary")
-        self.services_title = label(kind="section")
+        self.alerts = label("hallAlerts", "alert", wrap=True)
+        self.alerts.hide()
         self.service_table = table("serviceTable")
-        self.counters_title = label(kind="section")
         self.counter_table = table("counterTable", stretch=(3,))
         self.devices_title = label("devicesTitle", "section")
         self.device_table = table("deviceTable", stretch=(1,))
         self.device_table.setWordWrap(True)
+        self.device_table.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
 
         left = QVBoxLayout()
         left.addWidget(self.summary)
-        left.addWidget(self.services_title)
+        left.addWidget(self.alerts)
         left.addWidget(self.service_table, 1)
-        left.addWidget(self.counters_title)
         left.addWidget(self.counter_table, 1)
         right = QVBoxLayout()
         right.addWidget(self.devices_title)
         right.addWidget(self.device_table, 1)
         layout = QHBoxLayout(self)
-        layout.addLayout(left, 3)
-        layout.addLayout(right, 1)
+        layout.addLayout(left, 5)
+        layout.addLayout(right, 2)
 
     def render(self) -> None:
         self.render_hall()
@@ -44,13 +45,14 @@ class HallPage(QWidget):
 
     def render_hall(self) -> None:
         c, lang = self.controller, self.controller.lang
-        self.services_title.setText(text("services_title", lang))
-        self.counters_title.setText(text("counters_title", lang))
         services, counters = c.service_rows(), c.counter_rows()
         totals = summary(services, counters)
         self.summary.setText(text("summary", lang, waiting=totals.waiting,
                                   open=totals.counters_open, counters=totals.counters,
                                   closed=totals.services_closed))
+        warnings = alerts(services, lang)
+        self.alerts.setText("\n".join(f"⚠ {words}" for words in warnings))
+        self.alerts.setVisible(bool(warnings))
         none = text("none", lang)
         fill_table(
             self.service_table,
@@ -60,7 +62,7 @@ class HallPage(QWidget):
             [[row.name, row.waiting, row.waiting_priority,
               duration(row.longest_wait_s) if row.longest_wait_s is not None else none,
               duration(row.ewt_s) if row.ewt_s is not None else none,
-              row.problem or row.counters_open, row.issued, row.served, row.issuing]
+              row.counters_open, row.issued, row.served, row.issuing]
              for row in services],
             [False, True, True, True, True, True, True, True, False],
             [row.level for row in services])
@@ -83,5 +85,5 @@ class HallPage(QWidget):
                                    else text("devices_title", lang))
         set_flag(self.devices_title, "alarm", problems > 0)
         fill_table(self.device_table, [text("col_device", lang), text("col_health", lang)],
-                   [[row.name, " · ".join((row.state, *row.details))] for row in rows],
+                   [[row.name, "; ".join(row.details) or row.state] for row in rows],
                    levels=[row.level for row in rows])

@@ -21,7 +21,6 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "hub_offline": ("Máy chủ hàng đợi đang NGỪNG HOẠT ĐỘNG — chưa thể thay đổi, số liệu có "
                     "thể đã cũ", "The queue hub is OFFLINE — no changes possible, figures "
                     "may be out of date"),
-    "online": ("Đã kết nối", "Connected"),
     "waiting_config": ("Đang chờ cấu hình từ máy chủ…", "Waiting for the center's config…"),
     # tabs
     "tab_hall": ("Sảnh chờ", "Hall"),
@@ -33,7 +32,6 @@ _TEXTS: dict[str, tuple[str, str]] = {
                 "Dịch vụ ngừng cấp số: {closed}",
                 "Waiting: {waiting} · Counters open: {open}/{counters} · "
                 "Services not issuing: {closed}"),
-    "services_title": ("Dịch vụ", "Services"),
     "counters_title": ("Quầy", "Counters"),
     "devices_title": ("Thiết bị", "Devices"),
     "devices_problems": ("Thiết bị — {count} sự cố", "Devices — {count} problem(s)"),
@@ -51,12 +49,15 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "col_officer": ("Cán bộ", "Officer"),
     "col_services": ("Dịch vụ phụ trách", "Services"),
     "col_ticket": ("Số hiện tại", "Ticket"),
-    "col_busy": ("Thời gian", "For"),
+    "col_busy": ("Thời gian", "Busy for"),
     "issuing_open": ("Đang cấp", "Issuing"),
     "issuing_manager": ("Ngừng cấp", "Stopped"),
     "issuing_daily_limit": ("Hết số", "No more"),
     "issuing_hours": ("Ngoài giờ", "Closed hours"),
-    "no_counter_open": ("Không quầy nào mở", "No counter open"),
+    "alert_unserved": ("Có người chờ nhưng không quầy nào mở: {services}",
+                       "People waiting and no counter open: {services}"),
+    "alert_long_wait": ("Có người đã chờ quá {minutes} phút: {services}",
+                        "Someone has waited over {minutes} min: {services}"),
     "counter_open": ("Đang mở", "Open"),
     "counter_paused": ("Tạm dừng", "Paused"),
     "counter_closed": ("Đóng", "Closed"),
@@ -66,7 +67,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "none": ("—", "—"),
     # devices
     "role_kiosk": ("Kiosk lấy số", "Ticket kiosk"),
-    "role_counter": ("Màn hình quầy", "Counter terminal"),
+    "role_counter": ("Màn hình cán bộ", "Officer's terminal"),
     "role_tablet": ("Máy đánh giá", "Rating tablet"),
     "role_board": ("Bảng hiển thị", "Display board"),
     "role_announcer": ("Loa gọi số", "Announcer"),
@@ -138,7 +139,6 @@ _TEXTS: dict[str, tuple[str, str]] = {
                      "Tickets per hour (by hour of issue)"),
     "chart_waits": ("Thời gian chờ (phút) theo giờ lấy số",
                     "Wait (minutes) by hour of issue"),
-    "chart_hour": ("Giờ", "Hour"),
     "legend_issued": ("Đã cấp", "Issued"),
     "legend_served": ("Đã phục vụ", "Served"),
     "legend_mean_wait": ("Chờ trung bình", "Mean wait"),
@@ -168,6 +168,8 @@ _TEXTS: dict[str, tuple[str, str]] = {
     # ratings
     "load_ranking": ("Xem xếp hạng", "Show ranking"),
     "export_html": ("Xuất trang web (HTML)", "Export web page (HTML)"),
+    "ranking_for": ("Kết quả đánh giá mức độ hài lòng {period}",
+                    "Satisfaction results {period}"),
     "ranking_officers": ("Xếp hạng cán bộ", "Officers ranked"),
     "ranking_counters": ("Xếp hạng quầy", "Counters ranked"),
     "ranking_rule": ("Xếp hạng theo tỷ lệ hài lòng (Rất hài lòng và Hài lòng), rồi theo điểm "

@@ -33,8 +33,10 @@ LEVEL_COLORS: dict[Level, tuple[str, str]] = {
     Level.OK: ("#ffffff", "#000000"),
 }
 
-STYLE = """
-QWidget { color: #000000; }
+# The font lives in the stylesheet: under a stylesheet Qt does not pass a window's setFont on
+# to its children.
+_BASE = f'QWidget {{ color: #000000; font-family: "{FONT_FAMILY}"; font-size: {FONT_POINTS}pt; }}'
+STYLE = _BASE + """
 QMainWindow { background: #f4f6f8; }
 QTabWidget::pane { border: 2px solid #0b3d91; background: #f4f6f8; }
 QTabBar::tab { padding: 10px 22px; font-size: 13pt; font-weight: bold; background: #dfe5ee;
@@ -49,9 +51,11 @@ QListWidget::item:selected { background: #0b3d91; color: #ffffff; }
 QPushButton { background: #0b3d91; color: #ffffff; font-weight: bold; padding: 8px 18px;
               border-radius: 4px; min-height: 28px; }
 QPushButton:hover { background: #1565c0; }
-QPushButton:disabled { background: #9aa7b8; color: #eeeeee; }
 QPushButton[role="danger"] { background: #b71c1c; }
 QPushButton[role="quiet"] { background: #ffffff; color: #0b3d91; border: 2px solid #0b3d91; }
+QPushButton:disabled, QPushButton[role="danger"]:disabled, QPushButton[role="quiet"]:disabled {
+    background: #c4ccd6; color: #5a6472; border: 2px solid #c4ccd6; }
+QTableWidget QPushButton { padding: 2px 10px; min-height: 22px; margin: 2px; }
 QGroupBox { font-weight: bold; font-size: 13pt; border: 2px solid #9aa7b8; border-radius: 6px;
             margin-top: 14px; padding: 12px 8px 8px 8px; background: #ffffff; }
 QGroupBox::title { subcontrol-origin: margin; left: 10px; padding: 0 4px; color: #0b3d91; }
@@ -62,6 +66,8 @@ QLabel[kind="clock"] { font-size: 16pt; font-weight: bold; }
 QLabel[kind="section"] { font-size: 14pt; font-weight: bold; color: #0b3d91; }
 QLabel[kind="section"][alarm="true"] { color: #b71c1c; }
 QLabel[kind="summary"] { font-size: 15pt; font-weight: bold; }
+QLabel[kind="alert"] { font-size: 13pt; font-weight: bold; color: #ffffff; background: #b71c1c;
+                       padding: 4px 8px; }
 QLabel[kind="banner"] { font-size: 15pt; font-weight: bold; padding: 10px; color: #ffffff;
                         background: #b71c1c; }
 QLabel[kind="banner"][level="warning"] { background: #ffd54f; color: #000000; }
@@ -102,17 +108,20 @@ def label(name: str = "", kind: str = "", *, wrap: bool = False) -> QLabel:
     return made
 
 
-def table(name: str, *, stretch: Sequence[int] = (0,)) -> QTableWidget:
-    """A read-only table; `stretch` columns take the spare width."""
+def table(name: str, *, stretch: Sequence[int] = (0,), wrap_headers: bool = False
+          ) -> QTableWidget:
+    """A read-only table; `stretch` columns take the spare width; `wrap_headers` puts long
+    headers on two lines, for tables of many figures."""
     made = QTableWidget()
     made.setObjectName(name)
     made.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     made.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
     made.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     made.verticalHeader().setVisible(False)
-    made.verticalHeader().setDefaultSectionSize(34)
+    made.verticalHeader().setDefaultSectionSize(30)
     made.setWordWrap(False)
     made.setProperty("stretch", list(stretch))
+    made.setProperty("wrapHeaders", wrap_headers)
     return made
 
 
@@ -122,7 +131,8 @@ def fill_table(target: QTableWidget, headers: Sequence[str], rows: Sequence[Sequ
     """Write a whole table in place (items are reused, so a once-a-second refresh is cheap)."""
     if target.columnCount() != len(headers):
         target.setColumnCount(len(headers))
-    target.setHorizontalHeaderLabels(list(headers))
+    wrap = bool(target.property("wrapHeaders"))
+    target.setHorizontalHeaderLabels([two_lines(h) if wrap else h for h in headers])
     target.setRowCount(len(rows))
     numeric = numeric or [False] * len(headers)
     for r, row in enumerate(rows):
@@ -144,6 +154,16 @@ def fill_table(target: QTableWidget, headers: Sequence[str], rows: Sequence[Sequ
     _size_columns(target)
 
 
+def two_lines(header: str, longest: int = 8) -> str:
+    """A long header on two lines, broken at the space nearest its middle, so that a table of
+    many figures fits the screen."""
+    spaces = [i for i, ch in enumerate(header) if ch == " "]
+    if len(header) <= longest or not spaces:
+        return header
+    cut = min(spaces, key=lambda i: abs(i - len(header) / 2))
+    return f"{header[:cut]}\n{header[cut + 1:]}"
+
+
 def fill_from(target: QTableWidget, source: Table | None) -> None:
     if source is None:
         fill_table(target, [], [])
@@ -161,8 +181,12 @@ def _size_columns(target: QTableWidget) -> None:
 
 
 def set_flag(widget: QWidget, name: str, value: str | bool) -> None:
-    """Set a style property and make the stylesheet look at it again."""
-    widget.setProperty(name, str(value).lower() if isinstance(value, bool) else value)
+    """Set a style property and make the stylesheet look at it again (only on a change:
+    re-polishing is the costly part)."""
+    value = str(value).lower() if isinstance(value, bool) else value
+    if widget.property(name) == value:
+        return
+    widget.setProperty(name, value)
     widget.style().unpolish(widget)
     widget.style().polish(widget)
 

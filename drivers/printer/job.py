@@ -16,7 +16,7 @@ from escpos.printer import Dummy
 from drivers.fonts import load_font
 from drivers.printer.layout import Block, Style, TicketLayout, load_layout, ticket_fields
 from drivers.printer.profiles import FONT_A_WIDTH, PrinterProfile, get_profile
-from drivers.printer.raster_text import render_line, wrap_pixels
+from drivers.printer.raster_text import render_line, wrap_balanced, wrap_pixels
 from drivers.printer.ticket import Ticket
 
 _QR_EC = {"L": QR_ECLEVEL_L, "M": QR_ECLEVEL_M, "Q": QR_ECLEVEL_Q, "H": QR_ECLEVEL_H}
@@ -91,14 +91,15 @@ class _JobWriter:
     def _native_text(self, text: str, style: Style) -> None:
         columns = self.profile.paper_dots // (FONT_A_WIDTH * style.scale)
         self._set(bold=style.bold, scale=style.scale)
-        for line in textwrap.wrap(text, columns):
+        for line in wrap_balanced(text, textwrap.wrap, columns):
             encoded = self.profile.encode_native(line)
             assert encoded is not None  # a part of encodable text is encodable
             self.escpos._raw(encoded + b"\n")
 
     def _raster_text(self, text: str, style: Style) -> None:
         font = load_font(style.px, style.bold)
-        for line in wrap_pixels(text, font, self.profile.paper_dots):
+        lines = wrap_balanced(text, lambda t, w: wrap_pixels(t, font, w), self.profile.paper_dots)
+        for line in lines:
             raster = render_line(line, style.px, style.bold)
             self.feed(raster.feed_above)
             self._flush_feed()
@@ -123,7 +124,8 @@ class _JobWriter:
 
     def cut(self) -> None:
         self._flush_feed()
-        # GS V 66 0: feed the last line past the cutter, then cut, leaving no blank tail.
+        # GS V 66 0: feed the last line just past the cutter and cut (partially, where the
+        # printer can), leaving no blank tail.
         self.escpos.cut(feed=False)
 
     def output(self) -> bytes:

@@ -63,8 +63,11 @@ class EscposPrinter:
         if replies is None:
             return PrinterHealth.UNKNOWN
         health = StatusBytes(*replies).health()
-        if health is PrinterHealth.OFFLINE:
+        if health is PrinterHealth.OFFLINE and replies[0] is None:
             self.last_error = f"{self.device}: no status reply from the printer"
+        elif health is PrinterHealth.UNKNOWN:
+            got = " ".join("--" if r is None else f"{r:02x}" for r in replies)
+            self.last_error = f"{self.device}: status replies {got} are not ESC/POS (baud rate?)"
         return health
 
     def print_ticket(self, ticket: Ticket) -> None:
@@ -122,7 +125,6 @@ class VirtualPrinter:
         numbers = [int(m.group(1)) for m in jobs if m]
         # Numbering continues after a restart, so earlier tickets are never overwritten.
         self._next = max(numbers, default=0) + 1
-        self.printed: list[Path] = []
 
     def set_health(self, health: PrinterHealth) -> None:
         self._simulated = PrinterHealth(health)
@@ -150,4 +152,3 @@ class VirtualPrinter:
             stem.with_suffix(".bin").write_bytes(job)
             picture = render_escpos(job, self.profile.paper_dots, self.profile.codepage_names())
             picture.save(stem.with_suffix(".png"))
-            self.printed.append(stem.with_suffix(".bin"))

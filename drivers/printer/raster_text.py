@@ -7,6 +7,7 @@ instead of a row of image data each.
 """
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -54,6 +55,22 @@ def wrap_pixels(text: str, font: ImageFont.FreeTypeFont, max_width: int) -> list
     if current:
         lines.append(current)
     return lines
+
+
+def wrap_balanced(text: str, fits: Callable[[str, int], list[str]], width: int) -> list[str]:
+    """The fewest lines ``fits`` makes at ``width``, with lines as even as possible: a centered
+    title breaks into two halves rather than a full line and an orphan word."""
+    lines = fits(text, width)
+    if len(lines) < 2:
+        return lines
+    low, high = 1, width
+    while low < high:
+        middle = (low + high) // 2
+        if len(fits(text, middle)) <= len(lines):
+            high = middle
+        else:
+            low = middle + 1
+    return fits(text, low)
 
 
 def render_line(text: str, px: int, bold: bool) -> RasterLine:

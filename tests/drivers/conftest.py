@@ -57,6 +57,8 @@ STATUS_BYTES: dict[PrinterHealth, tuple[int, int, int]] = {
     PrinterHealth.PAPER_LOW: (0x12, 0x12, 0x1E),
     PrinterHealth.PAPER_OUT: (0x1A, 0x32, 0x72),
     PrinterHealth.COVER_OPEN: (0x1A, 0x16, 0x12),
+    # Answers, but not status bytes: what a printer at another baud rate sends back.
+    PrinterHealth.UNKNOWN: (0xFF, 0xE0, 0x00),
 }
 
 
@@ -73,6 +75,14 @@ class PrinterSim:
     def switch_after(self, byte_count: int, health: PrinterHealth) -> None:
         """Takes ``health`` once more than ``byte_count`` bytes have arrived (mid-job trouble)."""
         self.after = (byte_count, health)
+
+    def wait_for(self, byte_count: int, timeout: float = 5.0) -> bytes:
+        """What has arrived once ``byte_count`` bytes are in (or the timeout passed)."""
+        deadline = time.monotonic() + timeout
+        while len(self.received) < byte_count and time.monotonic() < deadline:
+            time.sleep(0.01)
+        with self.lock:
+            return bytes(self.received)
 
     def feed(self, data: bytes, reply: Callable[[bytes], None]) -> None:
         with self.lock:

@@ -1,0 +1,96 @@
+"""Reports for a day or a period from the hub's ledger: tables per service, counter, officer,
+day and hour, the day's waiting as a chart, and the shown table as CSV."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QSplitter, QTableWidget, QTabWidget, QVBoxLayout, QWidget
+
+from manager_console.chart import HourlyChart
+from manager_console.controller import ManagerController
+from manager_console.period_bar import PeriodBar
+from manager_console.report_table import REPORT_KINDS
+from manager_console.texts import period_text, text
+from manager_console.widgets import button, fill_from, label, table
+
+SavePathChooser = Callable[[str, str], str | None]
+
+
+class ReportsPage(QWidget):
+    def __init__(self, controller: ManagerController, choose_save_path: SavePathChooser) -> None:
+        super().__init__()
+        self.setObjectName("reportsPage")
+        self.controller = controller
+        self.choose_save_path = choose_save_path
+        self.period = PeriodBar("report", controller.today)
+        self.load_button = button("loadReportButton")
+        self.export_button = button("exportCsvButton", "quiet")
+        self.period.add_action(self.load_button)
+        self.period.add_action(self.export_button)
+        self.load_button.clicked.connect(lambda: controller.load_report(*self.period.period()))
+        self.export_button.clicked.connect(self._export)
+        self.status = label("reportStatus", "section")
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("reportTabs")
+        self.tables: dict[str, QTableWidget] = {}
+        self.chart = HourlyChart()
+        for kind in REPORT_KINDS:
+            self.tables[kind] = table(f"reportTable_{kind}", stretch=(), wrap_headers=True)
+            if kind == "hourly":
+                split = QSplitter(Qt.Orientation.Vertical)
+                split.addWidget(self.chart)
+                split.addWidget(self.tables[kind])
+                split.setSizes([520, 260])
+                self.tabs.addTab(split, "")
+            else:
+                self.tabs.addTab(self.tables[kind], "")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.period)
+        layout.addWidget(self.status)
+        layout.addWidget(self.tabs, 1)
+
+    def retranslate(self) -> None:
+        lang = self.controller.lang
+        self.period.retranslate(lang)
+        self.load_button.setText(text("load_report", lang))
+        self.export_button.setText(text("export_csv", lang))
+        for index, kind in enumerate(REPORT_KINDS):
+            self.tabs.setTabText(index, text(f"report_tab_{kind}", lang))
+        self.chart.retranslate(lang)
+        self.render()
+
+    def render(self) -> None:
+        report = self.controller.report
+        self.status.setText(self._status())
+        if report is None:
+            return
+        for kind, widget in self.tables.items():
+            fill_from(widget, self.controller.report_table(kind))
+        self.chart.show_rows(report.rows.get("hourly", []), self.controller.lang)
+
+    def _status(self) -> str:
+        lang, report = self.controller.lang, self.controller.report
+        if report is None:
+            return ""
+        if not any(report.rows.values()):
+            return text("report_empty", lang)
+        return text("report_for", lang, period=period_text(report.first, report.last, lang))
+
+    def set_loading(self, loading: bool) -> None:
+        self.load_button.setEnabled(not loading and self.controller.can_command)
+        self.status.setText(text("loading", self.controller.lang) if loading else self._status())
+
+    def set_enabled(self, enabled: bool) -> None:
+        self.load_button.setEnabled(enabled)
+
+    def _export(self) -> None:
+        if self.controller.report is None:
+            self.controller.notice.emit(text("export_nothing", self.controller.lang), True)
+            return
+        kind = REPORT_KINDS[self.tabs.currentIndex()]
+        chosen = self.choose_save_path(self.controller.csv_file_name(kind), "CSV (*.csv)")
+        if chosen:
+            self.controller.export_report_csv(kind, Path(chosen))

@@ -1,0 +1,269 @@
+"""Reports, the rating ranking and their exports, over a day lived through the real hub."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+from html.parser import HTMLParser
+
+import pytest
+
+from manager_console.texts import duration
+from tests.manager_console.simulated_day import DAY, LivedDay, TicketRecord, expected_rows
+from tests.manager_console.ui import click, headers, open_tab, rows, rows_by_name
+from tests.support import CONFIG, device
+
+REPORT_TAB, RATINGS_TAB = 2, 3
+LEVELS = {4: "Rất hài lòng", 3: "Hài lòng", 2: "Bình thường", 1: "Không hài lòng"}
+
+
+@pytest.fixture
+def manager(simulated_day):
+    client = device(simulated_day.broker_url, "manager-1")
+    yield client
+    client.stop()
+
+
+def _names(kind: str, key: str) -> str:
+    if kind == "service":
+        return CONFIG.service(key).name.vi
+    if kind == "counter":
+        return f"Quầy {CONFIG.counter(key).number}"
+    return CONFIG.officer(key).name
+
+
+def _check_report_table(table, kind: str, tickets: list[TicketRecord]) -> None:
+    expected = {_names(kind, key): row for key, row in expected_rows(tickets, kind).items()}
+    shown = rows_by_name(table)
+    assert set(shown) == set(expected)
+    for name, want in expected.items():
+        row = shown[name]
+        for column, field in (("Đã cấp", "issued"), ("Đã phục vụ", "served"),
+                              ("Vắng mặt", "no_show"), ("Còn chờ", "waiting"),
+                              ("Đã hủy", "cancelled")):
+            assert row[column] == str(want[field]), (name, column)
+        assert row["Chờ TB"] == duration(want["mean_wait_s"]), name
+        assert row["Chờ P90"] == duration(want["p90_wait_s"]), name
+        assert row["Phục vụ TB"] == duration(want["mean_service_s"]), name
+        for score, level in LEVELS.items():
+            assert row[level] == str(want["ratings"][str(score)]), (name, level)
+
+
+def _load_report(qtbot, window) -> None:
+    open_tab(qtbot, window.tabs, REPORT_TAB)
+    page = window.reports
+    qtbot.waitUntil(lambda: page.load_button.isEnabled(), timeout=10_000)
+    click(qtbot, page.findChild(type(page.load_button), "reportToday"))
+    click(qtbot, page.load_button)
+    qtbot.waitUntil(lambda: "06/05/2024" in page.status.text(), timeout=10_000)
+
+
+def test_report_over_a_simulated_day_matches_the_tickets(simulated_day, manager, console, qtbot,
+                                                         artifacts):
+    day: LivedDay = simulated_day.day
+    tickets = list(day.tickets.values())
+    window = console(manager, clock=simulated_day.clock).window
+    # the hall at the end of the day, by the hub's clock: two land tickets still waiting
+    hall = window.hall
+    qtbot.waitUntil(lambda: "Đất đai" in rows_by_name(hall.service_table)
+                    and rows_by_name(hall.service_table)["Đất đai"]["Đang chờ"] == "2")
+    land_now = rows_by_name(hall.service_table)["Đất đai"]
+    assert land_now["Chờ lâu nhất"] == "6:40:00"  # since 09:20
+    assert hall.alerts.text() == "⚠ Có người đã chờ quá 30 phút: Đất đai"
+    assert rows_by_name(hall.counter_table)["Quầy 4"]["Cán bộ"] == "Phạm Thị Hồng Diễm"
+    window.grab().save(str(artifacts / "hall_end_of_day.png"))
+
+    _load_report(qtbot, window)
+    page = window.reports
+    assert page.status.text() == "Báo cáo ngày 06/05/2024"
+
+    for index, kind in enumerate(("service", "counter", "officer")):
+        open_tab(qtbot, page.tabs, index)
+        _check_report_table(page.tables[kind], kind, tickets)
+        window.grab().save(str(artifacts / f"report_{kind}.png"))
+    # the figures worked out by hand for the scenario, as a check on the check
+    land = rows_by_name(page.tables["service"])["Đất đai"]
+    assert (land["Đã cấp"], land["Đã phục vụ"], land["Còn chờ"]) == ("4", "2", "2")
+    assert (land["Chờ TB"], land["Chờ P90"], land["Phục vụ TB"]) == ("18:30", "20:00", "12:00")
+    assert rows_by_name(page.tables["officer"])["Nguyễn Văn An"]["Vắng mặt"] == "1"
+
+    open_tab(qtbot, page.tabs, 3)
+    (whole_day,) = rows(page.tables["day"])
+    assert whole_day[:6] == ["06/05/2024", "12", "8", "1", "2", "1"]
+
+    open_tab(qtbot, page.tabs, 4)
+    by_hour = expected_rows(tickets, "hour")
+    assert page.chart.series["hour"] == [float(h) for h in sorted(map(int, by_hour))]
+    assert page.chart.series["issued"] == [float(by_hour[f"{h:02d}"]["issued"])
+                                           for h in sorted(map(int, by_hour))]
+    assert page.chart.series["served"] == [float(by_hour[f"{h:02d}"]["served"])
+                                           for h in sorted(map(int, by_hour))]
+    assert page.chart.series["mean_wait_min"][0] == by_hour["07"]["mean_wait_s"] / 60
+    assert [r[0] for r in rows(page.tables["hourly"])][:2] == ["07:00–08:00", "08:00–09:00"]
+    window.grab().save(str(artifacts / "report_hourly.png"))
+
+
+def test_a_range_of_days_adds_up_the_same(simulated_day, manager, console, qtbot):
+    window = console(manager, clock=simulated_day.clock).window
+    open_tab(qtbot, window.tabs, REPORT_TAB)
+    page = window.reports
+    qtbot.waitUntil(lambda: page.load_button.isEnabled(), timeout=10_000)
+    click(qtbot, page.findChild(type(page.load_button), "reportWeek"))
+    click(qtbot, page.load_button)
+    first = (DAY - timedelta(days=6)).strftime("%d/%m/%Y")
+    qtbot.waitUntil(lambda: first in page.status.text(), timeout=10_000)
+    assert page.status.text() == f"Báo cáo từ ngày {first} đến ngày 06/05/2024"
+    _check_report_table(page.tables["service"], "service", list(simulated_day.day.tickets.values()))
+    assert [r[0] for r in rows(page.tables["day"])] == ["06/05/2024"]
+
+
+def test_csv_export_opens_in_excel_with_vietnamese(simulated_day, manager, console, qtbot,
+                                                   tmp_path):
+    window = console(manager, clock=simulated_day.clock).window
+    asked: list[str] = []
+
+    def choose(suggested: str, file_filter: str) -> str:
+        asked.append(suggested)
+        return str(tmp_path / suggested)
+
+    window.choose_save_path = choose
+    _load_report(qtbot, window)
+    page = window.reports
+    open_tab(qtbot, page.tabs, 0)
+    click(qtbot, page.export_button)
+    assert asked == ["bao-cao-dich-vu_2024-05-06.csv"]
+    raw = (tmp_path / asked[0]).read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs to read UTF-8
+    table = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    assert table[0][:4] == ["key", "Dịch vụ", "Đã cấp", "Đã phục vụ"]
+    assert "Chờ trung bình (giây)" in table[0]
+    by_key = {row[0]: dict(zip(table[0], row, strict=True)) for row in table[1:]}
+    expected = expected_rows(list(simulated_day.day.tickets.values()), "service")
+    assert set(by_key) == set(expected)
+    for key, want in expected.items():
+        row = by_key[key]
+        assert row["Dịch vụ"] == CONFIG.service(key).name.vi
+        assert int(row["Đã cấp"]) == want["issued"]
+        assert int(row["Vắng mặt"]) == want["no_show"]
+        assert int(row["Chờ trung bình (giây)"]) == want["mean_wait_s"]
+        assert int(row["Chờ P90 (giây)"]) == want["p90_wait_s"]
+        assert int(row["Phục vụ trung bình (giây)"]) == want["mean_service_s"]
+    assert window.notice.text().endswith(f"Đã lưu {tmp_path / asked[0]}")
+
+    open_tab(qtbot, page.tabs, 2)
+    click(qtbot, page.export_button)
+    assert asked[-1] == "bao-cao-can-bo_2024-05-06.csv"
+    officers = (tmp_path / asked[-1]).read_bytes().decode("utf-8-sig")
+    assert "Phạm Thị Hồng Diễm" in officers
+
+
+def _expected_ranking(tickets: list[TicketRecord], kind: str) -> list[str]:
+    """The keys in rank order: the share of the two top levels, the mean, how many rated."""
+    scores: dict[str, list[int]] = {}
+    for t in tickets:
+        if t.rating:
+            scores.setdefault(getattr(t, kind), []).append(t.rating)
+    return sorted(scores, key=lambda k: (-sum(s >= 3 for s in scores[k]) / len(scores[k]),
+                                         -sum(scores[k]) / len(scores[k]), -len(scores[k]), k))
+
+
+class _Tables(HTMLParser):
+    """The text of every table row of a page, by section id; and what else it loads."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sections: dict[str, list[list[str]]] = {}
+        self.section, self.cell, self.row = "", None, None
+        self.title, self.in_title = "", False
+        self.lang, self.charset, self.loads = "", "", []
+
+    def handle_starttag(self, tag, attrs) -> None:
+        attrs = dict(attrs)
+        if tag == "html":
+            self.lang = attrs.get("lang", "")
+        elif tag == "meta" and "charset" in attrs:
+            self.charset = attrs["charset"]
+        elif tag == "section":
+            self.section = attrs.get("id", "")
+            self.sections[self.section] = []
+        elif tag == "tr":
+            self.row = []
+        elif tag in ("td", "th"):
+            self.cell = ""
+        elif tag == "title":
+            self.in_title = True
+        elif tag in ("link", "script", "img", "iframe"):
+            self.loads.append(tag)
+
+    def handle_endtag(self, tag) -> None:
+        if tag in ("td", "th") and self.row is not None:
+            self.row.append(self.cell.strip())
+            self.cell = None
+        elif tag == "tr" and self.row is not None:
+            self.sections[self.section].append(self.row)
+            self.row = None
+        elif tag == "title":
+            self.in_title = False
+
+    def handle_data(self, data) -> None:
+        if self.cell is not None:
+            self.cell += data
+        if self.in_title:
+            self.title += data
+
+
+def test_rating_ranking_and_its_web_page(simulated_day, manager, console, qtbot, tmp_path,
+                                         artifacts):
+    tickets = list(simulated_day.day.tickets.values())
+    window = console(manager, clock=simulated_day.clock).window
+    open_tab(qtbot, window.tabs, RATINGS_TAB)
+    page = window.ratings
+    qtbot.waitUntil(lambda: page.load_button.isEnabled(), timeout=10_000)
+    click(qtbot, page.load_button)
+    qtbot.waitUntil(lambda: page.officers.rowCount() > 0, timeout=10_000)
+    officers = [CONFIG.officer(k).name for k in _expected_ranking(tickets, "officer")]
+    counters = [f"Quầy {CONFIG.counter(k).number}" for k in _expected_ranking(tickets, "counter")]
+    # the tie-breaks at work: equal shares, then the mean, then how many rated
+    assert officers == ["Nguyễn Văn An", "Đỗ Văn Khánh", "Trần Thị Bình", "Phạm Thị Hồng Diễm"]
+    assert [r[1] for r in rows(page.officers)] == officers
+    assert [r[0] for r in rows(page.officers)] == ["1", "2", "3", "4"]
+    assert [r[1] for r in rows(page.counters)] == counters
+    top = rows_by_name(page.officers)["1"]
+    assert (top["Lượt đánh giá"], top["Rất hài lòng"], top["Tỷ lệ hài lòng"],
+            top["Điểm TB"]) == ("2", "2", "100,0%", "4,00")
+    assert headers(page.officers)[-2:] == ["Tỷ lệ hài lòng", "Điểm TB"]
+    assert page.status.text() == "Kết quả đánh giá mức độ hài lòng ngày 06/05/2024"
+    window.grab().save(str(artifacts / "ratings.png"))
+
+    window.choose_save_path = lambda suggested, _filter: str(tmp_path / suggested)
+    click(qtbot, page.export_button)
+    saved = tmp_path / "danh-gia-hai-long_2024-05-06.html"
+    html = saved.read_text(encoding="utf-8")
+    parsed = _Tables()
+    parsed.feed(html)
+    assert (parsed.lang, parsed.charset.lower(), parsed.loads) == ("vi", "utf-8", [])
+    assert parsed.title.startswith("Kết quả đánh giá mức độ hài lòng")
+    assert CONFIG.center.name.vi in html and "Kỳ đánh giá: ngày 06/05/2024" in html
+    officer_rows = parsed.sections["officers"]
+    assert officer_rows[0][:3] == ["Hạng", "Cán bộ", "Lượt đánh giá"]
+    assert [r[1] for r in officer_rows[1:]] == officers
+    assert [r[0] for r in officer_rows[1:]] == ["1", "2", "3", "4"]
+    assert officer_rows[-1][-2:] == ["0,0%", "1,50"]
+    assert [r[1] for r in parsed.sections["counters"][1:]] == counters
+    _render_page(html, artifacts / "ratings_page.png")
+
+
+def _render_page(html: str, target) -> None:
+    """How the page looks, as near as Qt's rich text gets without a browser."""
+    from PySide6.QtGui import QImage, QPainter, QTextDocument
+
+    document = QTextDocument()
+    document.setHtml(html)
+    document.setTextWidth(1100)
+    image = QImage(1100, int(document.size().height()) + 20, QImage.Format.Format_RGB32)
+    image.fill(0xFFFFFF)
+    painter = QPainter(image)
+    document.drawContents(painter)
+    painter.end()
+    image.save(str(target))
