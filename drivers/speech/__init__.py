@@ -1,5 +1,5 @@
 """Voice: ticket numbers read the Vietnamese way, call sentences from templates, speakers
-(espeak-ng through pyttsx3, or a pack of recorded clips), and the hall's Announcer."""
+(the espeak-ng program, or a pack of recorded clips), and the hall's Announcer."""
 
 from drivers.speech.announcer import Announcer, Call, Dropped, Spoken
 from drivers.speech.clip_pack import ClipPackSpeaker, build_clip_pack
