@@ -18,7 +18,6 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from broker.device_client import RequestError
 from broker.protocol import BoardState, CounterState, DeviceStatus, ServiceState
 from config.schema import CenterConfig
-from manager_console.device_feed import DeviceStatusFeed
 from manager_console.export import csv_bytes, ratings_html
 from manager_console.hall import (
     CounterRow,
@@ -102,9 +101,8 @@ class ManagerController(QObject):
         bridge.service_state.connect(self._on_service)
         bridge.counter_state.connect(self._on_counter)
         bridge.board_state.connect(self._on_board)
-        self._feed = DeviceStatusFeed(self.client, self)
-        self._feed.status_received.connect(self._on_device_status)
-        self._feed.start()
+        self.bridge.device_status.connect(self._on_device_status)
+        self._unwatch_devices = self.bridge.watch_device_status()
         self._timer = QTimer(self)
         self._timer.setInterval(1000)
         self._timer.timeout.connect(self.tick.emit)
@@ -131,7 +129,7 @@ class ManagerController(QObject):
 
     def close(self) -> None:
         self._timer.stop()
-        self._feed.close()
+        self._unwatch_devices()
 
     # --- what arrives -----------------------------------------------------------------------
 

@@ -6,13 +6,19 @@ the GUI thread, and send commands through `request`, whose callback also runs th
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
+import msgspec
+import paho.mqtt.client as mqtt
 from PySide6.QtCore import QObject, Signal
 
+from broker import protocol
 from broker.device_client import DeviceClient, RequestError
 from broker.protocol import ParsedTopic
+
+log = logging.getLogger("qms.bridge")
 
 ReplyHandler = Callable[[dict[str, Any] | None, RequestError | None], None]
 
@@ -25,6 +31,7 @@ class MqttBridge(QObject):
     counter_state = Signal(object)  # protocol.CounterState
     board_state = Signal(object)  # protocol.BoardState
     event_received = Signal(object)  # protocol.Event
+    device_status = Signal(str, object)  # device id, protocol.DeviceStatus (None: removed)
     _reply = Signal(object, object, object)
 
     def __init__(self, client: DeviceClient, parent: QObject | None = None) -> None:
@@ -72,6 +79,25 @@ class MqttBridge(QObject):
         return self.client.send(op, args,
                                 lambda result, error: self._reply.emit(on_done, result, error),
                                 command_id=command_id)
+
+    def watch_device_status(self) -> Callable[[], None]:
+        """Every device's retained status as `device_status`; connect to the signal first, as
+        the retained statuses arrive at once. Returns the unsubscribe."""
+        return self.client.subscribe(self.client.topics.all_device_status, self._on_device_status)
+
+    def _on_device_status(self, message: mqtt.MQTTMessage) -> None:
+        parsed = self.client.topics.parse(message.topic)
+        if parsed is None or parsed.kind != "device_status":
+            return
+        if not message.payload:
+            self.device_status.emit(parsed.key, None)
+            return
+        try:
+            status = protocol.decode(message.payload, protocol.DeviceStatus)
+        except msgspec.MsgspecError as exc:
+            log.warning("ignored a bad status from %s: %s", parsed.key, exc)
+            return
+        self.device_status.emit(parsed.key, status)
 
     def _deliver(self, on_done: ReplyHandler, result: Any, error: Any) -> None:
         on_done(result, error)
