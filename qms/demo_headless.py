@@ -1,0 +1,143 @@
+"""The demo's simulated morning, offscreen: citizens and officers from qms.simulation, the
+kiosk tapped through once for its screens, screenshots of every app at several moments."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QApplication
+
+from drivers.printer import open_printer
+from kiosk import model as kiosk_model
+from qms.demo import Center
+from qms.simulation import Plan, Simulation, summarize, summary_markdown
+
+log = logging.getLogger("qms.demo")
+
+DRAIN_MINUTES = 90.0
+
+
+class HeadlessMorning(QObject):
+    def __init__(self, center: Center, app: QApplication, *, citizens: int, minutes: float,
+                 shots: int) -> None:
+        super().__init__()
+        self.center, self.app = center, app
+        self.out = center.out
+        self.speed = getattr(center.clock, "speed", 1.0)
+        self.plan = Plan(citizens=citizens, minutes=minutes, speed=self.speed,
+                         drain_minutes=DRAIN_MINUTES)
+        self.shots = shots
+        self.moment = 0
+        self.summary: dict[str, Any] | None = None
+        # The simulated citizens take numbers as kiosk-2, printing on their own virtual
+        # printer; the kiosk window (kiosk-1) is tapped through for its screens.
+        self.printer = open_printer(f"virtual:{self.out / 'tickets' / 'kiosk-2'}")
+        self.print_lock = threading.Lock()
+        self.simulation = Simulation(center.broker.url, center.config, self.plan,
+                                     take_ticket=self._take_and_print)
+        self.thread = threading.Thread(target=self._simulate, name="simulation", daemon=True)
+        self._shot_timer = QTimer(self)
+        self._watch = QTimer(self)
+
+    # --- the citizens' tickets ------------------------------------------------------------
+
+    def _take_and_print(self, service: str, reason: str | None) -> dict[str, Any]:
+        client = self.simulation.client("kiosk-2")
+        args: dict[str, Any] = {"service": service, "lang": "vi"}
+        if reason:
+            args["reason"] = reason
+        ticket = client.request("ticket.issue", args)["ticket"]
+        job = kiosk_model.print_job(self.center.config, ticket, "vi", ticket.get("reason"))
+        with self.print_lock:
+            self.printer.print_ticket(job)
+        return ticket
+
+    # --- the morning ----------------------------------------------------------------------
+
+    def start(self) -> None:
+        for window in self.center.windows().values():
+            window.show()
+        self._settle()
+        self.screenshot("start")
+        kiosk = self.center.apps["kiosk"].controller
+        kiosk.choose_department("skhdt")
+        self._settle()
+        self.screenshot("kiosk-services", only="kiosk")
+        kiosk.choose_service("dkdn")
+        self._wait_kiosk_ticket(kiosk, tries=0)
+
+    def _wait_kiosk_ticket(self, kiosk: Any, tries: int) -> None:
+        ticket = kiosk.ticket
+        printed = ticket is not None and ticket.print_state.name != "PRINTING"
+        if not printed and tries < 100:
+            QTimer.singleShot(50, lambda: self._wait_kiosk_ticket(kiosk, tries + 1))
+            return
+        self._settle()
+        self.screenshot("kiosk-ticket", only="kiosk")
+        kiosk.go_home()
+        self.thread.start()
+        wall = (self.plan.minutes + 30) * 60 / self.speed
+        self._shot_timer.timeout.connect(self._moment)
+        self._shot_timer.start(max(1000, int(wall * 1000 / max(1, self.shots))))
+        self._watch.timeout.connect(self._check_done)
+        self._watch.start(500)
+
+    def _simulate(self) -> None:
+        try:
+            self.result = self.simulation.run()
+        except Exception:
+            log.exception("the simulation failed")
+            self.result = None
+
+    def _moment(self) -> None:
+        self.moment += 1
+        self.screenshot(f"morning-{self.moment}")
+        if self.moment >= self.shots:
+            self._shot_timer.stop()
+
+    def _check_done(self) -> None:
+        if self.thread.is_alive():
+            return
+        self._watch.stop()
+        self._shot_timer.stop()
+        self._settle()
+        self.screenshot("end")
+        self.simulation.close()
+        if self.result is not None:
+            self.summary = summarize(self.result)
+            self.summary["files"] = self._files()
+            (self.out / "summary.json").write_text(
+                json.dumps(self.summary, indent=2, ensure_ascii=False, default=str),
+                encoding="utf-8")
+            (self.out / "summary.md").write_text(summary_markdown(self.summary),
+                                                 encoding="utf-8")
+        self.app.quit()
+
+    # --- output ---------------------------------------------------------------------------
+
+    def _settle(self) -> None:
+        for _ in range(5):
+            self.app.processEvents()
+
+    def screenshot(self, moment: str, only: str | None = None) -> None:
+        folder = self.out / "screens"
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, window in self.center.windows().items():
+            if only is None or name == only:
+                window.grab().save(str(folder / f"{moment}-{name}.png"))
+
+    def _files(self) -> dict[str, int]:
+        def count(pattern: str, folder: Path) -> int:
+            return len(list(folder.rglob(pattern))) if folder.exists() else 0
+
+        return {
+            "screenshots": count("*.png", self.out / "screens"),
+            "ticket_pngs": count("*.png", self.out / "tickets"),
+            "ticket_bins": count("*.bin", self.out / "tickets"),
+            "announcement_wavs": count("*.wav", self.out / "voice"),
+        }
