@@ -138,9 +138,9 @@ class DeviceClient:
     def on_connection(self, listener: Callable[[bool], None]) -> None:
         self._connection_listeners.append(listener)
 
-    def on_state(self, listener: StateListener) -> None:
+    def on_state(self, listener: StateListener) -> Callable[[], None]:
         """Called with every accepted retained message (config, state, hub status); the ones
-        already cached are replayed at once."""
+        already cached are replayed at once. Returns the way to stop listening."""
         with self._lock:
             self._state_listeners.append(listener)
             cached = list(self.state.items())
@@ -148,6 +148,13 @@ class DeviceClient:
             parsed = self.topics.parse(topic)
             if parsed:
                 listener(parsed, message)
+
+        def remove() -> None:
+            with self._lock:
+                if listener in self._state_listeners:
+                    self._state_listeners.remove(listener)
+
+        return remove
 
     def subscribe(self, topic: str, callback: Callable[[mqtt.MQTTMessage], None]
                   ) -> Callable[[], None]:

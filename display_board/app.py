@@ -46,8 +46,7 @@ def create_board(client: DeviceClient, *, counters: Sequence[str] | str | None =
     model = BoardModel(client.device_id, zone)
     controller = BoardController(bridge, window, model, lang=lang, clock=clock, blink_s=blink_s,
                                  fresh_s=fresh_s)
-    bridge.setParent(window)
-    speaker = None
+    call_voice = None
     if voice is not None:
-        speaker = CallVoice(client, voice, zone=zone, clock=clock).start()
-    return Board(window, controller, bridge, speaker)
+        call_voice = CallVoice(client, voice, zone=zone, clock=clock).start()
+    return Board(window, controller, bridge, call_voice)

@@ -6,20 +6,24 @@ make the newest call appear a moment sooner and blink, and only when they are fr
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer
 
 from broker.protocol import Event
 from config.schema import CenterConfig
 from display_board.model import CALL_KINDS, BoardModel, CallRow, ServiceRow, is_fresh
 from display_board.texts import text, weekday
 from display_board.views import BoardWindow, CounterTileText, ServiceChipText
+from display_board.zone import unknown_counters
 from qms.qt_bridge import MqttBridge
+
+log = logging.getLogger("qms.board")
 
 Clock = Callable[[], datetime]
 BLINK_STEP_MS = 500
@@ -30,8 +34,6 @@ def wall_clock() -> datetime:
 
 
 class BoardController(QObject):
-    blink_started = Signal(str)  # the number that started blinking
-
     def __init__(self, bridge: MqttBridge, view: BoardWindow, model: BoardModel, *,
                  lang: str = "vi", clock: Clock = wall_clock, blink_s: float = 8.0,
                  fresh_s: float = 10.0) -> None:
@@ -69,26 +71,34 @@ class BoardController(QObject):
 
     def _load_cached(self) -> None:
         client = self.bridge.client
-        config = client.config
+        if client.config is not None:
+            self._take_config(client.config)
+        config = self.model.config
         if config is None:
             return
-        self.model.set_config(config)
         topics = client.topics
-        now = self.clock()
         cached = [client.cached(topics.counter_state(c.id)) for c in config.counters]
         cached += [client.cached(topics.service_state(s.id)) for s in config.services]
         cached.append(client.cached(topics.board_state))
         for message in cached:
             if message is not None:
-                self.model.apply(message, now)
+                self.model.apply(message)
 
     def _on_config(self, config: CenterConfig) -> None:
-        if self.model.set_config(config):
+        if self._take_config(config):
             self._load_cached()
             self._schedule_render()
 
+    def _take_config(self, config: CenterConfig) -> bool:
+        if not self.model.set_config(config):
+            return False
+        unknown = unknown_counters(config, self.model.zone)
+        if unknown:
+            log.warning("the zone names counters the center does not have: %s", unknown)
+        return True
+
     def _on_state(self, message: Any) -> None:
-        if self.model.apply(message, self.clock()):
+        if self.model.apply(message):
             self._schedule_render()
 
     def _on_event(self, event: Event) -> None:
@@ -114,7 +124,6 @@ class BoardController(QObject):
         self._highlight = True
         self.view.set_hero_highlight(True)
         self._blink.start()
-        self.blink_started.emit(call.number)
 
     def _on_blink(self) -> None:
         if time.monotonic() >= self._blink_until:
@@ -152,7 +161,7 @@ class BoardController(QObject):
             CounterTileText(row.id, text("counter", lang, counter=row.number), row.ticket,
                             text(f"status_{row.status}", lang), row.status)
             for row in model.counters()])
-        view.set_calls([(call.number, text("call_counter", lang, counter=call.counter_number))
+        view.set_calls([(call.number, text("counter", lang, counter=call.counter_number))
                         for call in model.calls()])
         view.set_services([self._chip(row) for row in model.services()])
         self._on_tick()
@@ -167,7 +176,7 @@ class BoardController(QObject):
             self.view.set_hero(text("no_calls", lang), "", "")
         else:
             self.view.set_hero(text("hero_label", lang), call.number,
-                               text("hero_counter", lang, counter=call.counter_number))
+                               text("counter", lang, counter=call.counter_number))
 
     def _chip(self, row: ServiceRow) -> ServiceChipText:
         name = row.name.get(self.lang)

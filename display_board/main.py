@@ -12,7 +12,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fullscreen", action="store_true", help="fill the screen")
     parser.add_argument("--voice", action="store_true",
                         help="also announce the calls through this machine's speakers")
-    add_voice(parser)
+    add_voice(parser, own_lang=True)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     app.setFont(board_font(24))
     client = DeviceClient(args.broker, args.site, args.device, role="board").start()
     board = create_board(client, counters=args.counters, lang=args.lang,
-                         voice=options_from_args(args) if args.voice else None)
+                         voice=options_from_args(args, args.voice_lang) if args.voice else None)
     if args.fullscreen:
         board.window.showFullScreen()
     else:

@@ -52,7 +52,6 @@ class BoardModel:
         self.service_states: dict[str, ServiceState] = {}
         self.board: BoardState | None = None
         self.last_event_call: CallRow | None = None
-        self.updated_at: datetime | None = None
 
     # --- input ------------------------------------------------------------------------------
 
@@ -63,7 +62,7 @@ class BoardModel:
         self.zone = zone_of(config, self.device_id, self.explicit_zone)
         return True
 
-    def apply(self, message: Retained, now: datetime) -> bool:
+    def apply(self, message: Retained) -> bool:
         """Take a retained state message; False when it is older than what the model holds.
 
         The device client drops older revs too, but a queued Qt signal can still arrive after
@@ -85,7 +84,6 @@ class BoardModel:
             self.service_states[message.id] = message
         else:
             self.board = message
-        self.updated_at = now
         return True
 
     def note_call(self, event: Event) -> CallRow | None:

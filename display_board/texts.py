@@ -8,7 +8,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "title": ("Bảng hiển thị số thứ tự", "Queue display board"),
     "connecting": ("Đang kết nối…", "Connecting…"),
     "hero_label": ("Xin mời công dân có số", "Now calling number"),
-    "hero_counter": ("Quầy {counter}", "Counter {counter}"),
     "no_calls": ("Chưa có số nào được gọi", "No numbers called yet"),
     "counters_title": ("Các quầy", "Counters"),
     "counter": ("Quầy {counter}", "Counter {counter}"),
@@ -18,15 +17,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "status_paused": ("Tạm dừng", "Paused"),
     "status_closed": ("Đóng", "Closed"),
     "calls_title": ("Số vừa gọi", "Recent calls"),
-    "call_counter": ("Quầy {counter}", "Counter {counter}"),
     "waiting_title": ("Số người đang chờ", "People waiting"),
-    "waiting_count": ("{count}", "{count}"),
     "service_closed": ("Tạm ngừng", "Paused"),
     "service_daily_limit": ("Hết số", "No more"),
     "service_hours": ("Ngoài giờ", "Closed"),
     "offline": ("Mất kết nối · thông tin lúc {time}", "Offline · as of {time}"),
     "hub_offline": ("Máy chủ tạm ngừng · thông tin lúc {time}", "Hub offline · as of {time}"),
-    "arrow": ("→", "→"),
 }
 
 WEEKDAYS: dict[str, tuple[str, ...]] = {

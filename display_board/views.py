@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -77,20 +78,43 @@ class _Scaled:
     def __init__(self) -> None:
         self.scale = 1.0
         self._fonts: dict[int, tuple[QWidget, float, bool]] = {}
+        self._heights: dict[int, tuple[QWidget, float]] = {}
+        self._layouts: dict[int, tuple[QLayout, tuple[int, int], int]] = {}
 
     def font(self, widget: QWidget, px: float, bold: bool = False) -> None:
         self._fonts[id(widget)] = (widget, px, bold)
         widget.setFont(board_font(px * self.scale, bold))
 
+    def min_height(self, widget: QWidget, px: float) -> None:
+        self._heights[id(widget)] = (widget, px)
+        widget.setMinimumHeight(round(px * self.scale))
+
+    def spacing(self, layout: QLayout, margins: tuple[int, int] = (0, 0), spacing: int = 0
+                ) -> None:
+        """Margins (horizontal, vertical) and spacing in design pixels."""
+        self._layouts[id(layout)] = (layout, margins, spacing)
+        self._space(layout, margins, spacing)
+
+    def _space(self, layout: QLayout, margins: tuple[int, int], spacing: int) -> None:
+        x, y = (round(m * self.scale) for m in margins)
+        layout.setContentsMargins(x, y, x, y)
+        layout.setSpacing(round(spacing * self.scale))
+
     def forget(self, widget: QWidget) -> None:
         self._fonts.pop(id(widget), None)
         for child in widget.findChildren(QWidget):
             self._fonts.pop(id(child), None)
+        for layout in widget.findChildren(QLayout):
+            self._layouts.pop(id(layout), None)
 
     def rescale(self, scale: float) -> None:
         self.scale = scale
         for widget, px, bold in self._fonts.values():
             widget.setFont(board_font(px * scale, bold))
+        for widget, px in self._heights.values():
+            widget.setMinimumHeight(round(px * scale))
+        for layout, margins, spacing in self._layouts.values():
+            self._space(layout, margins, spacing)
 
 
 def _label(name: str, text: str = "", *, color: str = TEXT,
@@ -215,25 +239,23 @@ class MarqueeLabel(QWidget):
 
 
 class CounterTile(QFrame):
+    """A counter, top to bottom: its name, the number it serves (large), what it is doing."""
+
     def __init__(self, counter_id: str, scaled: _Scaled, density: float) -> None:
         super().__init__()
         self.setObjectName(f"counterTile_{counter_id}")
-        self.title = _label(f"counter_{counter_id}_title", color=MUTED, fit=True)
-        self.ticket = _label(f"counter_{counter_id}_ticket", color=GOLD,
-                             align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                             fit=True)
-        self.status = _label(f"counter_{counter_id}_status", fit=True)
-        scaled.font(self.title, 34 * density, bold=True)
+        center = Qt.AlignmentFlag.AlignCenter
+        self.title = _label(f"counter_{counter_id}_title", color=MUTED, align=center, fit=True)
+        self.ticket = _label(f"counter_{counter_id}_ticket", color=GOLD, align=center, fit=True)
+        self.status = _label(f"counter_{counter_id}_status", align=center, fit=True)
+        scaled.font(self.title, 32 * density, bold=True)
         scaled.font(self.ticket, 64 * density, bold=True)
-        scaled.font(self.status, 28 * density)
-        layout = QGridLayout(self)
-        layout.setContentsMargins(18, 6, 18, 6)
-        layout.setVerticalSpacing(0)
-        layout.addWidget(self.title, 0, 0)
-        layout.addWidget(self.status, 1, 0)
-        layout.addWidget(self.ticket, 0, 1, 2, 1)
-        layout.setColumnStretch(0, 1)
-        layout.setColumnStretch(1, 1)
+        scaled.font(self.status, 26 * density)
+        layout = QVBoxLayout(self)
+        scaled.spacing(layout, (8, 4))
+        layout.addWidget(self.title)
+        layout.addWidget(self.ticket, 1)
+        layout.addWidget(self.status)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def show_text(self, tile: CounterTileText) -> None:
@@ -256,10 +278,10 @@ class ServiceChip(QFrame):
         self.name.setWordWrap(True)
         self.value = _label(f"service_{service_id}_waiting", color=GOLD,
                             align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        scaled.font(self.name, 26 * density)
+        scaled.font(self.name, 24 * density)
         scaled.font(self.value, 40 * density, bold=True)
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(14, 2, 14, 2)
+        scaled.spacing(layout, (14, 2), 8)
         layout.addWidget(self.name, 1)
         layout.addWidget(self.value)
         self.setStyleSheet(f"#{self.objectName()} {{ background: {PANEL}; border-radius: 8px; }}")
@@ -272,10 +294,11 @@ class ServiceChip(QFrame):
         self.value.setStyleSheet(f"color: {color}; background: transparent;")
 
 
-def _density(count: int, columns: int) -> float:
-    """Type size factor: more than three rows of tiles get smaller type so that all fit."""
+def _density(count: int, columns: int, rows_at_full_size: int, most: float) -> float:
+    """Type size factor: a crowded grid gets smaller type so that all fits, a sparse one (a
+    small zone) larger type, up to `most` times the design size."""
     rows = math.ceil(count / columns) if count else 1
-    return min(1.0, 3 / rows)
+    return min(most, rows_at_full_size / rows, 6 / columns)
 
 
 def _stretch_evenly(grid: QGridLayout, count: int, columns: int) -> None:
@@ -286,17 +309,17 @@ def _stretch_evenly(grid: QGridLayout, count: int, columns: int) -> None:
         grid.setColumnStretch(column, 1 if column < columns else 0)
 
 
-def grid_columns(count: int) -> int:
-    """Columns for `count` tiles on a wide screen: few empty cells, about 1.4 columns per row."""
+def grid_columns(count: int, shape: float) -> int:
+    """Columns for `count` tiles: few empty cells, about `shape` columns for each row."""
     if count <= 3:
         return max(count, 1)
-    ideal = math.sqrt(count * 1.4)
+    ideal = math.sqrt(count * shape)
 
     def cost(columns: int) -> tuple[int, float]:
         empty = math.ceil(count / columns) * columns - count
         return empty, abs(columns - ideal)
 
-    return min(range(2, 7), key=cost)
+    return min(range(2, 9), key=cost)
 
 
 class BoardWindow(QWidget):
@@ -311,25 +334,24 @@ class BoardWindow(QWidget):
         self._service_chips: dict[str, ServiceChip] = {}
 
         root = QVBoxLayout(self)
-        root.setContentsMargins(24, 16, 24, 16)
-        root.setSpacing(14)
+        self.scaled.spacing(root, (24, 16), 14)
         root.addWidget(self._build_header())
         body = QHBoxLayout()
-        body.setSpacing(18)
+        self.scaled.spacing(body, spacing=18)
         left = QVBoxLayout()
-        left.setSpacing(10)
+        self.scaled.spacing(left, spacing=10)
         left.addWidget(self._build_hero(), 5)
         self.counters_title = _label("countersTitle", color=MUTED)
-        self.scaled.font(self.counters_title, 26, bold=True)
+        self.scaled.font(self.counters_title, 24, bold=True)
         left.addWidget(self.counters_title)
         self.counters_grid = QGridLayout()
-        self.counters_grid.setSpacing(10)
+        self.scaled.spacing(self.counters_grid, spacing=10)
         left.addLayout(self.counters_grid, 6)
         self.waiting_title = _label("waitingTitle", color=MUTED)
-        self.scaled.font(self.waiting_title, 26, bold=True)
+        self.scaled.font(self.waiting_title, 24, bold=True)
         left.addWidget(self.waiting_title)
         self.services_grid = QGridLayout()
-        self.services_grid.setSpacing(8)
+        self.scaled.spacing(self.services_grid, spacing=8)
         left.addLayout(self.services_grid, 4)
         body.addLayout(left, 3)
         body.addWidget(self._build_calls(call_rows), 1)
@@ -340,10 +362,12 @@ class BoardWindow(QWidget):
         self.message_bar.setObjectName("messageBar")
         self.message_bar.setStyleSheet("#messageBar { background: #7a1f1f; border-radius: 8px; }")
         bar = QHBoxLayout(self.message_bar)
-        bar.setContentsMargins(16, 4, 16, 4)
+        self.scaled.spacing(bar, (16, 4))
         bar.addWidget(self.message)
         self.message_bar.hide()
         root.addWidget(self.message_bar)
+        # Smaller than the layout's comfortable minimum: the type scales down to fit instead.
+        self.setMinimumSize(DESIGN_WIDTH // 4, DESIGN_HEIGHT // 4)
         self.resize(DESIGN_WIDTH, DESIGN_HEIGHT)
 
     # --- building -------------------------------------------------------------------------
@@ -353,37 +377,44 @@ class BoardWindow(QWidget):
         self.header.setObjectName("header")
         self.header.setStyleSheet(f"#header {{ background: {PANEL}; border-radius: 10px; }}")
         layout = QHBoxLayout(self.header)
-        layout.setContentsMargins(24, 8, 24, 8)
-        self.center_name = _label("centerName")
-        self.center_name.setWordWrap(True)
+        self.scaled.spacing(layout, (24, 6), 12)
+        left = QVBoxLayout()
+        self.scaled.spacing(left)
+        self.center_name = _label("centerName", fit=True)
         self.scaled.font(self.center_name, 42, bold=True)
-        layout.addWidget(self.center_name, 1)
+        self.connection = _label("connectionStatus", color="#ffb347")
+        self.scaled.font(self.connection, 22)
+        # Keeps its room while hidden, so going offline does not shift the whole board.
+        policy = self.connection.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.connection.setSizePolicy(policy)
+        self.connection.hide()
+        left.addWidget(self.center_name)
+        left.addWidget(self.connection)
+        layout.addLayout(left, 1)
         right = QVBoxLayout()
-        right.setSpacing(0)
+        self.scaled.spacing(right)
         self.clock = _label("clock", align=Qt.AlignmentFlag.AlignRight)
         self.scaled.font(self.clock, 56, bold=True)
         self.date = _label("date", color=MUTED, align=Qt.AlignmentFlag.AlignRight)
         self.scaled.font(self.date, 24)
-        self.connection = _label("connectionStatus", color="#ffb347",
-                                 align=Qt.AlignmentFlag.AlignRight)
-        self.scaled.font(self.connection, 20)
-        self.connection.hide()
         right.addWidget(self.clock)
         right.addWidget(self.date)
-        right.addWidget(self.connection)
         layout.addLayout(right)
         return self.header
 
     def _build_hero(self) -> QFrame:
         self.hero = QFrame()
         self.hero.setObjectName("heroPanel")
+        # As tall with no call as with one, so the first call does not move the board.
+        self.scaled.min_height(self.hero, 250)
         layout = QVBoxLayout(self.hero)
-        layout.setContentsMargins(28, 8, 28, 8)
-        layout.setSpacing(0)
+        self.scaled.spacing(layout, (28, 8))
         self.hero_label = _label("heroLabel", align=Qt.AlignmentFlag.AlignCenter)
         self.scaled.font(self.hero_label, 36, bold=True)
-        line = QHBoxLayout()
-        line.setSpacing(40)
+        self.hero_line = QWidget()
+        line = QHBoxLayout(self.hero_line)
+        self.scaled.spacing(line, spacing=40)
         self.hero_number = _label("heroNumber", fit=True,
                                   align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.hero_arrow = _label("heroArrow", "→", align=Qt.AlignmentFlag.AlignCenter)
@@ -396,7 +427,7 @@ class BoardWindow(QWidget):
         line.addWidget(self.hero_arrow, 0)
         line.addWidget(self.hero_counter, 5)
         layout.addWidget(self.hero_label)
-        layout.addLayout(line, 1)
+        layout.addWidget(self.hero_line, 1)
         self.set_hero_highlight(False)
         return self.hero
 
@@ -405,14 +436,13 @@ class BoardWindow(QWidget):
         panel.setObjectName("callsPanel")
         panel.setStyleSheet(f"#callsPanel {{ background: {PANEL}; border-radius: 10px; }}")
         layout = QVBoxLayout(panel)
-        layout.setContentsMargins(20, 12, 20, 12)
-        layout.setSpacing(4)
+        self.scaled.spacing(layout, (20, 12), 4)
         self.calls_title = _label("callsTitle", color=MUTED, align=Qt.AlignmentFlag.AlignCenter)
         self.scaled.font(self.calls_title, 32, bold=True)
         layout.addWidget(self.calls_title)
         self.call_labels: list[tuple[QLabel, QLabel]] = []
         grid = QGridLayout()
-        grid.setVerticalSpacing(2)
+        self.scaled.spacing(grid, spacing=4)
         for i in range(rows):
             number = _label(f"call_{i}_number", color=GOLD, fit=True)
             counter = _label(f"call_{i}_counter", fit=True,
@@ -450,11 +480,17 @@ class BoardWindow(QWidget):
         self.hero_label.setText(label)
         self.hero_number.setText(number)
         self.hero_counter.setText(counter)
-        self.hero_arrow.setVisible(bool(number))
+        # With no call yet, the words alone fill the panel.
+        self.hero_line.setVisible(bool(number))
+
+    @staticmethod
+    def hero_style(highlighted: bool) -> str:
+        background = GOLD if highlighted else PANEL
+        return f"#heroPanel {{ background: {background}; border-radius: 14px; }}"
 
     def set_hero_highlight(self, on: bool) -> None:
-        background, foreground = (GOLD, BACKGROUND) if on else (PANEL, GOLD)
-        self.hero.setStyleSheet(f"#heroPanel {{ background: {background}; border-radius: 14px; }}")
+        foreground = BACKGROUND if on else GOLD
+        self.hero.setStyleSheet(self.hero_style(on))
         for label in (self.hero_number, self.hero_arrow, self.hero_counter):
             label.setStyleSheet(f"color: {foreground}; background: transparent;")
         self.hero_label.setStyleSheet(
@@ -492,8 +528,9 @@ class BoardWindow(QWidget):
 
     def _rebuild_counters(self, ids: list[str]) -> None:
         self._clear_grid(self.counters_grid, self._counter_tiles)
-        columns = grid_columns(len(ids))
-        density = _density(len(ids), columns)
+        # Tall tiles: twelve counters make two rows of six.
+        columns = grid_columns(len(ids), shape=3.0)
+        density = _density(len(ids), columns, rows_at_full_size=2, most=1.5)
         for i, counter_id in enumerate(ids):
             tile = CounterTile(counter_id, self.scaled, density)
             self.counters_grid.addWidget(tile, i // columns, i % columns)
@@ -502,8 +539,8 @@ class BoardWindow(QWidget):
 
     def _rebuild_services(self, ids: list[str]) -> None:
         self._clear_grid(self.services_grid, self._service_chips)
-        columns = max(3, grid_columns(len(ids)))
-        density = _density(len(ids), columns)
+        columns = max(3, grid_columns(len(ids), shape=1.4))
+        density = _density(len(ids), columns, rows_at_full_size=3, most=1.2)
         for i, service_id in enumerate(ids):
             chip = ServiceChip(service_id, self.scaled, density)
             self.services_grid.addWidget(chip, i // columns, i % columns)

@@ -89,6 +89,8 @@ class HealthBook:
                              text("device_offline", lang), (), status.version)
         level, details = Level.OK, []
         for part, value in status.health.items():
+            if value is None:
+                continue  # a part with nothing to report (e.g. no last audio error)
             part_state = part_level(value)
             level = min(level, part_state)
             if value not in ("ok", True):

@@ -45,3 +45,35 @@ def test_a_call_appears_with_number_and_counter(hub, devices, qtbot, artifacts):
     assert label(board, "centerName") == "Long An Public Administrative Service Center"
     assert tile(board, "5") == ("2002", "Calling")
     screenshot(board, artifacts / "board_english.png")
+
+
+def test_a_busy_hall(hub, devices, qtbot, artifacts):
+    kiosk, manager = devices("kiosk-1"), devices("manager-1")
+    officers = {"1": "nva", "2": "ttb", "4": "pthd", "5": "hve", "9": "dvk", "11": "dqm"}
+    counters = {k: devices(f"counter-{k}") for k in officers}
+    for service, count in (("dkdn", 5), ("datdai", 6), ("lltp", 4), ("chungthuc", 3)):
+        for _ in range(count):
+            kiosk.request("ticket.issue", {"service": service})
+    for k, officer in officers.items():
+        counters[k].request("counter.open", {"officer": officer})
+    for k in ("1", "2", "4", "5", "9", "11"):
+        counters[k].request("counter.call_next")
+    for k in ("1", "4"):
+        counters[k].request("ticket.done")
+        counters[k].request("counter.call_next")
+    counters["2"].request("ticket.serve")
+    counters["9"].request("ticket.done")
+    counters["9"].request("counter.pause")
+    manager.request("service.close", {"service": "chungthuc"})
+    manager.request("board.message", {"text": "Kính mời quý công dân giữ trật tự và chú ý "
+                                      "nghe gọi số. Trung tâm làm việc buổi chiều từ 13 giờ."})
+    board = start_board(qtbot, devices("board-hall"))
+    qtbot.waitUntil(lambda: len(calls(board)) == 8)
+    qtbot.waitUntil(lambda: tile(board, "9") == ("", "Tạm dừng"))
+    assert tile(board, "2") == ("1002", "Đang phục vụ")
+    assert hero(board) == calls(board)[0] == ("2003", "Quầy 4")
+    assert [number for number, _ in calls(board)] == [
+        "2003", "1003", "5501", "5001", "2002", "2001", "1002", "1001"]
+    assert label(board, "service_chungthuc_name") == "Chứng thực · Tạm ngừng"
+    assert board.window.message.text().startswith("Kính mời quý công dân")
+    screenshot(board, artifacts / "board_busy.png")

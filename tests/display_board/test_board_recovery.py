@@ -67,10 +67,12 @@ def test_a_stale_call_event_neither_blinks_nor_replaces_the_truth(hub, devices, 
     kiosk, counter = devices("kiosk-1"), devices("counter-5")
     kiosk.request("ticket.issue", {"service": "datdai"})
     counter.request("counter.open", {"officer": "hve"})
-    board = start_board(qtbot, devices("board-hall"))
+    board = start_board(qtbot, devices("board-hall"), blink_s=1.0)
     _call(counter, "2001")
     qtbot.waitUntil(lambda: hero(board) == ("2001", "Quầy 5"))
-    qtbot.waitUntil(lambda: not board.controller.blinking, timeout=15_000)
+    assert board.controller.blinking
+    qtbot.waitUntil(lambda: not board.controller.blinking, timeout=5_000)
+    assert board.window.hero.styleSheet() == board.window.hero_style(highlighted=False)
 
     # A call the broker delivers late (say, redelivered after a reconnect): not for now.
     stale = protocol.encode_event("ticket.called", {

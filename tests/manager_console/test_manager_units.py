@@ -77,6 +77,19 @@ def test_what_health_values_mean():
     assert part_level("cover_open") is Level.PROBLEM and part_level(False) is Level.PROBLEM
 
 
+def test_a_health_part_with_nothing_to_report_is_not_a_problem():
+    book = HealthBook()
+    book.update("board-hall", DeviceStatus(online=True, session="s1",
+                                           health={"audio": "ok", "audio_error": None}))
+    [row] = [r for r in book.rows(CONFIG, "vi") if r.id == "board-hall"]
+    assert row.level is Level.OK and row.details == ()
+    book.update("board-hall", DeviceStatus(online=True, session="s1",
+                                           health={"audio": "no_sound_device",
+                                                   "audio_error": "aplay: no device"}))
+    [row] = [r for r in book.rows(CONFIG, "vi") if r.id == "board-hall"]
+    assert row.level is Level.PROBLEM and len(row.details) == 2
+
+
 # --- the hall ---------------------------------------------------------------------------------
 
 def _service(service_id: str, **fields) -> ServiceState:
