@@ -39,11 +39,14 @@ def read_wav(path: Path) -> Audio:
 
 
 def write_wav(path: Path, audio: Audio) -> Path:
-    with wave.open(str(path), "wb") as f:
+    """Written under a temporary name, then renamed: a reader never sees half a file."""
+    partial = path.with_name(f".{path.name}.partial")
+    with wave.open(str(partial), "wb") as f:
         f.setnchannels(audio.channels)
         f.setsampwidth(SAMPLE_WIDTH)
         f.setframerate(audio.rate)
         f.writeframes(audio.samples.tobytes())
+    partial.replace(path)
     return path
 
 
