@@ -9,9 +9,10 @@ import logging
 import threading
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import msgspec
 import paho.mqtt.client as mqtt
@@ -58,11 +59,10 @@ class _Pending:
     done: bool = False
 
 
-@dataclass
+@dataclass(eq=False)  # each subscription is its own, even with the same topic and callback
 class _Subscription:
     topic: str
     callback: Callable[[mqtt.MQTTMessage], None]
-    active: bool = field(default=True)
 
 
 class DeviceClient:
@@ -121,9 +121,11 @@ class DeviceClient:
                 p.timer.cancel()
 
     def _status(self, online: bool) -> bytes:
+        config = self.config
+        tz = ZoneInfo(config.center.timezone) if config else None
         return protocol.encode(protocol.DeviceStatus(
             online=online, session=self.session, version=__version__, role=self.role,
-            health=self.health, at=datetime.now().astimezone()))
+            health=self.health, at=datetime.now(tz).astimezone(tz)))
 
     def set_health(self, **health: Any) -> None:
         """Report device health (e.g. printer="paper_out") on the retained status topic."""
@@ -158,17 +160,22 @@ class DeviceClient:
 
     def subscribe(self, topic: str, callback: Callable[[mqtt.MQTTMessage], None]
                   ) -> Callable[[], None]:
-        """Subscribe to a topic filter (kept across reconnects); returns the unsubscribe."""
+        """Subscribe to a topic filter (kept across reconnects); returns the unsubscribe.
+        Several subscribers of one filter each get every message."""
         subscription = _Subscription(topic, callback)
         with self._lock:
+            first = not any(s.topic == topic for s in self._subscriptions)
             self._subscriptions.append(subscription)
-        self.client.message_callback_add(topic, lambda c, u, m: callback(m))
-        if self.connected.is_set():
-            self.client.subscribe(topic, QOS)
+        if first:
+            # paho keeps one callback per filter: it fans out to every subscriber of it.
+            self.client.message_callback_add(topic, lambda c, u, m: self._fan_out(topic, m))
+            if self.connected.is_set():
+                self.client.subscribe(topic, QOS)
 
         def unsubscribe() -> None:
             with self._lock:
-                subscription.active = False
+                if subscription not in self._subscriptions:
+                    return
                 self._subscriptions.remove(subscription)
                 still_used = any(s.topic == topic for s in self._subscriptions)
             if not still_used:
@@ -176,6 +183,12 @@ class DeviceClient:
                 self.client.unsubscribe(topic)
 
         return unsubscribe
+
+    def _fan_out(self, topic: str, message: mqtt.MQTTMessage) -> None:
+        with self._lock:
+            callbacks = [s.callback for s in self._subscriptions if s.topic == topic]
+        for callback in callbacks:
+            callback(message)
 
     def on_events(self, callback: Callable[[protocol.Event], None]) -> Callable[[], None]:
         def deliver(message: mqtt.MQTTMessage) -> None:

@@ -7,24 +7,25 @@ process, which is why this creates no QApplication and sets no application-wide 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from PySide6.QtGui import QFont, QFontDatabase
 
 from broker.device_client import DeviceClient
 from drivers.fonts import font_path
 from drivers.printer import TicketPrinter, open_printer
-from kiosk.bridge import KioskBridge
 from kiosk.controller import KioskController
 from kiosk.printing import PrinterService
 from kiosk.texts import Lang
 from kiosk.views import FONT_FAMILY, KioskWindow
+from qms.qt_bridge import MqttBridge
 
 
 @dataclass
 class Kiosk:
     window: KioskWindow
     controller: KioskController
-    bridge: KioskBridge
+    bridge: MqttBridge
     printer: PrinterService
 
     def stop(self) -> None:
@@ -33,6 +34,7 @@ class Kiosk:
         self.window.close()
 
 
+@cache
 def load_fonts() -> None:
     """The bundled DejaVu Sans, so Vietnamese renders the same on any host (and offscreen)."""
     for bold in (False, True):
@@ -48,9 +50,9 @@ def create_kiosk(client: DeviceClient, *, printer: str | TicketPrinter = "virtua
     ("raster", "cp1258", "tcvn3"), or a printer object.
 
     The caller owns the QApplication, shows `.window` and, at the end, calls `.stop()`."""
-    load_fonts()
-    bridge = KioskBridge(client)
     device = open_printer(printer, printer_profile) if isinstance(printer, str) else printer
+    load_fonts()
+    bridge = MqttBridge(client)
     printing = PrinterService(device, poll_s=printer_poll_s, parent=bridge)
     controller = KioskController(bridge, printing, lang=lang, idle_s=idle_s, ticket_s=ticket_s,
                                  print_failed_s=print_failed_s, parent=bridge)

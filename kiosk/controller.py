@@ -20,11 +20,11 @@ from broker.protocol import ServiceState
 from config.schema import CenterConfig
 from drivers.printer import PrinterHealth
 from kiosk import model
-from kiosk.bridge import KioskBridge
 from kiosk.model import IssuedTicket, KioskView, PrintState, Screen
 from kiosk.printing import PrinterService
 from kiosk.texts import LANGS, Lang
 from qms.error_text import error_text
+from qms.qt_bridge import MqttBridge
 
 log = logging.getLogger("qms.kiosk")
 
@@ -38,7 +38,7 @@ _CHOOSING = frozenset({Screen.START, Screen.SERVICES, Screen.PRIORITY})
 class KioskController(QObject):
     changed = Signal(object)  # KioskView
 
-    def __init__(self, bridge: KioskBridge, printer: PrinterService, *, lang: Lang = "vi",
+    def __init__(self, bridge: MqttBridge, printer: PrinterService, *, lang: Lang = "vi",
                  idle_s: float = 45.0, ticket_s: float = 8.0, print_failed_s: float = 30.0,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -65,12 +65,7 @@ class KioskController(QObject):
         bridge.service_state.connect(self._on_service_state)
         printer.health_changed.connect(self._on_printer_health)
         # Whatever the client already holds was replayed before these connections existed.
-        self.config = bridge.client.config
-        if self.config is not None:
-            for service in self.config.services:
-                state = bridge.client.cached(bridge.client.topics.service_state(service.id))
-                if state is not None:
-                    self._on_service_state(state)
+        bridge.replay()
 
     def _timer(self, seconds: float, slot: Any) -> QTimer:
         timer = QTimer(self)
@@ -213,6 +208,9 @@ class KioskController(QObject):
         self._idle.stop()
         self._reset_choice()
         self.ticket = None
+        # A new citizen is a new action: never answered with someone else's (or yesterday's)
+        # ticket under an old command id.
+        self._retry = None
         self.lang = self.default_lang
         self._refresh()
 
@@ -253,12 +251,20 @@ class KioskController(QObject):
             return
         self._retry = None
         issued = result["ticket"]
-        job = model.print_job(config, issued, self.lang, issued.get("reason"))
-        self.ticket = IssuedTicket(issued["number"], job.service_name, issued["ahead"],
-                                   issued["ewt_s"], job.priority_label, PrintState.PRINTING)
+        service = config.service(issued["service"])
+        self.ticket = IssuedTicket(
+            issued["number"], service.name.get(self.lang) if service else issued["service"],
+            issued["ahead"], issued["ewt_s"],
+            model.priority_label(config, issued.get("reason"), self.lang), PrintState.PRINTING)
         self.flow = Screen.TICKET
         self._idle.stop()
         self._refresh()
+        try:
+            job = model.print_job(config, issued, self.lang, issued.get("reason"))
+        except ValueError:  # e.g. a number the printer's font cannot print: a config mistake
+            log.exception("ticket %s cannot be printed", issued["number"])
+            self._printed(PrinterHealth.UNKNOWN)
+            return
         self.printer.print_ticket(job, self._printed)
 
     def _printed(self, failure: PrinterHealth | None) -> None:
@@ -295,7 +301,7 @@ class KioskController(QObject):
             self.states[state.id] = state
             self._refresh()
 
-    def _on_printer_health(self, health: PrinterHealth) -> None:
+    def _on_printer_health(self, _health: PrinterHealth) -> None:
         self._report_health()
         self._refresh()
 

@@ -45,8 +45,7 @@ class Tile:
     id: str
     title: str
     lines: tuple[str, ...]
-    available: bool
-    tone: Tone = "open"
+    tone: Tone = "open"  # "closed": cannot be taken now, the lines say why
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +115,7 @@ def service_tiles(config: CenterConfig, department_id: str,
     tiles = []
     for service in services_of(config, department_id):
         available, lines = service_status(service, states.get(service.id), config, lang, now)
-        tiles.append(Tile(service.id, service.name.get(lang), lines, available,
+        tiles.append(Tile(service.id, service.name.get(lang), lines,
                           "open" if available else "closed"))
     return tuple(tiles)
 
@@ -134,23 +133,26 @@ def department_tiles(config: CenterConfig, states: Mapping[str, ServiceState], l
         if len(services) == 1:
             available, lines = service_status(services[0], states.get(services[0].id), config,
                                               lang, now)
-            tiles.append(Tile(department.id, name, lines, available,
-                              "open" if available else "closed"))
+            tiles.append(Tile(department.id, name, lines, "open" if available else "closed"))
             continue
+        # The services' names help a citizen who knows what they need, not which department.
+        names = " · ".join(s.name.get(lang) for s in services)
         open_states = [states[s.id] for s in services if s.id in states and states[s.id].open]
-        if open_states:
-            count = texts.text("services_count", lang, count=len(services))
-            lines = (count, texts.waiting(sum(s.waiting for s in open_states), lang))
-            tiles.append(Tile(department.id, name, lines, True))
+        if any(s.id not in states for s in services):
+            tiles.append(Tile(department.id, name, (names, texts.text("closed_unknown", lang)),
+                              "closed"))
+        elif open_states:
+            lines = (names, texts.waiting(sum(s.waiting for s in open_states), lang))
+            tiles.append(Tile(department.id, name, lines))
         else:
             # Still tappable: the services screen says why each one is closed and until when.
-            tiles.append(Tile(department.id, name, (texts.text("all_closed", lang),), True,
+            tiles.append(Tile(department.id, name, (names, texts.text("all_closed", lang)),
                               "closed"))
     return tuple(tiles)
 
 
 def priority_tiles(config: CenterConfig, lang: Lang) -> tuple[Tile, ...]:
-    return tuple(Tile(g.id, g.name.get(lang), (), True, "priority")
+    return tuple(Tile(g.id, g.name.get(lang), (), "priority")
                  for g in config.priority_groups)
 
 
@@ -163,7 +165,8 @@ def print_job(config: CenterConfig, issued: Mapping[str, Any], lang: Lang,
               priority_group: str | None) -> Ticket:
     """The printer's ticket from the hub's `ticket.issue` result."""
     service = config.service(issued["service"])
-    assert service is not None, "the hub issued a ticket for a service the config lacks"
+    if service is None:
+        raise ValueError(f"the hub issued a ticket for {issued['service']!r}, not in the config")
     department = config.department(service.department)
     return Ticket(
         center_name=config.center.name.get(lang),

@@ -52,7 +52,12 @@ class PrinterService(QObject):
         self._run(self._read_health, lambda health: (self._record(health), on_done(health)))
 
     def print_ticket(self, ticket: Ticket, on_done: PrintedHandler) -> None:
-        self._run(lambda: self._print(ticket), on_done)
+        def done(failure: PrinterHealth | None) -> None:
+            if failure is not None:  # what the failed job found is the printer's news
+                self._record(failure)
+            on_done(failure)
+
+        self._run(lambda: self._print(ticket), done)
 
     def _poll(self) -> None:
         if self._polling:  # a slow printer: never pile up queries behind it

@@ -29,7 +29,6 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "wait_soon": ("Chờ dưới 1 phút", "Under 1 min wait"),
     "wait_minutes": ("Chờ khoảng {minutes} phút", "About {minutes} min wait"),
     "wait_hours": ("Chờ khoảng {hours} giờ {minutes} phút", "About {hours} h {minutes} min wait"),
-    "services_count": ("{count} dịch vụ", "{count} services"),
     "all_closed": ("Tạm ngừng cấp số", "Not issuing numbers now"),
     "closed_manager": ("Tạm ngừng cấp số", "Not issuing numbers now"),
     "closed_daily_limit": ("Đã hết số hôm nay", "No more numbers today"),

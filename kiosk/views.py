@@ -12,10 +12,12 @@ from collections.abc import Callable
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -64,6 +66,7 @@ def stylesheet(scale: float) -> str:
         background: {PAPER}; color: {INK}; font-size: {px(32)}px; font-weight: bold;
         border: {px(4)}px solid {INK}; border-radius: {px(14)}px;
         min-height: {px(100)}px; padding: 0 {px(28)}px; }}
+    QPushButton#done-button {{ min-width: {px(360)}px; }}
     QPushButton#priority-button {{
         background: {PRIORITY}; border: none; border-radius: {px(18)}px;
         min-height: {px(150)}px; }}
@@ -77,6 +80,8 @@ def stylesheet(scale: float) -> str:
     QPushButton[tone]:pressed {{ background: #CFE0F5; }}
     QLabel#tile-title {{ font-size: {px(36)}px; font-weight: bold; color: {INK}; }}
     QLabel#tile-line {{ font-size: {px(29)}px; color: {NAVY}; }}
+    QPushButton[kind="service"] QLabel#tile-title {{ font-size: {px(42)}px; }}
+    QPushButton[kind="service"] QLabel#tile-line {{ font-size: {px(32)}px; }}
     QPushButton[tone="closed"] QLabel#tile-title {{ color: {CLOSED_INK}; }}
     QPushButton[tone="closed"] QLabel#tile-line {{ color: {ALERT}; font-weight: bold; }}
     QPushButton[tone="priority"] QLabel#tile-title {{ color: {PRIORITY_INK}; }}
@@ -181,7 +186,7 @@ class LabeledButton(QPushButton):
 class TileButton(LabeledButton):
     def __init__(self, kind: str, tile_id: str) -> None:
         super().__init__(f"tile-{kind}-{tile_id}")
-        self.tile_id = tile_id
+        self.setProperty("kind", kind)
         self.tone = ""
 
     def show_tile(self, tile: Tile) -> None:
@@ -210,9 +215,12 @@ class TileGrid(QScrollArea):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         inner = QWidget()
         inner.setObjectName("grid-inner")
-        self._grid = QGridLayout(inner)
+        self._grid = QGridLayout()
         self._grid.setSpacing(24)
-        self._grid.setContentsMargins(0, 0, 0, 0)
+        column = QVBoxLayout(inner)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(self._grid)
+        column.addStretch(1)  # rows packed at the top
         self.setWidget(inner)
         self.tiles: dict[str, TileButton] = {}
         self._order: list[str] = []
@@ -226,12 +234,13 @@ class TileGrid(QScrollArea):
                 button = self.tiles[tile.id] = TileButton(self.kind, tile.id)
                 button.clicked.connect(lambda _=False, tile_id=tile.id: self.on_tap(tile_id))
             button.show_tile(tile)
-        self._fit()
         for gone in set(self.tiles) - set(order):
             self.tiles.pop(gone).deleteLater()
         if order != self._order:
             self._order = order
             self._arrange()
+        else:
+            self._fit()  # a line more or less can change the height the tiles need
 
     def set_layout(self, columns: int, scale: float) -> None:
         if (columns, scale) != (self._columns, self.scale):
@@ -251,9 +260,15 @@ class TileGrid(QScrollArea):
         share = (self.viewport().height() - spacing * (rows - 1)) // rows
         height = max(round(self.min_height * self.scale),
                      min(round(self.max_height * self.scale), share))
-        width = (self.viewport().width() - spacing * (columns - 1)) // columns
+        # The width as if the scroll bar were shown: a scroll bar that comes and goes must not
+        # change the heights, or the two could chase each other.
+        usable = self.width() - 2 * self.frameWidth() - self.verticalScrollBar().sizeHint().width()
+        width = (usable - spacing * (columns - 1)) // columns
+        # One height for all, even where a long name needs more: rows stay lined up.
+        height = max(height, *(button.heightForWidth(width) for button in self.tiles.values()))
         for button in self.tiles.values():
-            button.setMinimumHeight(max(height, button.heightForWidth(width)))
+            if button.height() != height or button.minimumHeight() != height:
+                button.setFixedHeight(height)
 
     def _arrange(self) -> None:
         for button in self.tiles.values():
@@ -264,7 +279,6 @@ class TileGrid(QScrollArea):
             button.show()  # at once, not at the layout's next queued pass
         for column in range(self._grid.columnCount()):
             self._grid.setColumnStretch(column, 1 if column < self._columns else 0)
-        self._grid.setRowStretch(self._grid.rowCount(), 1)
         self._fit()
 
 
@@ -277,13 +291,17 @@ class KioskWindow(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self._scale = 1.0
         self.setStyleSheet(stylesheet(self._scale))
+        self._spacings: list[tuple[QBoxLayout, int, tuple[int, int, int, int]]] = []
 
         self.center_name = _label("center-name")
         self.lang_button = _button("lang-button", controller.toggle_language)
+        keep = self.lang_button.sizePolicy()
+        keep.setRetainSizeWhenHidden(True)  # the header keeps its height on every screen
+        self.lang_button.setSizePolicy(keep)
         header = QFrame()
         header.setObjectName("header")
         header_row = QHBoxLayout(header)
-        header_row.setContentsMargins(28, 16, 28, 16)
+        self._space(header_row, 24, (28, 16, 28, 16))
         header_row.addWidget(self.center_name, 1)
         header_row.addWidget(self.lang_button)
 
@@ -293,7 +311,7 @@ class KioskWindow(QWidget):
         self.priority_banner = QFrame()
         self.priority_banner.setObjectName("priority-banner")
         banner_row = QHBoxLayout(self.priority_banner)
-        banner_row.setContentsMargins(24, 12, 12, 12)
+        self._space(banner_row, 24, (24, 12, 12, 12))
         banner_row.addWidget(self.priority_chosen, 1)
         banner_row.addWidget(self.priority_cancel)
 
@@ -309,12 +327,14 @@ class KioskWindow(QWidget):
         self._build_offline()
 
         body = QVBoxLayout()
-        body.setContentsMargins(36, 28, 36, 36)
-        body.setSpacing(20)
+        self._space(body, 20, (36, 28, 36, 36))
         body.addWidget(self.priority_banner)
         body.addWidget(self.notice)
         body.addWidget(self.pages, 1)
         column = QVBoxLayout(self)
+        # The window takes the screen's size; sizes then follow it (see resizeEvent), instead
+        # of the window growing to fit sizes meant for a bigger screen.
+        column.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addWidget(header)
@@ -322,6 +342,13 @@ class KioskWindow(QWidget):
 
         controller.changed.connect(self.render)
         self.render(controller.view())
+
+    def _space(self, layout: QBoxLayout, spacing: int,
+               margins: tuple[int, int, int, int] = (0, 0, 0, 0)) -> None:
+        """Spacing and margins in design pixels, scaled with everything else."""
+        self._spacings.append((layout, spacing, margins))
+        layout.setSpacing(round(spacing * self._scale))
+        layout.setContentsMargins(*(round(m * self._scale) for m in margins))
 
     # --- pages ------------------------------------------------------------------------------
 
@@ -331,8 +358,7 @@ class KioskWindow(QWidget):
         self._pages[screen] = page
         self.pages.addWidget(page)
         layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(24)
+        self._space(layout, 24)
         return layout
 
     def _build_start(self) -> None:
@@ -340,7 +366,7 @@ class KioskWindow(QWidget):
         self.start_heading = _label("heading", center=True)
         self.attract = _label("attract", center=True)
         self.departments = TileGrid("department", self.controller.choose_department,
-                                    min_height=190, max_height=330)
+                                    min_height=190, max_height=420)
         self.priority_button = LabeledButton("priority-button")
         self.priority_button.clicked.connect(self.controller.open_priority)
         layout.addWidget(self.start_heading)
@@ -353,7 +379,7 @@ class KioskWindow(QWidget):
         self.services_back = _button("back-button", self.controller.back)
         self.department_name = _label("heading")
         top = QHBoxLayout()
-        top.setSpacing(24)
+        self._space(top, 24)
         top.addWidget(self.services_back, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.department_name, 1)
         self.services_heading = _label("attract", center=True)
@@ -368,7 +394,7 @@ class KioskWindow(QWidget):
         self.priority_back = _button("back-button", self.controller.back)
         self.priority_heading = _label("heading")
         top = QHBoxLayout()
-        top.setSpacing(24)
+        self._space(top, 24)
         top.addWidget(self.priority_back, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.priority_heading, 1)
         self.priority_groups = TileGrid("priority", self.controller.choose_priority,
@@ -499,8 +525,12 @@ class KioskWindow(QWidget):
         if abs(scale - self._scale) > 0.02:
             self._scale = scale
             self.setStyleSheet(stylesheet(scale))
-        portrait = size.height() > size.width()
-        self.departments.set_layout(2 if portrait else 3, self._scale)
-        self.services.set_layout(1 if portrait else 2, self._scale)
-        self.priority_groups.set_layout(1 if portrait else 2, self._scale)
+            for layout, spacing, margins in self._spacings:
+                layout.setSpacing(round(spacing * scale))
+                layout.setContentsMargins(*(round(m * scale) for m in margins))
+        # A square window gets the portrait columns: three would squeeze the names.
+        wide = size.width() >= 1.2 * size.height()
+        self.departments.set_layout(3 if wide else 2, self._scale)
+        self.services.set_layout(2 if wide else 1, self._scale)
+        self.priority_groups.set_layout(2 if wide else 1, self._scale)
         super().resizeEvent(event)

@@ -147,7 +147,8 @@ def build_apps(center: Center, *, voice: bool, headless: bool) -> None:
 
     out, speed = center.out, getattr(center.clock, "speed", 1.0)
     center.apps["kiosk"] = create_kiosk(center.client("kiosk-1"),
-                                        printer=f"virtual:{out / 'tickets'}")
+                                        printer=f"virtual:{out / 'tickets' / 'kiosk-1'}")
+    center.apps["kiosk"].window.resize(720, 1280)  # a portrait kiosk screen, scaled down
     for counter in DEMO_COUNTERS:
         center.apps[f"counter-{counter}"] = create_counter_terminal(
             center.client(f"counter-{counter}"))

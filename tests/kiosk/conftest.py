@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import subprocess
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 
+from broker.device_client import DeviceClient
+from broker.protocol import DeviceStatus, ServiceState, decode
 from drivers.printer import TicketPrinter, open_printer
 from kiosk.app import Kiosk, create_kiosk
 from kiosk.views import TileButton
@@ -32,6 +36,17 @@ class KioskDriver:
 
     def wait_page(self, name: str, timeout: int = 10_000) -> None:
         self.qtbot.waitUntil(lambda: self.page == name, timeout=timeout)
+
+    def until(self, predicate: Callable[[], object], timeout: int = 10_000) -> None:
+        """Waits while the kiosk's event loop runs (a bare sleep would freeze the kiosk)."""
+        self.qtbot.waitUntil(lambda: bool(predicate()), timeout=timeout)
+
+    def wait_ready(self) -> None:
+        """The start screen, with every department's figures in from the hub."""
+        self.wait_page("page-start")
+        tiles = self.window.departments.tiles
+        self.qtbot.waitUntil(lambda: bool(tiles) and all(
+            "Đang cập nhật" not in button.text_lines() for button in tiles.values()))
 
     def find(self, name: str, kind: type[QWidget] = QWidget) -> QWidget:
         widget = self.window.findChild(kind, name)
@@ -64,6 +79,7 @@ class KioskDriver:
 
     def shot(self, name: str) -> Path:
         path = self.artifacts / f"{name}.png"
+        QApplication.processEvents()  # pending layout passes, as the event loop would run them
         self.window.grab().save(str(path))
         return path
 
@@ -82,8 +98,9 @@ def make_kiosk(devices, qtbot, printer_dir, artifacts) -> Callable[..., KioskDri
     made: list[Kiosk] = []
 
     def make(*, size: tuple[int, int] = PORTRAIT, printer: TicketPrinter | None = None,
-             device: str = "kiosk-1", **options: Any) -> KioskDriver:
-        client = devices(device)
+             device: str = "kiosk-1", client_options: dict[str, Any] | None = None,
+             **options: Any) -> KioskDriver:
+        client = devices(device, **(client_options or {}))
         options.setdefault("printer_poll_s", 0.2)
         kiosk = create_kiosk(client, printer=printer or open_printer(f"virtual:{printer_dir}"),
                              **options)
@@ -97,3 +114,65 @@ def make_kiosk(devices, qtbot, printer_dir, artifacts) -> Callable[..., KioskDri
     yield make
     for kiosk in made:
         kiosk.stop()
+
+
+class StatusWatch:
+    """The retained `status` a device publishes, as the manager console reads it."""
+
+    def __init__(self, client: DeviceClient, device_id: str) -> None:
+        self.status: DeviceStatus | None = None
+        client.subscribe(client.topics.device_status(device_id), self._on_message)
+
+    def _on_message(self, message: Any) -> None:
+        if message.payload:
+            self.status = decode(message.payload, DeviceStatus)
+
+    def health(self) -> dict[str, Any]:
+        return self.status.health if self.status else {}
+
+
+def service_state(client: DeviceClient, service: str) -> ServiceState | None:
+    return client.cached(client.topics.service_state(service))
+
+
+def escpos_text(job: bytes) -> list[str]:
+    """The text lines of an ESC/POS job in a CP1258 code page, read with this test's own small
+    parser (not the driver's decoder): commands skipped by their known lengths, images and QR
+    payloads skipped whole, tone marks composed as a Vietnamese printer shows them."""
+    lines: list[str] = []
+    line = bytearray()
+    i = 0
+    fixed = {b"\x1b@": 0, b"\x1bt": 1, b"\x1ba": 1, b"\x1bE": 1, b"\x1bJ": 1, b"\x1bd": 1,
+             b"\x1b!": 1, b"\x1bM": 1, b"\x1b-": 1, b"\x1bG": 1, b"\x1d!": 1, b"\x1dB": 1}
+    while i < len(job):
+        two = job[i:i + 2]
+        if two in fixed:
+            i += 2 + fixed[two]
+        elif job[i:i + 3] == b"\x1dv0":  # raster image: m xL xH yL yH, then the dots
+            width, height = job[i + 4] + 256 * job[i + 5], job[i + 6] + 256 * job[i + 7]
+            i += 8 + width * height
+        elif job[i:i + 3] == b"\x1d(k":  # QR: pL pH, then that many bytes
+            size = job[i + 3] + 256 * job[i + 4]
+            payload = job[i + 5:i + 5 + size]
+            if payload[:3] == b"1P0":
+                lines.append("QR:" + payload[3:].decode("ascii"))
+            i += 5 + size
+        elif two == b"\x1dV":  # cut: GS V m [n]
+            i += 4 if job[i + 2] in (65, 66, 97, 98, 103, 104) else 3
+        elif job[i] == 0x0A:
+            lines.append(unicodedata.normalize("NFC", line.decode("cp1258")).strip())
+            line.clear()
+            i += 1
+        elif job[i] < 0x20:
+            raise AssertionError(f"unexpected control byte {job[i]:#x} at {i}: {job[i:i + 8]!r}")
+        else:
+            line.append(job[i])
+            i += 1
+    return [text for text in lines if text]
+
+
+def ocr(png: Path) -> str:
+    """What tesseract reads on a picture, in Vietnamese."""
+    done = subprocess.run(["tesseract", str(png), "-", "-l", "vie"], capture_output=True,
+                          text=True, check=True, timeout=60)
+    return unicodedata.normalize("NFC", done.stdout)

@@ -1,0 +1,62 @@
+"""What the tiles say, from the config and the hub's service state, without a screen."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from broker.protocol import ServiceState
+from kiosk import model, texts
+from tests.support import CONFIG
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+SATURDAY_NOON = datetime(2025, 11, 22, 12, 30, tzinfo=TZ)
+DATDAI = CONFIG.service("datdai")
+
+
+@pytest.mark.parametrize(("ewt_s", "vi", "en"), [
+    (0, "Chờ dưới 1 phút", "Under 1 min wait"),
+    (59, "Chờ khoảng 1 phút", "About 1 min wait"),
+    (61, "Chờ khoảng 2 phút", "About 2 min wait"),
+    (720, "Chờ khoảng 12 phút", "About 12 min wait"),
+    (3660, "Chờ khoảng 1 giờ 1 phút", "About 1 h 1 min wait"),
+])
+def test_wait_is_rounded_up_to_whole_minutes(ewt_s, vi, en):
+    assert texts.wait_time(ewt_s, "vi") == vi
+    assert texts.wait_time(ewt_s, "en") == en
+
+
+def closed(reason: str, opens_at: datetime | None = None) -> ServiceState:
+    return ServiceState(id="datdai", open=False, closed_reason=reason, opens_at=opens_at)
+
+
+def test_why_closed_and_when_it_opens():
+    lines = model.closed_lines(DATDAI, closed("hours", datetime(2025, 11, 22, 6, 0,
+                                                                  tzinfo=ZoneInfo("UTC"))),
+                               CONFIG, "vi", SATURDAY_NOON)
+    assert lines == ("Ngoài giờ cấp số", "Mở lại lúc 13:00")  # the hub's time, shown locally
+    monday = datetime(2025, 11, 24, 7, 0, tzinfo=TZ)
+    assert model.closed_lines(DATDAI, closed("hours", monday), CONFIG, "en", SATURDAY_NOON) == (
+        "Outside issuing hours", "Opens Monday 24/11 at 07:00")
+    # No time from the hub for a used-up range: the next open day, from the config's hours.
+    assert model.closed_lines(DATDAI, closed("daily_limit"), CONFIG, "vi", SATURDAY_NOON) == (
+        "Đã hết số hôm nay", "Mở lại lúc 07:00, Thứ Hai 24/11")
+    assert model.closed_lines(DATDAI, closed("manager"), CONFIG, "vi", SATURDAY_NOON) == (
+        "Tạm ngừng cấp số", "Xin hỏi bàn hướng dẫn")
+
+
+def test_department_tiles():
+    states = {
+        "datdai": ServiceState(id="datdai", open=True, waiting=3, ewt_s=900),
+        "moitruong": closed("manager"),
+        "khcn": ServiceState(id="khcn", open=True, waiting=0, ewt_s=0),
+    }
+    tiles = {t.id: t for t in model.department_tiles(CONFIG, states, "vi", SATURDAY_NOON)}
+    assert tiles["stnmt"] == model.Tile("stnmt", "Sở Tài nguyên và Môi trường",
+                                        ("Đất đai · Môi trường", "3 người đang chờ"))
+    # One service: the tile is that service, waiting and estimate included.
+    assert tiles["skhcn"].lines == ("Không có người chờ", "Chờ dưới 1 phút")
+    # Not heard from the hub yet: not offered.
+    assert tiles["skhdt"].lines[-1] == "Đang cập nhật" and tiles["skhdt"].tone == "closed"
