@@ -1,0 +1,39 @@
+"""`qms demo --headless`: the whole center on one machine, through a short simulated morning,
+writes screenshots of every app, every printed ticket, the announcements and a summary."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import wave
+
+from PIL import Image
+
+from tests.support import ROOT
+
+
+def test_headless_demo_morning(tmp_path):
+    out = tmp_path / "demo"
+    run = subprocess.run(
+        [sys.executable, "-m", "qms.cli", "--log-level", "WARNING", "demo", "--headless",
+         "--out", str(out), "--citizens", "25", "--minutes", "20", "--speed", "240",
+         "--shots", "1"],
+        cwd=ROOT, capture_output=True, text=True, timeout=240)
+    assert run.returncode == 0, run.stderr[-3000:]
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    tickets = summary["tickets"]
+    # The simulated citizens plus the one tapped through the kiosk window.
+    assert tickets["issued"] == 26 and tickets["called"] >= 20
+    assert summary["reports"]["service"], "the hub's report came back"
+    files = summary["files"]
+    assert files["ticket_pngs"] == files["ticket_bins"] == 26
+    for app in ("kiosk", "counter-1", "counter-2", "counter-4", "tablet-1", "board", "manager"):
+        shot = Image.open(out / "screens" / f"end-{app}.png")
+        assert shot.width > 300 and shot.height > 300
+        assert len(set(shot.convert("L").getdata())) > 8, f"{app} screenshot is blank"
+    wavs = sorted((out / "voice").glob("*.wav"))
+    assert wavs, "no announcement was written"
+    with wave.open(str(wavs[0])) as wav:
+        assert wav.getnframes() / wav.getframerate() > 2
+    assert "How true the printed estimated wait was" in (out / "summary.md").read_text()
