@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, Signal
 from broker import protocol
 from broker.device_client import DeviceClient, RequestError
 from broker.protocol import ParsedTopic
+from qms.qt_gc import collect_on_gui_thread
 
 log = logging.getLogger("qms.bridge")
 
@@ -36,6 +37,7 @@ class MqttBridge(QObject):
 
     def __init__(self, client: DeviceClient, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        collect_on_gui_thread()  # every app has a bridge; see qms.qt_gc for why
         self.client = client
         self._reply.connect(self._deliver)
         client.on_connection(self.connection_changed.emit)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gc
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -8,6 +9,13 @@ import pytest
 
 from broker.managed_broker import ManagedBroker
 from tests.support import ARTIFACTS, HubProcess, device
+
+
+@pytest.fixture(autouse=True)
+def _collect_garbage_on_the_main_thread():
+    """Qt objects left by a test are freed here, on the GUI thread (see qms.qt_gc)."""
+    yield
+    gc.collect()
 
 
 @pytest.fixture

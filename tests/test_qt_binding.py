@@ -14,3 +14,24 @@ def test_binding_calls_keep_none_alive(qapp):
     for _ in range(2000):
         label.setText("Xin mời")
     assert sys.getrefcount(None) >= before - 50
+
+
+def test_qt_processes_collect_garbage_on_the_gui_thread(qtbot):
+    import gc
+    import weakref
+
+    from broker.device_client import DeviceClient
+    from qms.qt_bridge import MqttBridge
+
+    MqttBridge(DeviceClient("mqtt://127.0.0.1:1", "longan", "kiosk-1"))
+    assert not gc.isenabled()  # no collection on paho's threads
+
+    class Cycle:
+        pass
+
+    cycle = Cycle()
+    cycle.me = cycle
+    gone = weakref.ref(cycle)
+    del cycle
+    # The GUI thread's timer collects it.
+    qtbot.waitUntil(lambda: gone() is None, timeout=5000)
