@@ -9,7 +9,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
+import msgspec.inspect as mi
 
+from config import schema
 from config.schema import WEEKDAYS, CenterConfig, Hours
 
 DEFAULT_CONFIG = Path(__file__).with_name("center.toml")
@@ -50,7 +52,9 @@ def parse_config(text: str, file: str = "<config>") -> CenterConfig:
         unknown = re.match(r"Object contains unknown field `([^`]+)`", message)
         if unknown:
             path = [*path, unknown[1]]
-            message = f"unknown field (a typo?); allowed here: {_allowed_fields(data, path)}"
+            message = f"unknown field (a typo?); allowed here: {_allowed_fields(path)}"
+        else:
+            message = _friendly(message, path)
         raise ConfigError(file, lines.find(path), _dotted(path), message) from exc
     problems = list(_semantic_problems(config))
     if problems:
@@ -67,29 +71,55 @@ def _split_msgspec_error(text: str) -> tuple[str, list[PathPart]]:
     return message, path
 
 
-def _allowed_fields(data: object, path: list[PathPart]) -> str:
-    struct: type = CenterConfig
-    for part in path[:-1]:
-        if isinstance(part, int):
-            continue
-        hint = struct.__annotations__.get(part, "") if hasattr(struct, "__annotations__") else ""
-        found = next(
-            (t for t in _struct_types() if t.__name__ in str(hint)),
-            None,
-        )
-        if found is None:
-            return "?"
-        struct = found
-    return ", ".join(struct.__struct_fields__)
+def _field_type(path: list[PathPart]) -> mi.Type | None:
+    """The schema's type at a field path, walking structs, lists and optional values."""
+    current: mi.Type = mi.type_info(CenterConfig)
+    for part in path:
+        while isinstance(current, mi.UnionType):  # `X | None`: look inside X
+            current = next(t for t in current.types if not isinstance(t, mi.NoneType))
+        if isinstance(part, int) and isinstance(current, mi.ListType):
+            current = current.item_type
+        elif isinstance(part, int) and isinstance(current, mi.TupleType):
+            current = current.item_types[min(part, len(current.item_types) - 1)]
+        elif isinstance(part, str) and isinstance(current, mi.StructType):
+            found = next((f.type for f in current.fields if f.encode_name == part), None)
+            if found is None:
+                return None
+            current = found
+        else:
+            return None
+    return current
 
 
-def _struct_types() -> list[type]:
-    from config import schema
+def _allowed_fields(path: list[PathPart]) -> str:
+    found = _field_type(path[:-1])
+    if isinstance(found, mi.StructType):
+        return ", ".join(f.encode_name for f in found.fields)
+    return "?"
 
-    return sorted(
-        (v for v in vars(schema).values() if isinstance(v, type) and issubclass(v, msgspec.Struct)),
-        key=lambda t: -len(t.__name__),  # "RatingLevel" before "Rating"
-    )
+
+# What a pattern of the schema means, for people rather than for regex readers.
+_PATTERN_HELP = {
+    schema.Span: 'a time span like "07:00-11:30"',
+    schema.Id: 'an id of letters, digits, "-" and "_"',
+    schema.SiteId: 'letters, digits and "-"',
+}
+
+
+def _friendly(message: str, path: list[PathPart]) -> str:
+    found = _field_type(path)
+    if "matching regex" in message:
+        for alias, wanted in _PATTERN_HELP.items():
+            if found is not None and getattr(found, "pattern", None) == _pattern(alias):
+                return f"expected {wanted}"
+    if message.startswith("Invalid enum value") and isinstance(found, mi.LiteralType):
+        return f"{message}; allowed: {', '.join(map(str, found.values))}"
+    return message
+
+
+def _pattern(alias: object) -> str | None:
+    return next((m.pattern for m in getattr(alias, "__metadata__", ())
+                 if isinstance(m, msgspec.Meta)), None)
 
 
 def _dotted(path: Iterable[PathPart]) -> str:
