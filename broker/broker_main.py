@@ -108,6 +108,10 @@ def _serve(args: argparse.Namespace) -> int:
     broker = ManagedBroker(args.port, Path(args.data_dir),
                            password_file=Path(args.password_file) if args.password_file else None,
                            acl_file=Path(args.acl_file) if args.acl_file else None)
+    # Before the broker listens: a Ctrl-C that comes as soon as it answers must stop it too.
+    stopping = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stopping.set())
     try:
         broker.start()
     except RuntimeError as exc:
@@ -115,9 +119,6 @@ def _serve(args: argparse.Namespace) -> int:
         return 1
     log.info("%s running on %s until Ctrl-C (data in %s)", broker.kind, broker.url,
              broker.data_dir)
-    stopping = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stopping.set())
     code = 0
     while not stopping.wait(0.5):
         if broker.process is None or broker.process.poll() is not None:

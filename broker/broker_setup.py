@@ -231,7 +231,8 @@ def credentials_text(config: CenterConfig, users: list[User], *, host: str, port
             f'url = "{broker_url(user.name, user.password, host, port, False)}"',
         ]
         if tls_port is not None:
-            lines.append(f'tls_url = "{broker_url(user.name, user.password, host, tls_port, True)}"')
+            tls_url = broker_url(user.name, user.password, host, tls_port, True)
+            lines.append(f'tls_url = "{tls_url}"')
         lines.append("")
     return "\n".join(lines)
 

@@ -50,6 +50,10 @@ def run(args: argparse.Namespace) -> int:
         return 2
     db = Path(args.db)
     db.parent.mkdir(parents=True, exist_ok=True)
+    # Before anything starts: a Ctrl-C at any moment from here stops what did start.
+    stopping = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stopping.set())
     managed = None
     local = address.host in ("127.0.0.1", "localhost")
     if local and not args.no_managed_broker and not port_open("127.0.0.1", address.port):
@@ -63,9 +67,6 @@ def run(args: argparse.Namespace) -> int:
         clock = DemoClock(start, args.clock_speed)
     hub = Hub(config, Ledger(db), clock=clock, enforce_hours=not args.always_open)
     service = HubService(hub, address)
-    stopping = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stopping.set())
     service.start()
     stopping.wait()
     log.info("stopping the hub")

@@ -8,6 +8,7 @@ sessions and loses everything on restart.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import socket
 import subprocess
@@ -36,6 +37,10 @@ def port_open(host: str, port: int) -> bool:
 def mosquitto_conf(port: int, data_dir: Path, *, password_file: Path | None = None,
                    acl_file: Path | None = None) -> str:
     lines = [
+        # Started as root, Mosquitto drops to user `mosquitto`, which cannot write into a
+        # private folder of root's: every save failed with "Permission denied", so a restart
+        # lost the retained state and the hub's queued commands. Keep the current user.
+        *(["user root"] if os.geteuid() == 0 else []),
         "per_listener_settings false",
         f"listener {port} 127.0.0.1",
         "persistence true",

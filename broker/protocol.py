@@ -159,6 +159,8 @@ def decode_command(payload: bytes) -> IncomingCommand:
         message = msgspec.json.decode(payload)
     except msgspec.DecodeError as exc:
         raise Dropped(f"not JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise Dropped("JSON nested too deeply") from exc
     if not isinstance(message, dict):
         raise Dropped(f"not a JSON object but {type(message).__name__}")
     command_id = message.get("id")

@@ -63,8 +63,9 @@ def test_sigkill_while_devices_send_loses_and_doubles_nothing(hub, devices):
                for n, k in enumerate(kiosks)]
     for t in threads:
         t.start()
-    for _ in range(3):
-        wait_for(lambda: len(answers) >= 10 + 15 * _, timeout=30, what="tickets flowing")
+    for kill in range(3):
+        wanted = 10 + 15 * kill
+        wait_for(lambda n=wanted: len(answers) >= n, timeout=30, what="tickets flowing")
         hub.kill()
         time.sleep(0.3)
         hub.start()

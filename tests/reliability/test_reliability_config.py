@@ -36,7 +36,7 @@ MISTAKES = [
     ("an unknown role", 'role = "kiosk"', 'role = "kiosks"', 1, "devices[0].role",
      "Invalid enum value 'kiosks'"),
     ("a site id with a space", 'site = "longan"', 'site = "long an"', 1, "center.site",
-     "Expected `str` matching"),
+     'expected letters, digits and "-"'),
 ]
 
 

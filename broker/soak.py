@@ -1,0 +1,342 @@
+"""Soak: a full day of the demo center, accelerated, through a real broker and hub process,
+with the hub's memory and the commands' latency sampled per interval.
+
+    python -m broker.soak --tickets 1500
+
+Kiosks issue the day's tickets at a steady pace across every service (priority tickets
+among them); all 12 counters open, call, serve (or miss, or recall), finish, and their
+tablets rate half of the tickets. Every command is timed from the device's side (send to
+reply, through Mosquitto). Each interval prints the commands, p50/p99 latency and the hub's
+resident memory; at the end the hub is restarted on the day's ledger to time the rebuild.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import random
+import signal
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from broker import backup
+from broker.device_client import DeviceClient, RequestError
+from broker.fault_injection import HubRunner, RetainedWatch, rss_mb, wait_until
+from broker.managed_broker import ManagedBroker
+from config import load_config
+from config.load import DEFAULT_CONFIG
+from config.schema import CenterConfig
+
+
+@dataclass
+class Interval:
+    index: int
+    seconds: float
+    tickets: int  # issued so far
+    commands: int
+    p50_ms: float
+    p99_ms: float
+    max_ms: float
+    rss_mb: float
+    cpu_s: float
+    load: float  # the machine's 1-minute load average: others share these cores
+
+
+@dataclass
+class SoakFigures:
+    intervals: list[Interval] = field(default_factory=list)
+    tickets: int = 0
+    served: int = 0
+    commands: int = 0
+    refusals: dict[str, int] = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)
+    ledger_mb: float = 0.0
+    restart_s: float = 0.0
+    backup_s: float = 0.0  # the online backup in the middle of the day
+    backup_check: str = ""
+    seconds: float = 0.0
+
+
+class Timings:
+    """Latencies of the current interval, from every device thread."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.values: list[float] = []
+        self.total = 0
+        self.refusals: dict[str, int] = {}
+        self.failures: list[str] = []
+
+    def timed(self, client: DeviceClient, op: str, args: dict[str, Any] | None = None
+              ) -> dict[str, Any] | None:
+        command_id = uuid.uuid4().hex
+        started = time.perf_counter()
+        for _attempt in range(5):
+            try:
+                result = client.request(op, args, command_id=command_id)
+                break
+            except RequestError as exc:
+                if exc.code in ("timeout", "not_connected"):
+                    continue
+                with self.lock:
+                    self.values.append(time.perf_counter() - started)
+                    self.total += 1
+                    key = f"{op}: {exc.code}"
+                    self.refusals[key] = self.refusals.get(key, 0) + 1
+                return None
+        else:
+            with self.lock:
+                self.failures.append(f"{client.device_id} {op}: no answer after 5 tries")
+            return None
+        with self.lock:
+            self.values.append(time.perf_counter() - started)
+            self.total += 1
+        return result
+
+    def take(self) -> list[float]:
+        with self.lock:
+            values, self.values = self.values, []
+        return values
+
+
+def _cpu_s(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
+
+
+def run(tickets: int = 1500, *, rate: float = 15.0, intervals: int = 10, seed: int = 1,
+        workdir: Path | None = None, config_path: Path = DEFAULT_CONFIG, out=print
+        ) -> SoakFigures:
+    figures = SoakFigures()
+    started = time.monotonic()
+    tmp = None
+    if workdir is None:
+        tmp = tempfile.TemporaryDirectory(prefix="qms-soak-")
+        workdir = Path(tmp.name)
+    workdir.mkdir(parents=True, exist_ok=True)
+    config = load_config(config_path)
+    broker = ManagedBroker(data_dir=workdir / "broker", embedded=False).start()
+    db = workdir / "ledger.db"
+    hub = HubRunner(broker.url, db, config_path, workdir / "hub.log")
+    watch = RetainedWatch(broker.url, config.center.site)
+    clients: list[DeviceClient] = []
+    stop = threading.Event()
+    threads: list[threading.Thread] = []
+    timings = Timings()
+    issued = [0]
+    served = [0]
+    rng = random.Random(seed)
+    try:
+        spawned = hub.start()
+        if not wait_until(lambda: watch.online_since(spawned), 30):
+            figures.failures.append("the hub did not come online")
+            return figures
+        pid = hub.pid
+
+        def client(device_id: str) -> DeviceClient:
+            device = config.device(device_id)
+            assert device is not None
+            made = DeviceClient(broker.url, config.center.site, device_id, role=device.role,
+                                attempt_timeout=5.0, attempts=1).start()
+            clients.append(made)
+            return made
+
+        kiosks = [client("kiosk-1"), client("kiosk-2")]
+        desks = [(k, client(f"counter-{k.id}"), client(f"tablet-{k.id}"))
+                 for k in config.counters]
+        for made in clients:
+            made.wait_connected(15)
+        weights = _weights(config)
+        lock = threading.Lock()
+
+        def kiosk_loop(kiosk: DeviceClient, krng: random.Random) -> None:
+            pace = len(kiosks) / rate
+            next_at = time.monotonic()
+            while not stop.is_set():
+                with lock:
+                    if issued[0] >= tickets:
+                        return
+                    issued[0] += 1
+                service = krng.choices(list(weights), weights=list(weights.values()))[0]
+                args: dict[str, Any] = {"service": service}
+                if krng.random() < 0.08:
+                    args["reason"] = krng.choice(config.priority_groups).id
+                timings.timed(kiosk, "ticket.issue", args)
+                next_at += pace
+                time.sleep(max(0.0, next_at - time.monotonic()))
+
+        def desk_loop(desk, drng: random.Random) -> None:
+            counter, terminal, tablet = desk
+            timings.timed(terminal, "counter.open", {"officer": counter.officer})
+            while not stop.is_set():
+                called = timings.timed(terminal, "counter.call_next")
+                if called is None:
+                    time.sleep(0.2)  # nobody waiting: an officer glances at the screen
+                    continue
+                roll = drng.random()
+                if roll < 0.05:
+                    timings.timed(terminal, "ticket.no_show")
+                    continue
+                if roll < 0.15:
+                    timings.timed(terminal, "counter.recall")
+                timings.timed(terminal, "ticket.serve")
+                time.sleep(drng.uniform(0.05, 0.3))  # the accelerated minutes at the desk
+                if timings.timed(terminal, "ticket.done") is not None:
+                    with lock:
+                        served[0] += 1
+                    if drng.random() < 0.5:
+                        timings.timed(tablet, "rating.submit", {
+                            "ticket": called["ticket"]["id"], "score": drng.randint(1, 4)})
+
+        for i, kiosk in enumerate(kiosks):
+            threads.append(threading.Thread(target=kiosk_loop,
+                                            args=(kiosk, random.Random(rng.random() + i)),
+                                            daemon=True))
+        for desk in desks:
+            threads.append(threading.Thread(target=desk_loop,
+                                            args=(desk, random.Random(rng.random())),
+                                            daemon=True))
+        for thread in threads:
+            thread.start()
+        interval_s = tickets / rate / intervals
+        cpu_before = _cpu_s(pid)
+        last = time.monotonic()
+        index = 0
+        # The day: intervals while tickets are issued, then until the hall is empty.
+        while True:
+            time.sleep(max(0.0, last + interval_s - time.monotonic()))
+            now = time.monotonic()
+            values = timings.take()
+            cpu = _cpu_s(pid)
+            index += 1
+            with lock:
+                done_issuing = issued[0] >= tickets
+                hall_empty = done_issuing and served[0] > 0 and _hall_empty(watch)
+                so_far = issued[0]
+            figures.intervals.append(Interval(
+                index, now - last, so_far, len(values), _percentile(values, 0.5) * 1000,
+                _percentile(values, 0.99) * 1000, max(values, default=0) * 1000, rss_mb(pid),
+                cpu - cpu_before, os.getloadavg()[0]))
+            cpu_before, last = cpu, now
+            if out is not None:
+                out(_row(figures.intervals[-1]))
+            if index == max(1, intervals // 2):
+                # Midday: an online backup while the counters keep working, then its check.
+                copying = time.monotonic()
+                copy = backup.backup(db, workdir / "midday-backup.db")
+                figures.backup_s = time.monotonic() - copying
+                figures.backup_check = backup.verify(copy, config).describe()
+            if hall_empty or index >= intervals * 3:
+                break
+        stop.set()
+        for thread in threads:
+            thread.join(30)
+        figures.tickets, figures.served, figures.commands = issued[0], served[0], timings.total
+        figures.refusals, figures.failures = timings.refusals, timings.failures
+        figures.ledger_mb = db.stat().st_size / 1e6 + (
+            db.with_name(db.name + "-wal").stat().st_size / 1e6
+            if db.with_name(db.name + "-wal").exists() else 0)
+        # A restart on the full day's ledger: the rebuild replays every command.
+        hub.kill()
+        spawned = hub.start()
+        if wait_until(lambda: watch.online_since(spawned), 60):
+            figures.restart_s = time.time() - spawned
+        else:
+            figures.failures.append("the hub did not come back on the day's ledger")
+    finally:
+        stop.set()
+        for made in clients:
+            made.stop()
+        watch.close()
+        hub.stop()
+        broker.close()
+        if tmp is not None:
+            tmp.cleanup()
+    figures.seconds = time.monotonic() - started
+    return figures
+
+
+def _weights(config: CenterConfig) -> dict[str, float]:
+    # Busier services get more citizens, in proportion to their daily limit.
+    return {s.id: float(s.daily_limit or 200) for s in config.services}
+
+
+def _hall_empty(watch: RetainedWatch) -> bool:
+    views = watch.views()
+    services = [v for t, v in views.items() if "/state/services/" in t]
+    counters = [v for t, v in views.items() if "/state/counters/" in t]
+    return bool(services) and all(v.get("waiting") == 0 for v in services) and all(
+        not v.get("ticket") for v in counters)
+
+
+HEADER = (f"{'interval':>8} {'seconds':>7} {'tickets':>7} {'commands':>8} {'cmd/s':>6} "
+          f"{'p50 ms':>7} {'p99 ms':>7} {'max ms':>7} {'RSS MB':>7} {'hub CPU':>7} "
+          f"{'load':>5}")
+
+
+def _row(i: Interval) -> str:
+    rate = i.commands / i.seconds if i.seconds else 0
+    return (f"{i.index:>8} {i.seconds:>7.1f} {i.tickets:>7} {i.commands:>8} {rate:>6.0f} "
+            f"{i.p50_ms:>7.1f} {i.p99_ms:>7.1f} {i.max_ms:>7.1f} {i.rss_mb:>7.1f} "
+            f"{i.cpu_s / i.seconds * 100 if i.seconds else 0:>6.0f}% {i.load:>5.1f}")
+
+
+def summary(figures: SoakFigures) -> str:
+    busy = [i for i in figures.intervals if i.commands]
+    first, last = (busy[0], busy[-1]) if busy else (None, None)
+    lines = [
+        f"tickets issued {figures.tickets}, served {figures.served}, "
+        f"commands {figures.commands}, in {figures.seconds:.0f} s",
+        f"refusals: {', '.join(f'{k} x{v}' for k, v in sorted(figures.refusals.items()))}",
+        f"ledger {figures.ledger_mb:.1f} MB; hub restart on the day's ledger: "
+        f"{figures.restart_s:.2f} s to online",
+        f"online backup at midday: {figures.backup_s:.2f} s; check: {figures.backup_check}",
+    ]
+    if first and last:
+        p50s = [i.p50_ms for i in busy]
+        lines.append(f"hub RSS {first.rss_mb:.1f} MB in the first interval, {last.rss_mb:.1f} MB "
+                     f"in the last ({last.rss_mb - first.rss_mb:+.1f} MB); p50 "
+                     f"{min(p50s):.1f}-{max(p50s):.1f} ms, median {statistics.median(p50s):.1f}")
+    lines += [f"FAILURE: {f}" for f in figures.failures]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tickets", type=int, default=1500, help="the day's tickets "
+                        "(%(default)s)")
+    parser.add_argument("--rate", type=float, default=15.0,
+                        help="tickets issued per second (%(default)s)")
+    parser.add_argument("--intervals", type=int, default=10)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--config", default=str(DEFAULT_CONFIG))
+    parser.add_argument("--workdir", help="keep the ledger, the hub's log and broker files here")
+    args = parser.parse_args(argv)
+    # SIGTERM (a CI timeout, a `kill`) unwinds like Ctrl-C: the hub and the broker this
+    # script started are stopped by its `finally`, not left behind.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    logging.basicConfig(level=logging.ERROR)
+    print(f"soak: {args.tickets} tickets at {args.rate}/s, all counters, seed {args.seed}")
+    print(HEADER)
+    figures = run(args.tickets, rate=args.rate, intervals=args.intervals, seed=args.seed,
+                  workdir=Path(args.workdir) if args.workdir else None,
+                  config_path=Path(args.config))
+    print(summary(figures))
+    return 1 if figures.failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
