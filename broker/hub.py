@@ -4,11 +4,13 @@ reply (only after the commit), the changed retained state, and the events out.""
 from __future__ import annotations
 
 import logging
+import queue
 import sqlite3
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -31,6 +33,9 @@ log = logging.getLogger("qms.hub")
 Clock = Callable[[], datetime]
 REFRESH_S = 5.0  # time moves views too: opening hours, a board message's end
 REFUSALS_KEPT = 10_000
+# The broker keeps at most `max_inflight_messages` (100) unacknowledged commands in flight to
+# the hub, so a batch never holds more than that.
+BATCH_MAX = 100
 
 
 def wall_clock() -> datetime:
@@ -46,6 +51,40 @@ class DemoClock:
 
     def __call__(self) -> datetime:
         return self.start + timedelta(seconds=(time.monotonic() - self._origin) * self.speed)
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    """An accepted command waiting for its batch's commit."""
+
+    device_id: str
+    command: Command
+    args: bytes
+    now: datetime
+    outcome: Accepted
+    reply: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    topic: str
+    command_id: str
+    payload: bytes
+    log: str
+    started: float | None  # for the log line's timing
+
+
+@dataclass
+class _Batch:
+    before: QueueState
+    accepted: list[_Pending] = field(default_factory=list)
+    replies: list[_Answer] = field(default_factory=list)  # in the order the commands came
+    ids: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # accepted id -> device, reply
+    refused: list[str] = field(default_factory=list)
+
+    def answer(self, topic: str, command_id: str, payload: bytes, log: str,
+               started: float | None = None) -> None:
+        self.replies.append(_Answer(topic, command_id, payload, log, started))
 
 
 class Hub:
@@ -71,99 +110,136 @@ class Hub:
     # --- commands ---------------------------------------------------------------------------
 
     def handle(self, device_id: str, payload: bytes) -> None:
-        started = time.perf_counter()
-        try:
-            incoming = protocol.decode_command(payload)
-        except Dropped as exc:
-            log.warning("dropped a payload from %s: %s", device_id, exc)
-            return
-        except Refused as exc:
-            self._refuse(device_id, exc.id, "?", exc.code, exc.message, started)
-            return
-        with self.lock:
-            self._handle(device_id, incoming, started)
+        self.handle_batch([(device_id, payload)])
 
-    def _handle(self, device_id: str, incoming: protocol.IncomingCommand, started: float) -> None:
+    def handle_batch(self, messages: Sequence[tuple[str, bytes]]) -> None:
+        """Group commit: the accepted commands of a batch go to the ledger in one transaction,
+        then every reply goes out, in order, then the changed state and the events. Under load
+        one commit (an fsync) serves many commands; alone, a batch is one command."""
+        with self.lock:
+            batch = _Batch(self.state)
+            for device_id, payload in messages:
+                started = time.perf_counter()
+                try:
+                    incoming = protocol.decode_command(payload)
+                except Dropped as exc:
+                    log.warning("dropped a payload from %s: %s", device_id, exc)
+                    continue
+                except Refused as exc:
+                    self._refuse(batch, device_id, exc.id, "?", exc.code, exc.message, started)
+                    continue
+                self._handle(batch, device_id, incoming, started)
+            if batch.accepted and not self._commit(batch):
+                return
+            for answer in batch.replies:
+                self.publish(answer.topic, answer.payload, False)
+            if batch.accepted:
+                self._publish_changes(batch.before, batch.accepted[-1].now)
+            for pending in batch.accepted:
+                for event in pending.outcome.events:
+                    self.publish(self.topics.event(event.kind),
+                                 protocol.encode_event(event.kind, event.data), False)
+            for answer in batch.replies:
+                if answer.started is None:
+                    log.info("%s", answer.log)
+                else:
+                    log.info("%s %.2f ms", answer.log,
+                             (time.perf_counter() - answer.started) * 1000)
+
+    def _handle(self, batch: _Batch, device_id: str, incoming: protocol.IncomingCommand,
+                started: float) -> None:
         device = self.config.device(device_id)
         if device is None:
-            self._refuse(device_id, incoming.id, incoming.op, "forbidden",
+            self._refuse(batch, device_id, incoming.id, incoming.op, "forbidden",
                          f"device {device_id!r} is not in this center's config", started)
             return
-        if self._answer_again(device_id, incoming.id):
+        if self._answer_again(batch, device_id, incoming.id):
             return
         if incoming.op in READ_OPS:
-            self._read(device_id, incoming, started)
+            self._read(batch, device_id, incoming, started)
             return
         now = self.clock()
         command = Command(incoming.id, incoming.op, incoming.args, device)
         outcome = self.engine.apply(self.state, command, now)
         if not isinstance(outcome, Accepted):
-            self._refuse(device_id, incoming.id, incoming.op, outcome.code, outcome.message,
-                         started)
+            self._refuse(batch, device_id, incoming.id, incoming.op, outcome.code,
+                         outcome.message, started)
             return
         reply = protocol.encode_reply(incoming.id, outcome.result)
-        try:
-            self.ledger.record(command, msgspec.json.encode(incoming.args), now, outcome, reply)
-        except sqlite3.Error as exc:
-            # Not committed, so not acknowledged: the device retries with the same id.
-            log.error("ledger write failed for %s %s: %s", device_id, incoming.op, exc)
-            self.publish(self.topics.device_reply(device_id), protocol.encode_error(
-                incoming.id, "unavailable", "the hub could not store the command; retry"), False)
-            return
-        previous, self.state = self.state, outcome.state
-        self.publish(self.topics.device_reply(device_id), reply, False)
-        self._publish_changes(previous, now)
-        for event in outcome.events:
-            self.publish(self.topics.event(event.kind),
-                         protocol.encode_event(event.kind, event.data), False)
-        log.info("%s %s %s ok %.2f ms", device_id, incoming.op, incoming.id,
-                 (time.perf_counter() - started) * 1000)
+        batch.accepted.append(_Pending(device_id, command, msgspec.json.encode(incoming.args),
+                                       now, outcome, reply))
+        batch.ids[incoming.id] = (device_id, reply)
+        self.state = outcome.state
+        batch.answer(self.topics.device_reply(device_id), incoming.id, reply,
+                     f"{device_id} {incoming.op} {incoming.id} ok", started)
 
-    def _answer_again(self, device_id: str, command_id: str) -> bool:
+    def _commit(self, batch: _Batch) -> bool:
+        try:
+            self.ledger.record_many([(p.command, p.args, p.now, p.outcome, p.reply)
+                                     for p in batch.accepted])
+            return True
+        except sqlite3.Error as exc:
+            # Not committed, so nothing of the batch is acknowledged: the state goes back and
+            # every device retries with the same id (a refusal may have been judged on state
+            # that now never was, so it is not kept either).
+            log.error("ledger write failed for a batch of %d commands: %s",
+                      len(batch.accepted), exc)
+            self.state = batch.before
+            for command_id in batch.refused:
+                self.refusals.pop(command_id, None)
+            for answer in batch.replies:
+                self.publish(answer.topic, protocol.encode_error(
+                    answer.command_id, "unavailable", "the hub could not store the command; "
+                    "retry"), False)
+            return False
+
+    def _answer_again(self, batch: _Batch, device_id: str, command_id: str) -> bool:
         refused = self.refusals.get(command_id)
         stored = refused[1] if refused and refused[0] == device_id else None
         if stored is None:
-            found = self.ledger.reply_for(command_id)
+            found = batch.ids.get(command_id) or self.ledger.reply_for(command_id)
             if found is not None:
                 if found[0] != device_id:
-                    self.publish(self.topics.device_reply(device_id), protocol.encode_error(
-                        command_id, "bad_request", "this command id is already used"), False)
+                    batch.answer(self.topics.device_reply(device_id), command_id,
+                                 protocol.encode_error(command_id, "bad_request",
+                                                       "this command id is already used"),
+                                 f"{device_id} reused {command_id} of {found[0]}")
                     return True
                 stored = found[1]
         if stored is None:
             return False
-        self.publish(self.topics.device_reply(device_id), stored, False)
-        log.info("%s repeated %s: answered as before", device_id, command_id)
+        batch.answer(self.topics.device_reply(device_id), command_id, stored,
+                     f"{device_id} repeated {command_id}: answered as before")
         return True
 
-    def _refuse(self, device_id: str, command_id: str, op: str, code: str, message: str,
-                started: float) -> None:
+    def _refuse(self, batch: _Batch, device_id: str, command_id: str, op: str, code: str,
+                message: str, started: float) -> None:
         reply = protocol.encode_error(command_id, code, message)
         self.refusals[command_id] = (device_id, reply)
+        batch.refused.append(command_id)
         while len(self.refusals) > REFUSALS_KEPT:
             self.refusals.popitem(last=False)
-        self.publish(self.topics.device_reply(device_id), reply, False)
-        log.info("%s %s %s refused %s (%s) %.2f ms", device_id, op, command_id, code, message,
-                 (time.perf_counter() - started) * 1000)
+        batch.answer(self.topics.device_reply(device_id), command_id, reply,
+                     f"{device_id} {op} {command_id} refused {code} ({message})", started)
 
-    def _read(self, device_id: str, incoming: protocol.IncomingCommand, started: float) -> None:
+    def _read(self, batch: _Batch, device_id: str, incoming: protocol.IncomingCommand,
+              started: float) -> None:
         device = self.config.device(device_id)
         assert device is not None
         if device.role != "manager":
-            self._refuse(device_id, incoming.id, incoming.op, "forbidden",
+            self._refuse(batch, device_id, incoming.id, incoming.op, "forbidden",
                          f"a {device.role} may not {incoming.op}", started)
             return
         args: ReportArgs = incoming.args  # type: ignore[assignment]
         if args.to < args.from_ or (args.to - args.from_).days > 366:
-            self._refuse(device_id, incoming.id, incoming.op, "bad_request",
+            self._refuse(batch, device_id, incoming.id, incoming.op, "bad_request",
                          "the range runs from `from` to `to`, at most a year", started)
             return
         rows = report(self.ledger.conn, self.config, args.kind, args.from_, args.to)
-        self.publish(self.topics.device_reply(device_id), protocol.encode_reply(
+        batch.answer(self.topics.device_reply(device_id), incoming.id, protocol.encode_reply(
             incoming.id, {"kind": args.kind, "from": args.from_.isoformat(),
-                          "to": args.to.isoformat(), "rows": rows}), False)
-        log.info("%s %s %s ok %.2f ms", device_id, incoming.op, incoming.id,
-                 (time.perf_counter() - started) * 1000)
+                          "to": args.to.isoformat(), "rows": rows}),
+            f"{device_id} {incoming.op} {incoming.id} ok", started)
 
     # --- retained state ---------------------------------------------------------------------
 
@@ -220,6 +296,14 @@ class Hub:
                             force)
 
 
+@dataclass(frozen=True, slots=True)
+class _Received:
+    device: str | None  # None: not a command topic; acknowledged and ignored
+    payload: bytes
+    mid: int
+    qos: int
+
+
 class HubService:
     """The hub on a broker: a persistent session, birth and will, a refresh timer."""
 
@@ -227,8 +311,10 @@ class HubService:
         self.hub = hub
         self.topics = hub.topics
         self.connected = threading.Event()
+        # Acknowledged only once committed and answered: a hub killed with commands in hand
+        # gets them again from its persistent session.
         self.client = new_client(address, f"qms-hub-{hub.config.center.site}",
-                                 clean_session=False)
+                                 clean_session=False, manual_ack=True)
         self.client.will_set(self.topics.hub_status, self._status("offline"), QOS, retain=True)
         self.client.on_connect = self._on_connect
         self.client.on_disconnect = self._on_disconnect
@@ -237,6 +323,9 @@ class HubService:
         self.address = address
         self._stop = threading.Event()
         self._refresher = threading.Thread(target=self._refresh, name="hub-refresh", daemon=True)
+        # Commands wait here for the worker, which takes all that have come as one batch.
+        self._inbox: queue.SimpleQueue[_Received | None] = queue.SimpleQueue()
+        self._worker = threading.Thread(target=self._work, name="hub-commands", daemon=True)
 
     def _status(self, status: str) -> bytes:
         # Liveness is wall time, even when a demo runs the queue's clock faster.
@@ -266,13 +355,33 @@ class HubService:
     def _on_command(self, client: mqtt.Client, userdata: object, message: mqtt.MQTTMessage
                     ) -> None:
         parsed = self.topics.parse(message.topic)
-        if parsed is None:
-            return
-        try:
-            self.hub.handle(parsed.key, message.payload)
-        except Exception:
-            # The hub goes on serving whatever one command did.
-            log.exception("command from %s failed", parsed.key)
+        self._inbox.put(_Received(parsed.key if parsed else None, message.payload, message.mid,
+                                  message.qos))
+
+    def _work(self) -> None:
+        while True:
+            first = self._inbox.get()
+            if first is None:
+                return
+            batch = [first]
+            while len(batch) < BATCH_MAX:
+                try:
+                    received = self._inbox.get_nowait()
+                except queue.Empty:
+                    break
+                if received is None:
+                    self._inbox.put(None)  # stop after this batch
+                    break
+                batch.append(received)
+            try:
+                self.hub.handle_batch([(r.device, r.payload) for r in batch
+                                       if r.device is not None])
+            except Exception:
+                # The hub goes on serving whatever one batch did.
+                log.exception("a batch of %d commands failed", len(batch))
+            finally:
+                for received in batch:
+                    self.client.ack(received.mid, received.qos)
 
     def _refresh(self) -> None:
         while not self._stop.wait(REFRESH_S):
@@ -285,11 +394,14 @@ class HubService:
     def start(self) -> None:
         self.client.connect_async(self.address.host, self.address.port, keepalive=15)
         self.client.loop_start()
+        self._worker.start()
         self._refresher.start()
 
     def stop(self) -> None:
         """A clean stop: `offline` published, the session kept for the next start."""
         self._stop.set()
+        self._inbox.put(None)
+        self._worker.join(10)
         if self.connected.is_set():
             info = self.client.publish(self.topics.hub_status, self._status("offline"), QOS,
                                        retain=True)

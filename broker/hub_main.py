@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import signal
+import sys
 import threading
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +19,7 @@ from config import ConfigError, load_config
 from config.load import DEFAULT_CONFIG
 
 log = logging.getLogger("qms.hub")
+SWITCH_INTERVAL_S = 0.0002
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -65,6 +67,9 @@ def run(args: argparse.Namespace) -> int:
         if start.tzinfo is None:
             start = start.replace(tzinfo=ZoneInfo(config.center.timezone))
         clock = DemoClock(start, args.clock_speed)
+    # The command worker holds the GIL while it works out the changed views; a short switch
+    # interval lets paho's thread send the replies, published first, meanwhile.
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
     hub = Hub(config, Ledger(db), clock=clock, enforce_hours=not args.always_open)
     service = HubService(hub, address)
     service.start()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -108,6 +108,11 @@ def _ticket_row(ticket: Ticket, day: date, command_seq: int) -> tuple:
     )
 
 
+# An accepted command as the ledger stores it: the command, its args as JSON, when, what the
+# engine made of it, and the reply the device gets.
+Recorded = tuple[Command, bytes, datetime, Accepted, bytes]
+
+
 @dataclass(frozen=True, slots=True)
 class StoredCommand:
     seq: int
@@ -163,34 +168,46 @@ class Ledger:
     def record(self, command: Command, args: bytes, now: datetime, outcome: Accepted,
                reply: bytes) -> int:
         """Commit one accepted command with everything it changed; returns its seq."""
-        day = outcome.state.day
+        return self.record_many([(command, args, now, outcome, reply)])[0]
+
+    def record_many(self, accepted: Sequence[Recorded]) -> list[int]:
+        """Commit accepted commands, in order, in one transaction (all or none); returns
+        their seqs."""
+        seqs = []
         with self.conn:
-            cursor = self.conn.execute(
-                "INSERT INTO commands(id, day, at, device, op, args, reply) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (command.id, day.isoformat(), now.isoformat(), command.device.id, command.op,
-                 args.decode(), reply.decode()),
+            for command, args, now, outcome, reply in accepted:
+                seqs.append(self._insert(command, args, now, outcome, reply))
+        return seqs
+
+    def _insert(self, command: Command, args: bytes, now: datetime, outcome: Accepted,
+                reply: bytes) -> int:
+        day = outcome.state.day
+        cursor = self.conn.execute(
+            "INSERT INTO commands(id, day, at, device, op, args, reply) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (command.id, day.isoformat(), now.isoformat(), command.device.id, command.op,
+             args.decode(), reply.decode()),
+        )
+        seq = cursor.lastrowid
+        assert seq is not None
+        if outcome.tickets:
+            self.conn.executemany(
+                _UPSERT_TICKET, [_ticket_row(t, day, seq) for t in outcome.tickets]
             )
-            seq = cursor.lastrowid
-            assert seq is not None
-            if outcome.tickets:
-                self.conn.executemany(
-                    _UPSERT_TICKET, [_ticket_row(t, day, seq) for t in outcome.tickets]
-                )
-            if outcome.events:
-                self.conn.executemany(
-                    "INSERT INTO events(command_seq, kind, at, data) VALUES (?, ?, ?, ?)",
-                    [(seq, e.kind, now.isoformat(), json.dumps(e.data, ensure_ascii=False))
-                     for e in outcome.events],
-                )
-            if outcome.rating is not None:
-                r = outcome.rating
-                self.conn.execute(
-                    "INSERT INTO ratings(ticket, day, counter, officer, score, reasons, at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (r.ticket, day.isoformat(), r.counter, r.officer, r.score,
-                     json.dumps(list(r.reasons)), r.at.isoformat()),
-                )
+        if outcome.events:
+            self.conn.executemany(
+                "INSERT INTO events(command_seq, kind, at, data) VALUES (?, ?, ?, ?)",
+                [(seq, e.kind, now.isoformat(), json.dumps(e.data, ensure_ascii=False))
+                 for e in outcome.events],
+            )
+        if outcome.rating is not None:
+            r = outcome.rating
+            self.conn.execute(
+                "INSERT INTO ratings(ticket, day, counter, officer, score, reasons, at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (r.ticket, day.isoformat(), r.counter, r.officer, r.score,
+                 json.dumps(list(r.reasons)), r.at.isoformat()),
+            )
         return seq
 
     def commands_of(self, day: date) -> Iterator[StoredCommand]:

@@ -44,12 +44,13 @@ def _no_delay(client: mqtt.Client, userdata: object, sock: socket.socket) -> Non
 
 
 def new_client(address: BrokerAddress, client_id: str, *, clean_session: bool,
-               ca_file: str | None = None) -> mqtt.Client:
+               ca_file: str | None = None, manual_ack: bool = False) -> mqtt.Client:
     client = mqtt.Client(
         mqtt.CallbackAPIVersion.VERSION2,
         client_id=client_id,
         clean_session=clean_session,
         protocol=mqtt.MQTTv311,
+        manual_ack=manual_ack,
     )
     client.on_socket_open = _no_delay
     client.max_inflight_messages_set(1000)

@@ -1,0 +1,88 @@
+"""Group commit, off-wire: the commands that reach the hub together go to the ledger in one
+transaction, and what the devices are told is exactly what one-at-a-time handling would tell
+them; a batch whose commit fails is answered `unavailable` and leaves nothing behind."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+
+from broker import protocol
+from broker.hub import Hub
+from broker.ledger import Ledger
+from tests.support import CONFIG
+
+
+class Wire:
+    """The hub with its publishing recorded, in order."""
+
+    def __init__(self, tmp_path) -> None:
+        self.db = tmp_path / "ledger.db"
+        self.hub = Hub(CONFIG, Ledger(self.db), enforce_hours=False,
+                       clock=lambda: datetime.now().astimezone())
+        self.published: list[tuple[str, bytes]] = []
+        self.hub.publish = lambda topic, payload, retain: self.published.append((topic, payload))
+
+    def replies(self, device: str) -> list[protocol.Reply]:
+        topic = self.hub.topics.device_reply(device)
+        return [protocol.decode_reply(p) for t, p in self.published if t == topic]
+
+    def tickets(self) -> int:
+        with sqlite3.connect(self.db) as db:
+            return db.execute("SELECT count(*) FROM tickets").fetchone()[0]
+
+
+def issue(command_id: str, service: str = "dkdn") -> bytes:
+    return protocol.encode_command(command_id, "ticket.issue", {"service": service})
+
+
+def test_a_batch_answers_each_command_in_order_after_one_commit(tmp_path):
+    wire = Wire(tmp_path)
+    wire.hub.handle_batch([
+        ("kiosk-1", issue("a")),
+        ("kiosk-1", issue("a")),  # the same command again, before its first commit
+        ("kiosk-2", issue("a")),  # someone else's id
+        ("kiosk-1", b"not json"),  # dropped, nothing to answer
+        ("kiosk-1", protocol.encode_command("b", "counter.call_next", None)),  # not a kiosk's
+        ("kiosk-2", issue("c", "datdai")),
+    ])
+    first, again = wire.replies("kiosk-1")[:2]
+    assert first.ok and again == first
+    assert wire.replies("kiosk-1")[2].error.code == "forbidden"
+    foreign, third = wire.replies("kiosk-2")
+    assert foreign.id == "a" and foreign.error.code == "bad_request"
+    assert third.ok and third.result["ticket"]["number"] == "2001"
+    assert wire.tickets() == 2
+    with sqlite3.connect(wire.db) as db:
+        assert [r[0] for r in db.execute("SELECT id FROM commands ORDER BY seq")] == ["a", "c"]
+    # Replies come first, then the state they changed, then the events.
+    topics = [t for t, _ in wire.published]
+    last_reply = max(i for i, t in enumerate(topics) if t.endswith("/reply"))
+    first_state = min(i for i, t in enumerate(topics) if "/state/" in t)
+    first_event = min(i for i, t in enumerate(topics) if "/events/" in t)
+    assert last_reply < first_state < first_event
+    assert [t.rsplit("/", 1)[1] for t in topics[first_event:]] == ["ticket.issued"] * 2
+
+
+def test_a_failed_commit_answers_unavailable_and_changes_nothing(tmp_path):
+    wire = Wire(tmp_path)
+    wire.hub.handle("kiosk-1", issue("before"))
+    state_before = wire.hub.state
+    blocker = sqlite3.connect(wire.db, timeout=0)
+    blocker.execute("BEGIN EXCLUSIVE")  # another writer holds the file: the commit fails
+    wire.published.clear()
+    wire.hub.handle_batch([("kiosk-1", issue("x")), ("kiosk-2", issue("y")),
+                           ("kiosk-1", protocol.encode_command("z", "counter.call_next", None))])
+    assert [(r.id, r.error.code) for r in wire.replies("kiosk-1")] == \
+        [("x", "unavailable"), ("z", "unavailable")]
+    assert [(r.id, r.error.code) for r in wire.replies("kiosk-2")] == [("y", "unavailable")]
+    assert wire.hub.state is state_before
+    assert not [t for t, _ in wire.published if "/state/" in t or "/events/" in t]
+    blocker.rollback()
+    blocker.close()
+    # The devices retry with the same ids: now they are applied, once.
+    wire.published.clear()
+    wire.hub.handle_batch([("kiosk-1", issue("x")), ("kiosk-2", issue("y"))])
+    assert wire.replies("kiosk-1")[0].result["ticket"]["number"] == "1002"
+    assert wire.replies("kiosk-2")[0].result["ticket"]["number"] == "1003"
+    assert wire.tickets() == 3
