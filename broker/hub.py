@@ -11,13 +11,14 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import msgspec
 import paho.mqtt.client as mqtt
 
 from broker import protocol
+from broker.clock import Clock, wall_clock
 from broker.commands import READ_OPS, Command, ReportArgs
 from broker.engine import Accepted, QueueEngine
 from broker.ledger import Ledger
@@ -30,27 +31,11 @@ from config.schema import CenterConfig
 
 log = logging.getLogger("qms.hub")
 
-Clock = Callable[[], datetime]
 REFRESH_S = 5.0  # time moves views too: opening hours, a board message's end
 REFUSALS_KEPT = 10_000
 # The broker keeps at most `max_inflight_messages` (100) unacknowledged commands in flight to
 # the hub, so a batch never holds more than that.
 BATCH_MAX = 100
-
-
-def wall_clock() -> datetime:
-    return datetime.now().astimezone()
-
-
-class DemoClock:
-    """Time for demos and simulations: starts at `start` and runs `speed` times faster."""
-
-    def __init__(self, start: datetime, speed: float) -> None:
-        self.start, self.speed = start, speed
-        self._origin = time.monotonic()
-
-    def __call__(self) -> datetime:
-        return self.start + timedelta(seconds=(time.monotonic() - self._origin) * self.speed)
 
 
 @dataclass(frozen=True, slots=True)

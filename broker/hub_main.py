@@ -11,7 +11,8 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from broker.hub import DemoClock, Hub, HubService, wall_clock
+from broker.clock import DemoClock, wall_clock
+from broker.hub import Hub, HubService
 from broker.ledger import Ledger
 from broker.managed_broker import ManagedBroker, port_open
 from broker.mqtt_link import parse_broker_url

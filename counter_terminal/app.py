@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, QTimer
 
+from broker.clock import Clock, wall_clock
 from broker.device_client import DeviceClient
 from counter_terminal.controller import TerminalController
 from counter_terminal.keypad import key_map as default_key_map
@@ -38,7 +39,7 @@ class CounterTerminal:
 def create_counter_terminal(
     client: DeviceClient, *, lang: str = "vi", large: bool = False, on_top: bool | None = None,
     led: LedDisplay | None = None, keypad: str | None = None, key_map: KeyMap | None = None,
-    open_keypad: Callable[[str], InputDeviceLike] | None = None,
+    open_keypad: Callable[[str], InputDeviceLike] | None = None, clock: Clock = wall_clock,
 ) -> CounterTerminal:
     """The officer's terminal for `client`'s device (a `counter` device of the config).
 
@@ -47,10 +48,12 @@ def create_counter_terminal(
     LED display (`drivers.led_display.open_led(...)`) kept in step with the counter. `keypad`
     is the keypad's evdev path, read with `key_map` (default: `counter_terminal.keypad`);
     `open_keypad` replaces `evdev.InputDevice` to open it (a demo's or a test's event source).
+    `clock` is the hall's time (a demo's may run faster than the wall's).
     """
     bridge = MqttBridge(client)
     window = TerminalWindow(large=large)
-    controller = TerminalController(bridge, client.device_id, lang=lang, led=led)
+    controller = TerminalController(bridge, client.device_id, lang=lang, led=led,
+                                    clock=clock)
     bridge.setParent(window)
     controller.setParent(window)
     controller.changed.connect(lambda: window.render(controller.screen()))
@@ -83,7 +86,8 @@ class RatingTablet:
 
 
 def create_tablet(client: DeviceClient, *, lang: str = "vi", counter: str | None = None,
-                  window_s: float | None = None, thanks_s: float = 5.0) -> RatingTablet:
+                  window_s: float | None = None, thanks_s: float = 5.0,
+                  clock: Clock = wall_clock) -> RatingTablet:
     """The desk's rating tablet for `client`'s device (a `tablet` device of the config).
 
     `counter` overrides the device's binding in the config (the hub still decides what this
@@ -94,7 +98,7 @@ def create_tablet(client: DeviceClient, *, lang: str = "vi", counter: str | None
     bridge = MqttBridge(client)
     window = TabletWindow()
     controller = TabletController(bridge, client.device_id, lang=lang, counter=counter,
-                                  window_s=window_s, thanks_s=thanks_s)
+                                  window_s=window_s, thanks_s=thanks_s, clock=clock)
     bridge.setParent(window)
     controller.setParent(window)
     controller.changed.connect(lambda: window.render(controller.screen()))

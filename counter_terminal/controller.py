@@ -10,6 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from broker.clock import Clock, wall_clock
 from broker.device_client import RequestError
 from broker.protocol import CounterState, ServiceState
 from config.schema import CenterConfig
@@ -44,9 +45,10 @@ class TerminalController(QObject):
     _keypad = Signal(str)
 
     def __init__(self, bridge: MqttBridge, device_id: str, *, lang: str = "vi",
-                 led: LedDisplay | None = None) -> None:
+                 led: LedDisplay | None = None, clock: Clock = wall_clock) -> None:
         super().__init__()
         self.bridge = bridge
+        self.clock = clock
         self.lang = lang
         self.page: Page = "main"
         self.error: str | None = None
@@ -76,7 +78,7 @@ class TerminalController(QObject):
 
     def screen(self, now: datetime | None = None) -> Screen:
         screen = build_screen(self.snapshot, page=self.page, lang=self.lang,
-                              now=now or datetime.now().astimezone(), error=self.error,
+                              now=now or self.clock(), error=self.error,
                               sending=self.slow_reply)
         # A picker the state closed stays closed, also once the counter opens again.
         self.page = "main" if screen.page == "signin" else screen.page

@@ -5,10 +5,10 @@ citizen only once the hub has stored the rating."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from broker.clock import Clock, wall_clock
 from broker.device_client import RequestError
 from broker.protocol import CounterState, Event
 from config.schema import CenterConfig
@@ -31,9 +31,10 @@ class TabletController(QObject):
 
     def __init__(self, bridge: MqttBridge, device_id: str, *, lang: str = "vi",
                  counter: str | None = None, window_s: float | None = None,
-                 thanks_s: float = 5.0) -> None:
+                 thanks_s: float = 5.0, clock: Clock = wall_clock) -> None:
         super().__init__()
         self.bridge = bridge
+        self.clock = clock
         self.device_id = device_id
         self.lang = self.default_lang = lang
         self._counter_override = counter
@@ -157,7 +158,7 @@ class TabletController(QObject):
             return
         window = (self._window_override if self._window_override is not None
                   else self.config.rating.window_s)
-        left = seconds_left(event.at, window, datetime.now().astimezone())
+        left = seconds_left(event.at, window, self.clock())
         if left <= 0:
             return
         self._offered.add(offer.ticket)

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from broker.clock import Clock, wall_clock
 from broker.device_client import DeviceClient
-from display_board.controller import BoardController, Clock, wall_clock
+from display_board.controller import BoardController
 from display_board.model import BoardModel
 from display_board.views import BoardWindow, board_font
 from display_board.voice import CallVoice, VoiceOptions

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, Qt, QTimer
 
+from broker.clock import Clock, wall_clock
 from broker.protocol import Event
 from config.schema import CenterConfig
 from display_board.model import CALL_KINDS, BoardModel, CallRow, ServiceRow, is_fresh
@@ -25,12 +25,7 @@ from qms.qt_bridge import MqttBridge
 
 log = logging.getLogger("qms.board")
 
-Clock = Callable[[], datetime]
 BLINK_STEP_MS = 500
-
-
-def wall_clock() -> datetime:
-    return datetime.now().astimezone()
 
 
 class BoardController(QObject):

@@ -12,10 +12,10 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from broker.clock import Clock, wall_clock
 from broker.device_client import DeviceClient
 from broker.protocol import Event, ParsedTopic
 from config.schema import CenterConfig
@@ -27,13 +27,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("qms.voice")
 
-Clock = Callable[[], datetime]
 Accent = Literal["north", "south"]
 SOUTHERN_VOICE = "vi-vn-x-south"  # espeak-ng's Southern Vietnamese
-
-
-def wall_clock() -> datetime:
-    return datetime.now().astimezone()
 
 
 @dataclass(frozen=True, slots=True)

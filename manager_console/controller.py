@@ -5,7 +5,6 @@ signals and calls its methods."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import partial
@@ -15,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from broker.clock import Clock, wall_clock
 from broker.device_client import RequestError
 from broker.protocol import BoardState, CounterState, DeviceStatus, ServiceState
 from config.schema import CenterConfig
@@ -35,15 +35,9 @@ from qms.qt_bridge import MqttBridge
 
 log = logging.getLogger("qms.manager")
 
-Clock = Callable[[], datetime]
-
 # File names without diacritics: they travel through USB sticks and e-mail.
 _FILE_SLUGS = {"service": "dich-vu", "counter": "quay", "officer": "can-bo", "day": "theo-ngay",
                "hourly": "theo-gio"}
-
-
-def wall_clock() -> datetime:
-    return datetime.now().astimezone()
 
 
 @dataclass

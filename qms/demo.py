@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from broker.clock import DemoClock, wall_clock
 from broker.device_client import DeviceClient
-from broker.hub import DemoClock, wall_clock
 from broker.managed_broker import ManagedBroker
 from config import load_config
 from config.load import DEFAULT_CONFIG
@@ -151,8 +151,8 @@ def build_apps(center: Center, *, voice: bool, headless: bool) -> None:
     center.apps["kiosk"].window.resize(720, 1280)  # a portrait kiosk screen, scaled down
     for counter in DEMO_COUNTERS:
         center.apps[f"counter-{counter}"] = create_counter_terminal(
-            center.client(f"counter-{counter}"))
-    center.apps["tablet-1"] = create_tablet(center.client("tablet-1"))
+            center.client(f"counter-{counter}"), clock=center.clock)
+    center.apps["tablet-1"] = create_tablet(center.client("tablet-1"), clock=center.clock)
     options = None
     if voice:
         # Calls are "stale" after 10 s of the hall's time; a faster demo clock must not
