@@ -314,7 +314,8 @@ class HubService:
 
     def _status(self, status: str) -> bytes:
         # Liveness is wall time, even when a demo runs the queue's clock faster.
-        return protocol.encode(protocol.HubStatus(status=status, at=wall_clock()))  # type: ignore[arg-type]
+        at = wall_clock().astimezone(self.hub.engine.tz)  # the offset of the hall, like events
+        return protocol.encode(protocol.HubStatus(status=status, at=at))  # type: ignore[arg-type]
 
     def _publish(self, topic: str, payload: bytes, retain: bool) -> None:
         self.client.publish(topic, payload, QOS, retain=retain)
