@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 import ssl
 from dataclasses import dataclass
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import paho.mqtt.client as mqtt
 
@@ -17,6 +17,7 @@ class BrokerAddress:
     username: str | None = None
     password: str | None = None
     tls: bool = False
+    ca_file: str | None = None  # the center's own CA for mqtts://, else the system's
 
     @property
     def url(self) -> str:
@@ -24,17 +25,23 @@ class BrokerAddress:
 
 
 def parse_broker_url(url: str) -> BrokerAddress:
-    """`mqtt://[user[:password]@]host[:port]`; `mqtts://` for TLS (port 8883)."""
+    """`mqtt://[user[:password]@]host[:port]`; `mqtts://` for TLS (port 8883), with
+    `?ca=/path/ca.crt` when the broker's certificate is signed by the center's own CA."""
     parts = urlsplit(url if "://" in url else f"mqtt://{url}")
     if parts.scheme not in ("mqtt", "mqtts") or not parts.hostname:
         raise ValueError(f"not a broker address: {url!r} (expected mqtt://host:port)")
     tls = parts.scheme == "mqtts"
+    query = parse_qs(parts.query)
+    if set(query) - {"ca"} or (query and not tls):
+        raise ValueError(f"not a broker address: {url!r} (the only option is ?ca=FILE, "
+                         "with mqtts://)")
     return BrokerAddress(
         host=parts.hostname,
         port=parts.port or (8883 if tls else 1883),
         username=unquote(parts.username) if parts.username else None,
         password=unquote(parts.password) if parts.password else None,
         tls=tls,
+        ca_file=query["ca"][-1] if "ca" in query else None,
     )
 
 
@@ -59,5 +66,5 @@ def new_client(address: BrokerAddress, client_id: str, *, clean_session: bool,
     if address.username:
         client.username_pw_set(address.username, address.password)
     if address.tls:
-        client.tls_set(ca_certs=ca_file, cert_reqs=ssl.CERT_REQUIRED)
+        client.tls_set(ca_certs=ca_file or address.ca_file, cert_reqs=ssl.CERT_REQUIRED)
     return client

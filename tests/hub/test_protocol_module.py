@@ -76,3 +76,14 @@ def test_reply_shapes():
     error = msgspec.json.decode(protocol.encode_error("a", "queue_empty", "no one"))
     assert error == {"v": 1, "id": "a", "ok": False,
                      "error": {"code": "queue_empty", "message": "no one"}}
+
+
+def test_a_broker_url_may_name_the_centers_ca():
+    from broker.mqtt_link import parse_broker_url
+
+    address = parse_broker_url("mqtts://kiosk-1:p%40ss@10.0.0.2?ca=/etc/qms/ca.crt")
+    assert (address.host, address.port, address.password, address.tls, address.ca_file) == \
+        ("10.0.0.2", 8883, "p@ss", True, "/etc/qms/ca.crt")
+    for wrong in ("mqtt://host?ca=/x.crt", "mqtts://host?cafile=/x.crt"):
+        with pytest.raises(ValueError, match="the only option is"):
+            parse_broker_url(wrong)

@@ -9,6 +9,7 @@ import sys
 import time
 import tomllib
 import uuid
+from urllib.parse import quote
 
 import pytest
 
@@ -244,6 +245,13 @@ def test_tls_listener_with_a_throwaway_ca(tmp_path):
         assert good.connected.is_set()
         good.subscribe(TOPICS.device_reply("board-hall"))
         good.close()
+        # A device app is given the same as one URL.
+        url = f"mqtts://board-hall:{quote(password)}@127.0.0.1:{tls_port}?ca={tls.ca}"
+        app = DeviceClient(url, SITE, "board-hall", role="board").start()
+        try:
+            assert app.wait_connected(10)
+        finally:
+            app.stop()
         untrusted = RawClient(port, "board-hall", password, "tls-bad",
                               tls_ca=str(tmp_path / "other.crt"), tls_port=tls_port)
         time.sleep(1.0)
