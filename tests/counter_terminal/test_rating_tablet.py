@@ -136,3 +136,31 @@ def test_offline_it_offers_nothing_and_recovers(hub, devices, tablet):
     screen.wait(lambda: screen.text("message") == "Cảm ơn ông/bà đã đánh giá!", "thanks")
     eventually(lambda: [(r.number, r.score) for r in ratings.of("rating.recorded")] == [
         ("2001", 4)], "the rating after the outage")
+
+
+def test_the_tablet_and_terminal_read_the_hall_clock_they_are_given(hub, devices, tablet,
+                                                                    terminal, qtbot):
+    """A demo runs the hall's clock apart from the wall's: the tablet and the terminal read the
+    clock they are given, not the machine's."""
+    from datetime import datetime, timedelta
+
+    def hours_on() -> datetime:
+        return datetime.now().astimezone() + timedelta(hours=3)
+
+    def minutes_on() -> datetime:
+        return datetime.now().astimezone() + timedelta(minutes=7)
+
+    kiosk, counter = devices("kiosk-1"), devices("counter-5")
+    counter.request("counter.open", {"officer": "hve"})
+    screen = tablet("tablet-5", clock=hours_on)
+    officer = terminal("counter-5", clock=minutes_on)
+    kiosk.request("ticket.issue", {"service": "datdai"})
+    counter.request("counter.call_next")
+    # Called "now" by the hub's clock: 7 minutes ago by the terminal's.
+    officer.wait(lambda: officer.text("ticket_detail").endswith(("7:00", "7:01")),
+                 "7 minutes on its clock")
+    screen.wait(lambda: screen.text("status_text") == "Đang phục vụ số 2001", "2001 served")
+    counter.request("ticket.done")
+    # By the tablet's clock the ticket was finished 3 hours ago, long past the rating window.
+    qtbot.wait(1500)
+    assert screen.page == "idle_page"
