@@ -6,7 +6,7 @@ from the Ticket. It knows the commands the driver emits and a few neighbours (st
 feeds, fonts); any other command raises ``EscposDecodeError`` with its offset.
 
 Native text is drawn the way a printer does it: cells of font A (12 x 24 dots) or font B
-(9 x 17), scaled by GS ! / ESC !, lines bottom-aligned and justified by ESC a. Raster images
+(9 x 17), enlarged by GS ! / ESC ! (drawn smooth at that size), lines bottom-aligned and justified by ESC a. Raster images
 and QR codes are justified by ESC a as well, as on Epson printers. A combining tone mark
 (CP1258) is overlaid on the cell before it, as a Vietnamese firmware does.
 """
@@ -106,29 +106,33 @@ class _Paper:
 
 
 @cache
-def _glyph(char: str, bold: bool, font_b: bool) -> Image.Image:
+def _glyph(char: str, bold: bool, font_b: bool, width: int = 1, height: int = 1) -> Image.Image:
+    """A character cell. Enlarged characters are drawn at their size, not blown up from the
+    small cell: what a printer with smoothing (GS b) prints, and what a reader can read."""
     cell_w, cell_h = _FONT_CELLS[font_b]
     px = 17 if not font_b else 12
     baseline = 19 if not font_b else 13
-    font = load_font(px, bold)
+    font = load_font(px * height, bold)
     advance = max(1, round(font.getlength(char)))
     # Drawn grey and thresholded light: a hinted 1-bit glyph this small loses the horn of
     # ơ and ư, which is the difference between "Sở" and "Sỏ".
-    grey = Image.new("L", (advance, cell_h), 255)
-    ImageDraw.Draw(grey).text((0, baseline), char, font=font, fill=0, anchor="ls")
+    grey = Image.new("L", (advance, cell_h * height), 255)
+    ImageDraw.Draw(grey).text((0, baseline * height), char, font=font, fill=0, anchor="ls")
+    if width != height:  # double width only, or double height only: stretched, as printed
+        advance = max(1, advance * width // height)
+        grey = grey.resize((advance, cell_h * height), Image.Resampling.LANCZOS)
     image = grey.point(lambda v: 0 if v < _GLYPH_THRESHOLD else 255).convert("1")
-    if advance > cell_w:
-        return image.resize((cell_w, cell_h), Image.Resampling.NEAREST)
-    cell = Image.new("1", (cell_w, cell_h), 1)
-    cell.paste(image, ((cell_w - advance) // 2, 0))
+    size = (cell_w * width, cell_h * height)
+    if advance > size[0]:
+        return image.resize(size, Image.Resampling.NEAREST)
+    cell = Image.new("1", size, 1)
+    cell.paste(image, ((size[0] - advance) // 2, 0))
     return cell
 
 
 def _cell_image(cell: _Cell) -> Image.Image:
-    image = _glyph(cell.char, cell.bold, cell.font_b)
+    image = _glyph(cell.char, cell.bold, cell.font_b, cell.width, cell.height)
     w, h = cell.size
-    if (w, h) != image.size:
-        image = image.resize((w, h), Image.Resampling.NEAREST)
     if cell.underline:
         image = image.copy()
         ImageDraw.Draw(image).line((0, h - 1, w, h - 1), fill=0, width=cell.height)
