@@ -57,6 +57,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _ms(values: list[float], share: float) -> float:
+    if not values:
+        return float("nan")
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
 
