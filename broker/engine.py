@@ -120,6 +120,8 @@ class QueueEngine:
         self.enforce_hours = enforce_hours
         self.tz = ZoneInfo(config.center.timezone)
         self.policy = call_policy.POLICIES[config.queue.policy]
+        self._configured_mean_s = {s.id: float(s.mean_service_s) for s in config.services}
+        self._counter_times: wait_estimate.CounterTimes | None = None
 
     # --- state -----------------------------------------------------------------------------
 
@@ -169,15 +171,26 @@ class QueueEngine:
         )
 
     def people_ahead(self, state: QueueState, service_id: str, priority: bool) -> int:
-        waiting = state.services[service_id].waiting
-        if priority:
-            return sum(1 for t in waiting if state.tickets[t].priority)
-        return len(waiting)
+        day = state.services[service_id]
+        return len(day.waiting_priority) if priority else len(day.waiting)
 
     def estimated_wait_s(self, state: QueueState, service_id: str, now: datetime,
                          priority: bool = False) -> int:
+        """Seconds until a ticket for the service issued now is called: a forecast of the
+        calls to come from today's counter times (`broker.wait_estimate`)."""
         return wait_estimate.estimated_wait_s(
-            state, service_id, now, lambda s: self.mean_service_s(state, s), priority=priority)
+            state, service_id, now, self.counter_times(state), priority=priority,
+            ordinary_per_priority=self.config.queue.ordinary_per_priority,
+            service_order=self.config.queue.policy == "service_order")
+
+    def counter_times(self, state: QueueState) -> wait_estimate.CounterTimes:
+        """What the state's counter times say, kept for the next forecasts of the same
+        services (the hub asks for several services' waits after each command)."""
+        last = self._counter_times
+        if last is None or last.services is not state.services:
+            last = wait_estimate.CounterTimes(state.services, self._configured_mean_s)
+            self._counter_times = last
+        return last
 
     # --- commands --------------------------------------------------------------------------
 
@@ -301,16 +314,20 @@ class _Step:
 
     def leave_queue(self, ticket: Ticket) -> None:
         day = self.service(ticket.service)
-        self.put(replace(day, waiting=_without(day.waiting, ticket.id)))
+        self.put(replace(day, waiting=_without(day.waiting, ticket.id),
+                         waiting_priority=_without(day.waiting_priority, ticket.id)))
 
     def join_queue(self, ticket: Ticket) -> None:
         day = self.service(ticket.service)
-        self.put(replace(day, waiting=(*day.waiting, ticket.id)))
+        priority = (*day.waiting_priority, ticket.id) if ticket.priority else day.waiting_priority
+        self.put(replace(day, waiting=(*day.waiting, ticket.id), waiting_priority=priority))
 
     def call(self, counter: CounterState, ticket: Ticket) -> dict[str, Any]:
+        counter = self.count_overtaking(counter, ticket)
         if ticket.state is W:
             self.leave_queue(ticket)
-            counter = replace(counter, sent_here=_without(counter.sent_here, ticket.id))
+            counter = self.delay_before_call(
+                replace(counter, sent_here=_without(counter.sent_here, ticket.id)), ticket)
         elif ticket.state is N and ticket.counter is not None:
             if ticket.counter == counter.id:
                 counter = replace(counter, missed=_without(counter.missed, ticket.id))
@@ -323,7 +340,7 @@ class _Step:
             for_counter=None,
         )
         streak = 0 if ticket.priority else counter.ordinary_streak + 1
-        self.put(replace(counter, ticket=called.id, ordinary_streak=streak))
+        self.put(replace(counter, ticket=called.id, ordinary_streak=streak, since=self.now))
         self.put(replace(self.service(ticket.service), last_called=ticket.number))
         self.board_call(called, counter)
         self.emit("ticket.called", **self.call_event(called, counter))
@@ -338,14 +355,42 @@ class _Step:
             "officer": counter.officer, "calls": ticket.calls, "priority": ticket.priority,
         }
 
-    def counter_time(self, ticket: Ticket) -> None:
+    def counter_time(self, ticket: Ticket, counter: CounterState) -> None:
         """A sample of how long a citizen of this service holds a counter, call to leaving
-        (done, no-show or transfer): what the estimated wait is made of."""
-        assert ticket.called_at is not None
-        held = max(0.0, (self.now - ticket.called_at).total_seconds())
+        (done, no-show or transfer): what the estimated wait is made of. Counted from the
+        first call at this counter, so a no-show's recalls are in it."""
+        since = counter.since or ticket.called_at
+        assert since is not None
+        held = max(0.0, (self.now - since).total_seconds())
         day = self.service(ticket.service)
         samples = (*day.recent_service_s, held)[-self.config.queue.recent_service_samples:]
         self.put(replace(day, recent_service_s=samples))
+
+    def count_overtaking(self, counter: CounterState, ticket: Ticket) -> CounterState:
+        """Count this call if an ordinary citizen waits for the counter, and whether the
+        called ticket went ahead of them without having been in line before them."""
+        waiting = wait_estimate.oldest_ordinary(self.state, counter, but=ticket.id)
+        if waiting is None:
+            return counter
+        overtaking = (ticket.state is N or ticket.transfers > 0
+                      or (ticket.priority and ticket.issued_at > waiting.issued_at))
+        return replace(counter, queued_calls=counter.queued_calls + 1,
+                       overtaking_calls=counter.overtaking_calls + overtaking)
+
+    def delay_before_call(self, counter: CounterState, ticket: Ticket) -> CounterState:
+        """Keep how long this counter took to call a waiting citizen it could have called:
+        from the citizen's arrival if the counter stood free before it (a pickup), else from
+        the counter's last citizen leaving (a turnaround). A transferred ticket gives no
+        sample: when it joined this queue is not kept."""
+        if counter.since is None or counter.ticket is not None or ticket.transfers:
+            return counter
+        keep = self.config.queue.recent_service_samples
+        if ticket.issued_at >= counter.since:
+            delay = (self.now - ticket.issued_at).total_seconds()
+            return replace(counter, recent_pickup_s=(*counter.recent_pickup_s, delay)[-keep:])
+        delay = (self.now - counter.since).total_seconds()
+        return replace(counter,
+                       recent_turnaround_s=(*counter.recent_turnaround_s, delay)[-keep:])
 
     def board_call(self, ticket: Ticket, counter: CounterState) -> None:
         entry = BoardCall(ticket.id, ticket.number, counter.id, ticket.service, self.now)
@@ -393,7 +438,9 @@ def _issue(step: _Step) -> Accepted:
     )
     step.put(ticket)
     step.put(replace(day, next_seq=seq + 1, issued=day.issued + 1,
-                     waiting=(*day.waiting, ticket.id), last_issued=number))
+                     waiting=(*day.waiting, ticket.id), last_issued=number,
+                     waiting_priority=(*day.waiting_priority, ticket.id) if priority
+                     else day.waiting_priority))
     ewt = step.engine.estimated_wait_s(step.state, args.service, step.now, priority)
     view = {**ticket_view(ticket), "ahead": ahead, "ewt_s": ewt}
     step.emit("ticket.issued", ticket=ticket.id, number=number, service=service.id,
@@ -424,6 +471,8 @@ def _open(step: _Step) -> Accepted:
     if officer is not None and step.config.officer(officer) is None:
         raise QueueError("unknown_officer", f"unknown officer {officer!r}")
     opened = replace(counter, status=CounterStatus.OPEN, officer=officer)
+    if counter.ticket is None and counter.status is not CounterStatus.OPEN:
+        opened = replace(opened, since=step.now)  # free from now, not from before a pause
     step.put(opened)
     return step.done(step.counter_result(opened))
 
@@ -497,9 +546,9 @@ def _done(step: _Step) -> Accepted:
     served_at = ticket.served_at or ticket.called_at
     assert served_at is not None and ticket.called_at is not None
     finished = step.move(ticket, served_at=served_at, finished_at=step.now)
-    step.put(replace(counter, ticket=None))
+    step.put(replace(counter, ticket=None, since=step.now))
     duration = max(0.0, (step.now - served_at).total_seconds())
-    step.counter_time(ticket)
+    step.counter_time(ticket, counter)
     day = step.service(ticket.service)
     step.put(replace(day, served=day.served + 1))
     step.emit("ticket.done", ticket=finished.id, number=finished.number, service=finished.service,
@@ -511,9 +560,9 @@ def _done(step: _Step) -> Accepted:
 def _no_show(step: _Step) -> Accepted:
     counter = step.acting_counter()
     ticket = step.current_ticket(counter)
-    step.counter_time(ticket)
+    step.counter_time(ticket, counter)
     missed = step.move(ticket)
-    step.put(replace(counter, ticket=None, missed=(*counter.missed, missed.id)))
+    step.put(replace(counter, ticket=None, missed=(*counter.missed, missed.id), since=step.now))
     step.emit("ticket.no_show", ticket=missed.id, number=missed.number, service=missed.service,
               counter=counter.id)
     return step.done({"ticket": ticket_view(missed)})
@@ -525,7 +574,7 @@ def _transfer(step: _Step) -> Accepted:
     if (args.service is None) == (args.counter is None):
         raise QueueError("bad_request", "transfer to a service or to a counter, one of them")
     ticket = step.current_ticket(counter)
-    step.counter_time(ticket)
+    step.counter_time(ticket, counter)
     service, for_counter = ticket.service, None
     if args.service is not None:
         step.known_service(args.service)
@@ -539,7 +588,7 @@ def _transfer(step: _Step) -> Accepted:
     moved = step.move(ticket, service=service, for_counter=for_counter, counter=None,
                       officer=None, served_at=None, transfers=ticket.transfers + 1)
     step.join_queue(moved)
-    step.put(replace(counter, ticket=None))
+    step.put(replace(counter, ticket=None, since=step.now))
     if for_counter is not None:
         sent_to = step.counter(for_counter)
         step.put(replace(sent_to, sent_here=(*sent_to.sent_here, moved.id)))

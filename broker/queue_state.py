@@ -60,6 +60,20 @@ class CounterState:
     # here so that a counter's view never scans the whole day.
     sent_here: tuple[str, ...] = ()
     missed: tuple[str, ...] = ()
+    # When the counter took its current ticket (a recall does not restart it) or, holding
+    # none, when it became free: how long its citizen has been at the desk, and how long its
+    # officer takes to call the next one. The estimated wait is made of these.
+    since: datetime | None = None
+    # Recent delays before its calls, in seconds: from a citizen's arrival while the counter
+    # stood free, and from the counter's last citizen leaving while others waited.
+    recent_pickup_s: tuple[float, ...] = ()
+    recent_turnaround_s: tuple[float, ...] = ()
+    # Today's calls made while an ordinary citizen waited for this counter, and those of them
+    # that went ahead of such a citizen without being in line before them (a priority ticket
+    # issued later, a transferred or missed one coming back): how much a waiting ticket is
+    # overtaken.
+    queued_calls: int = 0
+    overtaking_calls: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +84,11 @@ class ServiceDay:
     issued: int = 0
     served: int = 0
     waiting: tuple[str, ...] = ()  # ids of this service's waiting tickets, in arrival order
-    recent_service_s: tuple[float, ...] = ()  # counter time per citizen, call to done
+    # The priority ones among them, in the same order: the estimated wait follows the
+    # priority interleave without scanning the whole queue.
+    waiting_priority: tuple[str, ...] = ()
+    # Counter time per citizen, from the call to leaving the desk (done, no-show, transfer).
+    recent_service_s: tuple[float, ...] = ()
     last_issued: str | None = None
     last_called: str | None = None
 

@@ -1,68 +1,304 @@
-"""The estimated wait printed on a new ticket.
+"""The estimated wait printed on a new ticket, and published with each service's state.
 
-A small deterministic forecast: each open counter that serves the service frees up when its
-current citizen is expected to leave; the tickets ahead, in any service those counters take,
-go oldest first to the earliest-free counter that may take them, each holding it for its
-service's recent mean counter time (call to done). The new ticket's wait is when a counter
-that serves it is free after them. This is "people ahead x mean time / counters", made right
-for counters shared between services and for counters that are busy right now.
+A deterministic forecast of the calls to come, made only of what the engine has seen today.
+The open counters that serve the service, with every open counter linked to them through a
+shared service, call one after another as the call policy would: the priority interleave,
+then the oldest ticket (or the counter's first service) among those each may take.
+
+- A busy counter is ready when its citizen is expected to leave: the mean residual life of
+  the recent counter times (`CounterTimes.remaining_s`), not "mean minus elapsed", which
+  says a citizen who has overrun is about to leave.
+- A counter standing free calls after the hall's recent pickup delay (from a citizen's
+  arrival to the call), one that has just freed after the hall's recent turnaround.
+- Each citizen called holds the counter for the service's expected counter time: from the call
+  to leaving the desk, so the walk to the desk and the minutes lost on a no-show are in it;
+  the recent mean, drawn toward the configured mean at today's pace (`CounterTimes.mean_s`).
+- An ordinary ticket is also overtaken while it waits by tickets not yet in line: priority
+  tickets issued later, transfers (they keep their first issue time), missed citizens called
+  back. Its wait is stretched by the share of calls that went to those today
+  (`overtaken_share`).
+
+The new ticket's wait is when a counter calls it. Cheap whatever the queue: the first
+`CALLS_WALKED` calls are followed one by one from the head of each queue, the rest of each
+queue is counted (not walked) and shared among its counters as the walk shared it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from bisect import bisect_left, bisect_right
+from collections.abc import Mapping
 from datetime import datetime
+from itertools import accumulate
 
-from broker.queue_state import CounterState, CounterStatus, QueueState, Ticket
+from broker.queue_state import CounterState, CounterStatus, QueueState, ServiceDay, Ticket
 
-MeanTime = Callable[[str], float]
+# Calls followed one by one; counting the rest keeps a forecast as cheap with ten thousand
+# waiting as with ten (tests/engine/test_wait_estimate.py). Walking 24, 36 or 60 calls gave
+# the same accuracy on tests/engine/hall_model.py's mornings: that far ahead the forecast's
+# own spread (a sum of dozens of counter times) dwarfs what walking would change.
+CALLS_WALKED = 24
+# A service's configured mean, at today's pace, counts as this many of its samples: a few
+# times that vary by 40% give a mean 15-20% off, and a first sample alone (a no-show's two
+# minutes for a ten-minute service) would swing the forecast.
+PRIOR_SAMPLES = 5
+# Today's pace (recent times over configured means, across services) starts from 1 as if from
+# this many samples: the first ones to finish are the short ones (the long ones still run).
+PACE_PRIOR = 20
+# The empirical residual life needs this many samples in the hall, and a few longer than the
+# time already spent.
+SHAPE_SAMPLES = 20
+TAIL_SAMPLES = 3
+# The share of calls that overtake a waiting ticket starts the day as if from this many calls
+# that overtook no one; and never stretches a wait to more than twice the line ahead of it.
+PRIOR_CALLS = 10
+MAX_OVERTAKEN = 0.5
 
 
-def _remaining_s(state: QueueState, counter: CounterState, now: datetime,
-                 mean_s: MeanTime) -> float:
-    if counter.ticket is None:
-        return 0.0
-    ticket = state.tickets[counter.ticket]
-    expected = mean_s(ticket.service)
-    elapsed = (now - (ticket.called_at or now)).total_seconds()
-    # An overrunning citizen is assumed to leave soon, not never.
-    return max(expected - elapsed, 0.1 * expected)
+class CounterTimes:
+    """What today's counter times say: each service's expected time at the desk, and how long
+    a citizen who has been at the desk a while still stays. Depends only on the services'
+    recent samples and the configured means, so one serves every forecast of a state."""
+
+    def __init__(self, services: Mapping[str, ServiceDay], configured_s: Mapping[str, float]
+                 ) -> None:
+        self.services = services
+        self.configured_s = configured_s
+        self._means: dict[str, float] = {}
+        self._pace: float | None = None
+        self._shape: list[float] | None = None
+        self._longer_sums: list[float] = []
+
+    def pace(self) -> float:
+        """How today's counter times run against the configured means, over all services."""
+        if self._pace is None:
+            ratios = count = 0.0
+            for day in self.services.values():
+                if day.recent_service_s:
+                    ratios += sum(day.recent_service_s) / self.configured_s[day.id]
+                    count += len(day.recent_service_s)
+            self._pace = (ratios + PACE_PRIOR) / (count + PACE_PRIOR)
+        return self._pace
+
+    def mean_s(self, service_id: str) -> float:
+        """The service's expected counter time: its recent mean, drawn toward its configured
+        mean at today's pace (`PRIOR_SAMPLES`)."""
+        found = self._means.get(service_id)
+        if found is None:
+            recent = self.services[service_id].recent_service_s
+            prior = self.configured_s[service_id] * self.pace()
+            found = (sum(recent) + PRIOR_SAMPLES * prior) / (len(recent) + PRIOR_SAMPLES)
+            self._means[service_id] = found
+        return found
+
+    def shape(self) -> list[float]:
+        """Every service's recent counter times over that service's expected time, sorted.
+        How much a counter time varies around its mean is taken to be alike across services,
+        so a residual draws on the whole hall's samples rather than on one service's few.
+        (Over `mean_s`, not over the samples' own mean: a single sample over itself is 1,
+        and a shape made of those would say counter times hardly vary.)"""
+        if self._shape is None:
+            shape: list[float] = []
+            for day in self.services.values():
+                if day.recent_service_s:
+                    mean = self.mean_s(day.id)
+                    shape += (sample / mean for sample in day.recent_service_s)
+            self._shape = sorted(shape)
+            # The sum of the shape from each position on, for a residual in one bisection.
+            self._longer_sums = list(accumulate(reversed(self._shape), initial=0.0))[::-1]
+        return self._shape
+
+    def remaining_s(self, service_id: str, elapsed_s: float) -> float:
+        """The expected time left for a citizen at the desk for `elapsed_s`: the mean residual
+        life E[S - e | S > e] of the samples. A counter time that varies keeps time left
+        however long it has run (one varying like a log-normal with sigma 0.4 keeps about a
+        third of its mean once the mean has passed)."""
+        mean = self.mean_s(service_id)
+        shape = self.shape()
+        n = len(shape)
+        if n < SHAPE_SAMPLES:
+            # Too few samples for a shape: what is left of the mean, and at least that third.
+            return max(mean - elapsed_s, mean / 3)
+        x = elapsed_s / mean
+        first_longer = bisect_right(shape, x)
+        longer = n - first_longer
+        if longer >= TAIL_SAMPLES:
+            return mean * (self._longer_sums[first_longer] / longer - x)
+        # Longer than nearly every sample: the mean excess of the longest few over the
+        # longest sample below them (a tail's residual life changes slowly).
+        below = bisect_left(shape, shape[n - TAIL_SAMPLES]) - 1
+        if below < 0:
+            return max(mean - elapsed_s, mean / 3)  # the samples are all alike
+        return mean * (self._longer_sums[below + 1] / (n - below - 1) - shape[below])
 
 
-def estimated_wait_s(state: QueueState, service_id: str, now: datetime, mean_s: MeanTime,
-                     *, priority: bool = False) -> int:
-    counters = [k for k in state.counters.values()
-                if k.status is CounterStatus.OPEN and service_id in k.services]
-    if not counters:
-        # Nobody serves it now: everyone ahead, one after another, once a counter opens.
-        waiting = state.services[service_id].waiting
-        ahead = [t for t in waiting if state.tickets[t].priority] if priority else waiting
-        return round((len(ahead) + 1) * mean_s(service_id))
-    free = {k.id: _remaining_s(state, k, now, mean_s) for k in counters}
-    # How many open counters take each service: a K counter takes its share of a ticket that
-    # counters outside K may also take.
-    takers: dict[str, int] = {}
-    for k in state.counters.values():
-        if k.status is CounterStatus.OPEN:
-            for s in k.services:
-                takers[s] = takers.get(s, 0) + 1
-    ahead: list[Ticket] = []
-    services = {s for k in counters for s in k.services}
-    for s in services:
-        for ticket_id in state.services[s].waiting:
+def oldest_ordinary(state: QueueState, counter: CounterState, but: str) -> Ticket | None:
+    """The longest-waiting ordinary ticket that this counter could call, other than `but`.
+    Looks only past the few priority or sent tickets at the head of each of its queues."""
+    found: Ticket | None = None
+    for service_id in counter.services:
+        for ticket_id in state.services[service_id].waiting:
             ticket = state.tickets[ticket_id]
-            if priority and not ticket.priority:
-                continue
-            if ticket.for_counter is None or ticket.for_counter in free:
-                ahead.append(ticket)
-    ahead.sort(key=lambda t: (t.issued_at, t.seq))
-    for ticket in ahead:
-        if ticket.for_counter is not None:
-            able = [ticket.for_counter]
-            share = 1.0
+            if ticket_id != but and not ticket.priority and ticket.for_counter is None:
+                if found is None or _arrival(ticket) < _arrival(found):
+                    found = ticket
+                break
+    return found
+
+
+def overtaken_share(counters: list[CounterState]) -> float:
+    """The share of these counters' calls today, made while an ordinary ticket waited for
+    them, that went to a ticket which was not in line before it (`CounterState`'s counts)."""
+    overtaking = sum(k.overtaking_calls for k in counters)
+    queued = sum(k.queued_calls for k in counters)
+    return min(MAX_OVERTAKEN, overtaking / (queued + PRIOR_CALLS))
+
+
+def _arrival(ticket: Ticket) -> tuple[datetime, int]:
+    # A transferred ticket keeps its place in time: its original issue time counts.
+    return (ticket.issued_at, ticket.seq)
+
+
+def _mean(samples: list[float]) -> float:
+    return sum(samples) / len(samples) if samples else 0.0
+
+
+class _Queue:
+    """One service's waiting tickets as two heads, priority and ordinary, that the forecast
+    moves along as it calls them. Tickets sent to one counter are that counter's."""
+
+    def __init__(self, state: QueueState, day: ServiceDay) -> None:
+        self.tickets = state.tickets
+        self.lines = {True: day.waiting_priority, False: day.waiting}
+        self.at = {True: 0, False: 0}
+        self.heads: dict[bool, Ticket | None] = {}
+        self.taken = {True: 0, False: 0}
+
+    def head(self, priority: bool) -> Ticket | None:
+        if priority in self.heads:
+            return self.heads[priority]
+        line, at = self.lines[priority], self.at[priority]
+        found = None
+        while at < len(line):
+            ticket = self.tickets[line[at]]
+            if ticket.for_counter is None and ticket.priority == priority:
+                found = ticket
+                break
+            at += 1
+        self.at[priority], self.heads[priority] = at, found
+        return found
+
+    def take(self, priority: bool) -> None:
+        self.at[priority] += 1
+        self.taken[priority] += 1
+        del self.heads[priority]
+
+    def left(self, ordinary_per_priority: int | None) -> int:
+        """How many are still ahead, counted, not walked; for a new priority ticket (the
+        interleave given) the priority ones and the ordinary calls between them."""
+        everyone = len(self.lines[False]) - self.taken[True] - self.taken[False]
+        if ordinary_per_priority is None:
+            return max(0, everyone)
+        priority = len(self.lines[True]) - self.taken[True]
+        return max(0, min(everyone, priority * (1 + ordinary_per_priority)))
+
+
+def _linked(state: QueueState, serving: list[CounterState]) -> list[CounterState]:
+    """The open counters that serve these or share a service with them, and so on: all the
+    counters whose calls decide who is left for these."""
+    open_counters = [k for k in state.counters.values() if k.status is CounterStatus.OPEN]
+    linked = {k.id for k in serving}
+    services = {s for k in serving for s in k.services}
+    grew = True
+    while grew:
+        grew = False
+        for k in open_counters:
+            if k.id not in linked and not services.isdisjoint(k.services):
+                linked.add(k.id)
+                services.update(k.services)
+                grew = True
+    return [k for k in open_counters if k.id in linked]
+
+
+def estimated_wait_s(state: QueueState, service_id: str, now: datetime, times: CounterTimes,
+                     *, priority: bool = False, ordinary_per_priority: int = 2,
+                     service_order: bool = False) -> int:
+    """Seconds until a ticket for `service_id` issued now would be called (see the module).
+
+    `ordinary_per_priority` is the configured interleave; `service_order` says the counters
+    call their first service first rather than the oldest ticket."""
+    serving = [k for k in state.counters.values()
+               if k.status is CounterStatus.OPEN and service_id in k.services]
+    if not serving:
+        # Nobody serves it now: everyone ahead, one after another, once a counter opens.
+        day = state.services[service_id]
+        ahead = len(day.waiting_priority) if priority else len(day.waiting)
+        return round((ahead + 1) * times.mean_s(service_id))
+
+    stretch = 1.0 if priority else 1 / (1 - overtaken_share(serving))
+    counters = _linked(state, serving)
+    queues = {s: _Queue(state, state.services[s]) for k in counters for s in k.services}
+    # The delays before a call, over every counter's samples (each counter has few).
+    pickup = _mean([s for k in state.counters.values() for s in k.recent_pickup_s])
+    turnaround = _mean([s for k in state.counters.values() for s in k.recent_turnaround_s])
+    ready: dict[str, float] = {}  # seconds from now until each counter may call
+    streak: dict[str, int] = {}
+    for k in counters:
+        streak[k.id] = k.ordinary_streak
+        if k.ticket is not None:
+            held = state.tickets[k.ticket].service
+            elapsed = (now - k.since).total_seconds() if k.since is not None else 0.0
+            ready[k.id] = times.remaining_s(held, max(0.0, elapsed)) + turnaround
         else:
-            able = [k.id for k in counters if ticket.service in k.services]
-            share = len(able) / takers.get(ticket.service, len(able))
-        chosen = min(able, key=free.__getitem__)
-        free[chosen] += mean_s(ticket.service) * share
-    return round(min(free.values()))
+            ready[k.id] = pickup
+        # The tickets sent to this counter alone: first in `service_order`, and mostly the
+        # oldest anyway (they keep their issue time).
+        for t in k.sent_here:
+            sent = state.tickets[t]
+            if sent.priority or not priority:
+                ready[k.id] += times.mean_s(sent.service) + turnaround
+
+    calling = list(counters)
+    taken: dict[tuple[str, str], int] = {}  # tickets of each service each counter took
+    for _ in range(CALLS_WALKED):
+        if not calling:
+            break
+        k = min(calling, key=lambda c: ready[c.id])
+        mine = service_id in k.services
+        firsts = [(s, h) for s in k.services if (h := queues[s].head(True)) is not None]
+        ordinary = [(s, h) for s in k.services if (h := queues[s].head(False)) is not None]
+        has_priority = bool(firsts) or (mine and priority)
+        has_ordinary = bool(ordinary) or (mine and not priority)
+        if not has_priority and not has_ordinary:
+            calling.remove(k)  # nothing more for this counter ahead of the new ticket
+            continue
+        # The priority interleave, as in `call_policy.priority_turn`.
+        kind = has_priority and (streak[k.id] >= ordinary_per_priority or not has_ordinary)
+        candidates: list[tuple[str, Ticket | None]] = firsts if kind else ordinary
+        if mine and kind == priority:
+            candidates = [*candidates, (service_id, None)]  # the new ticket, newest of its kind
+        if service_order:
+            s, ticket = min(candidates, key=lambda c: (k.services.index(c[0]), c[1] is None))
+        else:
+            s, ticket = min(candidates,
+                            key=lambda c: _arrival(c[1]) if c[1] else (now, 1 << 62))
+        if ticket is None:
+            return round(ready[k.id] * stretch)
+        queues[s].take(kind)
+        taken[k.id, s] = taken.get((k.id, s), 0) + 1
+        ready[k.id] += times.mean_s(s) + turnaround
+        streak[k.id] = 0 if kind else streak[k.id] + 1
+
+    # Past the walked calls: the rest of each queue is shared among its counters as the walk
+    # shared it (a counter busy with its other service takes less), evenly if the walk took
+    # none; the new ticket is called when the first of its counters is through its share.
+    for s, queue in queues.items():
+        left = queue.left(ordinary_per_priority if priority else None)
+        if not left:
+            continue
+        takers = [k.id for k in counters if s in k.services]
+        split = [taken.get((k, s), 0) for k in takers]
+        total = sum(split)
+        for k_id, n in zip(takers, split, strict=True):
+            share = n / total if total else 1 / len(takers)
+            ready[k_id] += left * share * (times.mean_s(s) + turnaround)
+    return round(min(ready[k.id] for k in serving) * stretch)

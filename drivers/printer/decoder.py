@@ -6,8 +6,9 @@ from the Ticket. It knows the commands the driver emits and a few neighbours (st
 feeds, fonts); any other command raises ``EscposDecodeError`` with its offset.
 
 Native text is drawn the way a printer does it: cells of font A (12 x 24 dots) or font B
-(9 x 17), enlarged by GS ! / ESC ! (drawn smooth at that size), lines bottom-aligned and justified by ESC a. Raster images
-and QR codes are justified by ESC a as well, as on Epson printers. A combining tone mark
+(9 x 17), enlarged by GS ! / ESC ! (drawn smooth at that size), lines bottom-aligned and
+justified by ESC a. Raster images and QR codes are justified by ESC a as well, as on Epson
+printers. A combining tone mark
 (CP1258) is overlaid on the cell before it, as a Vietnamese firmware does.
 """
 

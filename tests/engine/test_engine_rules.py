@@ -139,14 +139,26 @@ def test_estimated_wait_learns_the_recent_counter_time(q):
         q.advance(minutes=minutes)
         q.do("counter-4", "ticket.done")
     assert q.engine.mean_service_s(q.state, "datdai") == 300
+    # Two samples are few: the forecast draws them toward the configured 12 minutes at
+    # today's pace, that configured mean counting as 5 samples. The pace is the samples over
+    # their configured means, from 1 as if from 20 samples: (4/12 + 6/12 + 20) / 22; so the
+    # expected counter time is (240 + 360 + 5 * 720 * pace) / 7 = 572.7 s.
+    pace = (240 / 720 + 360 / 720 + 20) / 22
+    expected = (240 + 360 + 5 * 720 * pace) / 7
+    assert q.engine.counter_times(q.state).mean_s("datdai") == pytest.approx(expected)
+    assert round(expected) == 573
     q.call_next("4")
     q.advance(minutes=1)
     ticket = q.issue("datdai")
-    # Nobody waits ahead; the counter's citizen has 4 of the usual 5 minutes left.
-    assert ticket["ahead"] == 0 and ticket["ewt_s"] == 240
+    # Nobody waits ahead; the counter's citizen has the expected time less the minute spent
+    # left (too few samples yet for the residual life of their spread).
+    assert ticket["ahead"] == 0 and ticket["ewt_s"] == round(expected - 60) == 513
     q.advance(minutes=10)
-    # An overrunning citizen is taken to leave soon: a tenth of the usual time.
-    assert q.engine.estimated_wait_s(q.state, "datdai", q.now) == 30 + 300
+    # An overrunning citizen is not taken to leave at once: a third of the expected time is
+    # still to come (what a time varying by 40% keeps once overrun), then the citizen issued
+    # above holds the counter for the expected time.
+    assert q.engine.estimated_wait_s(q.state, "datdai", q.now) == round(
+        expected / 3 + expected) == 764
 
 
 def test_estimated_wait_counts_the_other_services_of_shared_counters(q):

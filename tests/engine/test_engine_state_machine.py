@@ -202,6 +202,9 @@ class QueueMachine(RuleBasedStateMachine):
                        if t.state is TicketState.WAITING and t.service == service_id}
             assert len(day.waiting) == len(set(day.waiting)) == len(waiting)
             assert set(day.waiting) == waiting
+            # The priority ones, kept apart for the estimated wait, in the same order.
+            assert day.waiting_priority == tuple(
+                t for t in day.waiting if state.tickets[t].priority)
             served = sum(1 for t in state.tickets.values()
                          if t.state is TicketState.DONE and t.service == service_id)
             assert day.served == served
