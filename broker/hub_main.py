@@ -20,7 +20,7 @@ from config import ConfigError, load_config
 from config.load import DEFAULT_CONFIG
 
 log = logging.getLogger("qms.hub")
-SWITCH_INTERVAL_S = 0.0002
+SWITCH_INTERVAL_S = 0.001
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
