@@ -6,8 +6,10 @@ with the hub's memory and the commands' latency sampled per interval.
 Kiosks issue the day's tickets at a steady pace across every service (priority tickets
 among them); all 12 counters open, call, serve (or miss, or recall), finish, and their
 tablets rate half of the tickets. Every command is timed from the device's side (send to
-reply, through Mosquitto). Each interval prints the commands, p50/p99 latency and the hub's
-resident memory; at the end the hub is restarted on the day's ledger to time the rebuild.
+reply, through Mosquitto; the 26 devices share this one process, so their own threads are in
+it) and by the hub itself (its log). Each interval prints the commands, both latencies and the
+hub's resident memory; at the end the hub is restarted on the day's ledger to time the
+rebuild.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import argparse
 import logging
 import os
 import random
+import re
 import signal
 import statistics
 import sys
@@ -48,6 +51,10 @@ class Interval:
     rss_mb: float
     cpu_s: float
     load: float  # the machine's 1-minute load average: others share these cores
+    # The hub's own time per command (its log: decode to the last publish), apart from the
+    # devices' threads and the broker: what the hub does with the day, whatever the harness.
+    hub_p50_ms: float = 0.0
+    hub_p99_ms: float = 0.0
 
 
 @dataclass
@@ -105,6 +112,24 @@ class Timings:
         with self.lock:
             values, self.values = self.values, []
         return values
+
+
+class HubLogTimes:
+    """The times the hub logs per command ("... ok 1.23 ms"), read as the log grows."""
+
+    _TIME = re.compile(r" (?:ok|refused .*) ([0-9.]+) ms$")
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.offset = path, path.stat().st_size if path.exists() else 0
+
+    def take(self) -> list[float]:
+        with self.path.open("rb") as log:
+            log.seek(self.offset)
+            text = log.read()
+        complete = text.rfind(b"\n") + 1
+        self.offset += complete
+        return [float(m[1]) for line in text[:complete].decode(errors="replace").splitlines()
+                if (m := self._TIME.search(line))]
 
 
 def _cpu_s(pid: int) -> float:
@@ -213,6 +238,7 @@ def run(tickets: int = 1500, *, rate: float = 15.0, intervals: int = 10, seed: i
             thread.start()
         interval_s = tickets / rate / intervals
         cpu_before = _cpu_s(pid)
+        hub_log = HubLogTimes(workdir / "hub.log")
         last = time.monotonic()
         index = 0
         # The day: intervals while tickets are issued, then until the hall is empty.
@@ -220,6 +246,7 @@ def run(tickets: int = 1500, *, rate: float = 15.0, intervals: int = 10, seed: i
             time.sleep(max(0.0, last + interval_s - time.monotonic()))
             now = time.monotonic()
             values = timings.take()
+            hub_values = hub_log.take()
             cpu = _cpu_s(pid)
             index += 1
             with lock:
@@ -229,7 +256,8 @@ def run(tickets: int = 1500, *, rate: float = 15.0, intervals: int = 10, seed: i
             figures.intervals.append(Interval(
                 index, now - last, so_far, len(values), _percentile(values, 0.5) * 1000,
                 _percentile(values, 0.99) * 1000, max(values, default=0) * 1000, rss_mb(pid),
-                cpu - cpu_before, os.getloadavg()[0]))
+                cpu - cpu_before, os.getloadavg()[0], _percentile(hub_values, 0.5),
+                _percentile(hub_values, 0.99)))
             cpu_before, last = cpu, now
             if out is not None:
                 out(_row(figures.intervals[-1]))
@@ -283,14 +311,15 @@ def _hall_empty(watch: RetainedWatch) -> bool:
 
 
 HEADER = (f"{'interval':>8} {'seconds':>7} {'tickets':>7} {'commands':>8} {'cmd/s':>6} "
-          f"{'p50 ms':>7} {'p99 ms':>7} {'max ms':>7} {'RSS MB':>7} {'hub CPU':>7} "
-          f"{'load':>5}")
+          f"{'p50 ms':>7} {'p99 ms':>7} {'max ms':>7} {'hub p50':>7} {'hub p99':>7} "
+          f"{'RSS MB':>7} {'hub CPU':>7} {'load':>5}")
 
 
 def _row(i: Interval) -> str:
     rate = i.commands / i.seconds if i.seconds else 0
     return (f"{i.index:>8} {i.seconds:>7.1f} {i.tickets:>7} {i.commands:>8} {rate:>6.0f} "
-            f"{i.p50_ms:>7.1f} {i.p99_ms:>7.1f} {i.max_ms:>7.1f} {i.rss_mb:>7.1f} "
+            f"{i.p50_ms:>7.1f} {i.p99_ms:>7.1f} {i.max_ms:>7.1f} {i.hub_p50_ms:>7.2f} "
+            f"{i.hub_p99_ms:>7.2f} {i.rss_mb:>7.1f} "
             f"{i.cpu_s / i.seconds * 100 if i.seconds else 0:>6.0f}% {i.load:>5.1f}")
 
 
@@ -307,9 +336,11 @@ def summary(figures: SoakFigures) -> str:
     ]
     if first and last:
         p50s = [i.p50_ms for i in busy]
+        hub_p50s = [i.hub_p50_ms for i in busy]
         lines.append(f"hub RSS {first.rss_mb:.1f} MB in the first interval, {last.rss_mb:.1f} MB "
                      f"in the last ({last.rss_mb - first.rss_mb:+.1f} MB); p50 "
-                     f"{min(p50s):.1f}-{max(p50s):.1f} ms, median {statistics.median(p50s):.1f}")
+                     f"{min(p50s):.1f}-{max(p50s):.1f} ms, median {statistics.median(p50s):.1f}; "
+                     f"the hub's own p50 {min(hub_p50s):.2f}-{max(hub_p50s):.2f} ms")
     lines += [f"FAILURE: {f}" for f in figures.failures]
     return "\n".join(lines)
 

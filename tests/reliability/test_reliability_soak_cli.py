@@ -18,6 +18,9 @@ def test_a_small_soak_serves_every_ticket_and_samples_the_hub(tmp_path):
     assert figures.failures == []
     assert figures.tickets == 40 and figures.served >= 30
     assert figures.intervals and all(i.rss_mb > 10 for i in figures.intervals)
+    # The hub's own times come from its log, interval by interval.
+    busy = [i for i in figures.intervals if i.commands]
+    assert busy and all(0 < i.hub_p50_ms <= i.hub_p99_ms for i in busy)
     assert sum(i.commands for i in figures.intervals) == figures.commands
     assert figures.restart_s > 0
 
