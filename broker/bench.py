@@ -216,6 +216,38 @@ class BenchDevice:
         self.client.loop_stop()
 
 
+def mqtt_floor(url: str, samples: int) -> list[float]:
+    """Round trips to a paho client that answers in its callback, through the same broker,
+    QoS 1 both ways: what any hub's round trip starts from."""
+    address = parse_broker_url(url)
+    echo = new_client(address, f"bench-echo-{uuid.uuid4().hex[:6]}", clean_session=True)
+    echo.on_connect = lambda client, *_: client.subscribe("bench/echo/cmd", 1)
+    echo.on_message = lambda client, _, message: client.publish("bench/echo/reply",
+                                                                 message.payload, 1)
+    answered, ready = threading.Event(), threading.Event()
+    asker = new_client(address, f"bench-ask-{uuid.uuid4().hex[:6]}", clean_session=True)
+    asker.on_connect = lambda client, *_: client.subscribe("bench/echo/reply", 1)
+    asker.on_subscribe = lambda *_: ready.set()
+    asker.on_message = lambda *_: answered.set()
+    for client in (echo, asker):
+        client.connect(address.host, address.port)
+        client.loop_start()
+    ready.wait(10)
+    time.sleep(0.2)  # the echo's subscription too
+    payload = protocol.encode_command("x" * 32, "ticket.issue", {"service": "s00"})
+    times = []
+    for _ in range(samples):
+        answered.clear()
+        t0 = time.perf_counter()
+        asker.publish("bench/echo/cmd", payload, 1)
+        if answered.wait(5):
+            times.append(time.perf_counter() - t0)
+    for client in (echo, asker):
+        client.disconnect()
+        client.loop_stop()
+    return times
+
+
 def bench_hub(n_counters: int, n_kiosks: int, n_boards: int, seconds: float, samples: int
               ) -> None:
     text = bench_config_text(n_counters, n_kiosks, n_boards)
@@ -265,6 +297,7 @@ def bench_hub(n_counters: int, n_kiosks: int, n_boards: int, seconds: float, sam
             for c in counters:
                 c.request("counter.open", {"officer": "bench"})
 
+            floor = mqtt_floor(broker.url, samples)
             # Latency: one citizen and one officer at a time, all other devices connected.
             issue_rt, call_rt = [], []
             counter = counters[0]
@@ -333,7 +366,9 @@ def bench_hub(n_counters: int, n_kiosks: int, n_boards: int, seconds: float, sam
          ["counter.call_next round trip", f"{_ms(call_rt, .5):.2f}", f"{_ms(call_rt, .99):.2f}",
           len(call_rt)],
          ["call -> board ticket.called", f"{_ms(per_board, .5):.2f}",
-          f"{_ms(per_board, .99):.2f}", len(per_board)]],
+          f"{_ms(per_board, .99):.2f}", len(per_board)],
+         ["(MQTT floor: a paho echo)", f"{_ms(floor, .5):.2f}", f"{_ms(floor, .99):.2f}",
+          len(floor)]],
     )
     _table("hub under load (closed loops: every kiosk and counter at once)",
            ["seconds", "commands", "commands/s", "hub RSS idle MB", "hub RSS loaded MB"],

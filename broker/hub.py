@@ -3,6 +3,7 @@ reply (only after the commit), the changed retained state, and the events out.""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import queue
 import sqlite3
@@ -36,6 +37,7 @@ REFUSALS_KEPT = 10_000
 # The broker keeps at most `max_inflight_messages` (100) unacknowledged commands in flight to
 # the hub, so a batch never holds more than that.
 BATCH_MAX = 100
+REPLY_OUT_WAIT_S = 0.02
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +93,9 @@ class Hub:
         # the same id still gets the same answer.
         self.refusals: OrderedDict[str, tuple[str, bytes]] = OrderedDict()
         self.publish: Callable[[str, bytes, bool], None] = lambda topic, payload, retain: None
+        # Called once a batch's replies are published, before the views are worked out: the
+        # transport may let them go out first.
+        self.replies_out: Callable[[], None] = lambda: None
 
     # --- commands ---------------------------------------------------------------------------
 
@@ -118,6 +123,7 @@ class Hub:
                 return
             for answer in batch.replies:
                 self.publish(answer.topic, answer.payload, False)
+            self.replies_out()
             if batch.accepted:
                 self._publish_changes(batch.before, batch.accepted[-1].now)
             for pending in batch.accepted:
@@ -305,6 +311,8 @@ class HubService:
         self.client.on_disconnect = self._on_disconnect
         self.client.message_callback_add(self.topics.all_commands, self._on_command)
         hub.publish = self._publish
+        hub.replies_out = self._replies_out
+        self._last_sent: mqtt.MQTTMessageInfo | None = None
         self.address = address
         self._stop = threading.Event()
         self._refresher = threading.Thread(target=self._refresh, name="hub-refresh", daemon=True)
@@ -318,7 +326,16 @@ class HubService:
         return protocol.encode(protocol.HubStatus(status=status, at=at))  # type: ignore[arg-type]
 
     def _publish(self, topic: str, payload: bytes, retain: bool) -> None:
-        self.client.publish(topic, payload, QOS, retain=retain)
+        self._last_sent = self.client.publish(topic, payload, QOS, retain=retain)
+
+    def _replies_out(self) -> None:
+        # The command thread would otherwise hold the GIL through the views of every counter
+        # that serves the service while paho's thread waits to send the replies: wait (briefly)
+        # until the broker has taken the last of them, so a device's answer goes first.
+        sent = self._last_sent
+        if sent is not None and self.connected.is_set():
+            with contextlib.suppress(ValueError, RuntimeError):
+                sent.wait_for_publish(REPLY_OUT_WAIT_S)
 
     def _on_connect(self, client: mqtt.Client, userdata: object, flags: Any, reason: Any,
                     properties: Any) -> None:
