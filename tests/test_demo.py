@@ -31,7 +31,7 @@ def test_headless_demo_morning(tmp_path):
     for app in ("kiosk", "counter-1", "counter-2", "counter-4", "tablet-1", "board", "manager"):
         shot = Image.open(out / "screens" / f"end-{app}.png")
         assert shot.width > 300 and shot.height > 300
-        assert len(set(shot.convert("L").getdata())) > 8, f"{app} screenshot is blank"
+        assert len(shot.convert("L").getcolors(256)) > 8, f"{app} screenshot is blank"
     wavs = sorted((out / "voice").glob("*.wav"))
     assert wavs, "no announcement was written"
     with wave.open(str(wavs[0])) as wav:
