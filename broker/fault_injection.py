@@ -239,6 +239,41 @@ def lenient_config(path: Path) -> Path:
     return path
 
 
+@dataclass
+class Hall:
+    """What every script here runs against: a real Mosquitto, the hub as its own process (not
+    started yet) and a watch of the retained state, in a work folder."""
+
+    workdir: Path
+    config_path: Path
+    config: CenterConfig
+    broker: ManagedBroker
+    hub: HubRunner
+    watch: RetainedWatch
+    tmp: tempfile.TemporaryDirectory | None = None
+
+    @classmethod
+    def start(cls, workdir: Path | None, prefix: str, config_path: Path | None = None) -> Hall:
+        """In `workdir`, or a temporary folder; on `config_path`, or the lenient demo center."""
+        tmp = tempfile.TemporaryDirectory(prefix=prefix) if workdir is None else None
+        folder = Path(tmp.name) if tmp is not None else workdir
+        assert folder is not None
+        folder.mkdir(parents=True, exist_ok=True)
+        path = config_path or lenient_config(folder / "center.toml")
+        config = load_config(path)
+        broker = ManagedBroker(data_dir=folder / "broker", embedded=False).start()
+        hub = HubRunner(broker.url, folder / "ledger.db", path, folder / "hub.log")
+        return cls(folder, path, config, broker, hub,
+                   RetainedWatch(broker.url, config.center.site), tmp)
+
+    def close(self) -> None:
+        self.watch.close()
+        self.hub.stop()
+        self.broker.close()
+        if self.tmp is not None:
+            self.tmp.cleanup()
+
+
 # --- simulated devices ----------------------------------------------------------------------
 
 
@@ -629,18 +664,9 @@ def run(options: Options, out=print) -> Figures:
     figures = Figures()
     started = time.monotonic()
     rng = random.Random(options.seed)
-    tmp = None
-    if options.workdir is None:
-        tmp = tempfile.TemporaryDirectory(prefix="qms-faults-")
-        workdir = Path(tmp.name)
-    else:
-        workdir = options.workdir
-        workdir.mkdir(parents=True, exist_ok=True)
-    config_path = lenient_config(workdir / "center.toml")
-    config = load_config(config_path)
-    broker = ManagedBroker(data_dir=workdir / "broker", embedded=False).start()
-    hub = HubRunner(broker.url, workdir / "ledger.db", config_path, workdir / "hub.log")
-    watch = RetainedWatch(broker.url, config.center.site)
+    hall = Hall.start(options.workdir, "qms-faults-")
+    workdir, config, broker, hub, watch = (hall.workdir, hall.config, hall.broker, hall.hub,
+                                           hall.watch)
     load = board = None
     try:
         spawned = hub.start()
@@ -706,11 +732,7 @@ def run(options: Options, out=print) -> Figures:
             load.stop()
         if board is not None:
             board.stop()
-        watch.close()
-        hub.stop()
-        broker.close()
-        if tmp is not None:
-            tmp.cleanup()
+        hall.close()
     figures.seconds = time.monotonic() - started
     return figures
 

@@ -19,7 +19,6 @@ import argparse
 import logging
 import signal
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -37,19 +36,15 @@ from broker import protocol
 from broker.commands import OPS
 from broker.device_client import DeviceClient, RequestError
 from broker.fault_injection import (
-    HubRunner,
-    RetainedWatch,
+    Hall,
     describe,
     differences,
-    lenient_config,
     rss_mb,
     truth,
     wait_until,
 )
 from broker.ledger import Ledger
-from broker.managed_broker import ManagedBroker
 from broker.mqtt_link import new_client, parse_broker_url
-from config import load_config
 from config.schema import CenterConfig
 
 # Answers a real device may get while the fuzz also sends valid manager commands.
@@ -266,16 +261,9 @@ def run(count: int, *, batch: int = 2000, seed_value: int = 0, workdir: Path | N
         out=print) -> FuzzFigures:
     figures = FuzzFigures()
     started = time.monotonic()
-    tmp = None
-    if workdir is None:
-        tmp = tempfile.TemporaryDirectory(prefix="qms-fuzz-")
-        workdir = Path(tmp.name)
-    workdir.mkdir(parents=True, exist_ok=True)
-    config_path = lenient_config(workdir / "center.toml")
-    config = load_config(config_path)
-    broker = ManagedBroker(data_dir=workdir / "broker", embedded=False).start()
-    hub = HubRunner(broker.url, workdir / "ledger.db", config_path, workdir / "hub.log")
-    watch = RetainedWatch(broker.url, config.center.site)
+    hall = Hall.start(workdir, "qms-fuzz-")
+    workdir, config, broker, hub, watch = (hall.workdir, hall.config, hall.broker, hall.hub,
+                                           hall.watch)
     fuzzer = canary = None
     try:
         spawned = hub.start()
@@ -349,9 +337,7 @@ def run(count: int, *, batch: int = 2000, seed_value: int = 0, workdir: Path | N
             canary.stop()
         if fuzzer is not None:
             fuzzer.close()
-        watch.close()
-        hub.stop()
-        broker.close()
+        hub.stop()  # its whole log, before the folder may go
         log = (workdir / "hub.log").read_text(errors="replace")
         figures.hub_tracebacks = log.count("Traceback")
         kinds = Counter(line.split(":")[0] for line in log.splitlines()
@@ -361,8 +347,7 @@ def run(count: int, *, batch: int = 2000, seed_value: int = 0, workdir: Path | N
         if figures.hub_tracebacks or kinds:
             figures.problems.append(f"the hub raised on some payloads: {dict(kinds)}; "
                                     f"see {workdir / 'hub.log'}")
-        if tmp is not None:
-            tmp.cleanup()
+        hall.close()
     figures.seconds = time.monotonic() - started
     return figures
 

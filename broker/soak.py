@@ -22,7 +22,6 @@ import re
 import signal
 import statistics
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -32,9 +31,7 @@ from typing import Any
 
 from broker import backup
 from broker.device_client import DeviceClient, RequestError
-from broker.fault_injection import HubRunner, RetainedWatch, rss_mb, wait_until
-from broker.managed_broker import ManagedBroker
-from config import load_config
+from broker.fault_injection import Hall, RetainedWatch, rss_mb, wait_until
 from config.load import DEFAULT_CONFIG
 from config.schema import CenterConfig
 
@@ -147,16 +144,10 @@ def run(tickets: int = 1500, *, rate: float = 15.0, intervals: int = 10, seed: i
         ) -> SoakFigures:
     figures = SoakFigures()
     started = time.monotonic()
-    tmp = None
-    if workdir is None:
-        tmp = tempfile.TemporaryDirectory(prefix="qms-soak-")
-        workdir = Path(tmp.name)
-    workdir.mkdir(parents=True, exist_ok=True)
-    config = load_config(config_path)
-    broker = ManagedBroker(data_dir=workdir / "broker", embedded=False).start()
+    hall = Hall.start(workdir, "qms-soak-", config_path)
+    workdir, config, broker, hub, watch = (hall.workdir, hall.config, hall.broker, hall.hub,
+                                           hall.watch)
     db = workdir / "ledger.db"
-    hub = HubRunner(broker.url, db, config_path, workdir / "hub.log")
-    watch = RetainedWatch(broker.url, config.center.site)
     clients: list[DeviceClient] = []
     stop = threading.Event()
     threads: list[threading.Thread] = []
@@ -288,11 +279,7 @@ def run(tickets: int = 1500, *, rate: float = 15.0, intervals: int = 10, seed: i
         stop.set()
         for made in clients:
             made.stop()
-        watch.close()
-        hub.stop()
-        broker.close()
-        if tmp is not None:
-            tmp.cleanup()
+        hall.close()
     figures.seconds = time.monotonic() - started
     return figures
 
