@@ -263,6 +263,8 @@ def run(tickets: int = 1500, *, rate: float = 15.0, intervals: int = 10, seed: i
         stop.set()
         for thread in threads:
             thread.join(30)
+        # Commands answered between the last interval's count and the stop belong to it.
+        figures.intervals[-1].commands += len(timings.take())
         figures.tickets, figures.served, figures.commands = issued[0], served[0], timings.total
         figures.refusals, figures.failures = timings.refusals, timings.failures
         figures.ledger_mb = db.stat().st_size / 1e6 + (
