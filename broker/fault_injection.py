@@ -239,6 +239,17 @@ def lenient_config(path: Path) -> Path:
     return path
 
 
+def name_value_table(rows: list[tuple[str, Any]]) -> str:
+    width = max(len(name) for name, _ in rows)
+    return "\n".join(f"{name:<{width}}  {value}" for name, value in rows)
+
+
+def stop_cleanly_on_sigterm() -> None:
+    """SIGTERM (a CI timeout, a `kill`) unwinds like Ctrl-C: the hub and the broker a script
+    started are stopped by its `finally`, not left behind."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
+
 @dataclass
 class Hall:
     """What every script here runs against: a real Mosquitto, the hub as its own process (not
@@ -775,8 +786,7 @@ def table(figures: Figures) -> str:
         ("problems", len(figures.problems)),
         ("run time", f"{figures.seconds:.0f} s"),
     ]
-    width = max(len(name) for name, _ in rows)
-    return "\n".join(f"{name:<{width}}  {value}" for name, value in rows)
+    return name_value_table(rows)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -792,9 +802,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", help="keep the ledger, logs and broker files here")
     parser.add_argument("--max-seconds", type=float, default=1800.0)
     args = parser.parse_args(argv)
-    # SIGTERM (a CI timeout, a `kill`) unwinds like Ctrl-C: the hub and the broker this
-    # script started are stopped by its `finally`, not left behind.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    stop_cleanly_on_sigterm()
     # The devices' reconnect warnings are the faults we cause; the table tells the story.
     logging.basicConfig(level=logging.ERROR)
     options = Options(kills=args.kills, broker_restarts=args.broker_restarts, drops=args.drops,

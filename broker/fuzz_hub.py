@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import signal
 import sys
 import threading
 import time
@@ -39,7 +38,9 @@ from broker.fault_injection import (
     Hall,
     describe,
     differences,
+    name_value_table,
     rss_mb,
+    stop_cleanly_on_sigterm,
     truth,
     wait_until,
 )
@@ -399,8 +400,7 @@ def table(figures: FuzzFigures) -> str:
         ("run time", f"{figures.seconds:.0f} s ({rate:.0f} payloads/s)"),
         ("problems", len(figures.problems)),
     ]
-    width = max(len(name) for name, _ in rows)
-    return "\n".join(f"{name:<{width}}  {value}" for name, value in rows)
+    return name_value_table(rows)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -411,9 +411,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workdir", help="keep the ledger, the hub's log and broker files here")
     args = parser.parse_args(argv)
-    # SIGTERM (a CI timeout, a `kill`) unwinds like Ctrl-C: the hub and the broker this
-    # script started are stopped by its `finally`, not left behind.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    stop_cleanly_on_sigterm()
     logging.basicConfig(level=logging.ERROR)
     print(f"fuzzing the hub with {args.count} payloads, seed {args.seed}")
     figures = run(args.count, batch=args.batch, seed_value=args.seed,

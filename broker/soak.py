@@ -19,7 +19,6 @@ import logging
 import os
 import random
 import re
-import signal
 import statistics
 import sys
 import threading
@@ -31,7 +30,13 @@ from typing import Any
 
 from broker import backup
 from broker.device_client import DeviceClient, RequestError
-from broker.fault_injection import Hall, RetainedWatch, rss_mb, wait_until
+from broker.fault_injection import (
+    Hall,
+    RetainedWatch,
+    rss_mb,
+    stop_cleanly_on_sigterm,
+    wait_until,
+)
 from config.load import DEFAULT_CONFIG
 from config.schema import CenterConfig
 
@@ -345,9 +350,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--config", default=str(DEFAULT_CONFIG))
     parser.add_argument("--workdir", help="keep the ledger, the hub's log and broker files here")
     args = parser.parse_args(argv)
-    # SIGTERM (a CI timeout, a `kill`) unwinds like Ctrl-C: the hub and the broker this
-    # script started are stopped by its `finally`, not left behind.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    stop_cleanly_on_sigterm()
     logging.basicConfig(level=logging.ERROR)
     print(f"soak: {args.tickets} tickets at {args.rate}/s, all counters, seed {args.seed}")
     print(HEADER)
