@@ -277,6 +277,11 @@ class Hall:
         return cls(folder, path, config, broker, hub,
                    RetainedWatch(broker.url, config.center.site), tmp)
 
+    def start_hub(self, timeout: float = 30.0) -> bool:
+        """Spawns the hub; True once its retained status says it is online."""
+        spawned = self.hub.start()
+        return wait_until(lambda: self.watch.online_since(spawned), timeout)
+
     def close(self) -> None:
         self.watch.close()
         self.hub.stop()

@@ -267,8 +267,7 @@ def run(count: int, *, batch: int = 2000, seed_value: int = 0, workdir: Path | N
                                            hall.watch)
     fuzzer = canary = None
     try:
-        spawned = hub.start()
-        if not wait_until(lambda: watch.online_since(spawned), 30):
+        if not hall.start_hub():
             figures.problems.append("the hub did not come online")
             return figures
         pid = hub.pid

@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import queue
-import sqlite3
 import threading
 import time
 from collections import OrderedDict
@@ -44,7 +43,6 @@ REPLY_OUT_WAIT_S = 0.02
 class _Pending:
     """An accepted command waiting for its batch's commit."""
 
-    device_id: str
     command: Command
     args: bytes
     now: datetime
@@ -118,7 +116,12 @@ class Hub:
                 except Refused as exc:
                     self._refuse(batch, device_id, exc.id, "?", exc.code, exc.message, started)
                     continue
-                self._handle(batch, device_id, incoming, started)
+                try:
+                    self._handle(batch, device_id, incoming, started)
+                except Exception:
+                    # The hub goes on serving whatever one command did; the engine is pure, so
+                    # the state is as the commands before it in the batch left it.
+                    log.exception("%s %s %s failed", device_id, incoming.op, incoming.id)
             if batch.accepted and not self._commit(batch):
                 return
             for answer in batch.replies:
@@ -157,8 +160,8 @@ class Hub:
                          outcome.message, started)
             return
         reply = protocol.encode_reply(incoming.id, outcome.result)
-        batch.accepted.append(_Pending(device_id, command, msgspec.json.encode(incoming.args),
-                                       now, outcome, reply))
+        batch.accepted.append(_Pending(command, msgspec.json.encode(incoming.args), now,
+                                       outcome, reply))
         batch.ids[incoming.id] = (device_id, reply)
         self.state = outcome.state
         batch.answer(self.topics.device_reply(device_id), incoming.id, reply,
@@ -169,12 +172,12 @@ class Hub:
             self.ledger.record_many([(p.command, p.args, p.now, p.outcome, p.reply)
                                      for p in batch.accepted])
             return True
-        except sqlite3.Error as exc:
+        except Exception:
             # Not committed, so nothing of the batch is acknowledged: the state goes back and
             # every device retries with the same id (a refusal may have been judged on state
             # that now never was, so it is not kept either).
-            log.error("ledger write failed for a batch of %d commands: %s",
-                      len(batch.accepted), exc)
+            log.exception("ledger write failed for a batch of %d commands",
+                          len(batch.accepted))
             self.state = batch.before
             for command_id in batch.refused:
                 self.refusals.pop(command_id, None)

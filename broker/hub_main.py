@@ -68,8 +68,9 @@ def run(args: argparse.Namespace) -> int:
         if start.tzinfo is None:
             start = start.replace(tzinfo=ZoneInfo(config.center.timezone))
         clock = DemoClock(start, args.clock_speed)
-    # The command worker holds the GIL while it works out the changed views; a short switch
-    # interval lets paho's thread send the replies, published first, meanwhile.
+    # The command thread holds the GIL while it works out the changed views; a shorter switch
+    # interval than Python's 5 ms lets paho's thread send what is already published (the
+    # events a board waits for) meanwhile.
     sys.setswitchinterval(SWITCH_INTERVAL_S)
     hub = Hub(config, Ledger(db), clock=clock, enforce_hours=not args.always_open)
     service = HubService(hub, address)

@@ -51,7 +51,7 @@ def _no_delay(client: mqtt.Client, userdata: object, sock: socket.socket) -> Non
 
 
 def new_client(address: BrokerAddress, client_id: str, *, clean_session: bool,
-               ca_file: str | None = None, manual_ack: bool = False) -> mqtt.Client:
+               manual_ack: bool = False) -> mqtt.Client:
     client = mqtt.Client(
         mqtt.CallbackAPIVersion.VERSION2,
         client_id=client_id,
@@ -66,5 +66,5 @@ def new_client(address: BrokerAddress, client_id: str, *, clean_session: bool,
     if address.username:
         client.username_pw_set(address.username, address.password)
     if address.tls:
-        client.tls_set(ca_certs=ca_file or address.ca_file, cert_reqs=ssl.CERT_REQUIRED)
+        client.tls_set(ca_certs=address.ca_file, cert_reqs=ssl.CERT_REQUIRED)
     return client

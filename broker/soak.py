@@ -161,8 +161,7 @@ def run(tickets: int = 1500, *, rate: float = 15.0, intervals: int = 10, seed: i
     served = [0]
     rng = random.Random(seed)
     try:
-        spawned = hub.start()
-        if not wait_until(lambda: watch.online_since(spawned), 30):
+        if not hall.start_hub():
             figures.failures.append("the hub did not come online")
             return figures
         pid = hub.pid

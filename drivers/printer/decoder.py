@@ -8,8 +8,8 @@ feeds, fonts); any other command raises ``EscposDecodeError`` with its offset.
 Native text is drawn the way a printer does it: cells of font A (12 x 24 dots) or font B
 (9 x 17), enlarged by GS ! / ESC ! (drawn smooth at that size), lines bottom-aligned and
 justified by ESC a. Raster images and QR codes are justified by ESC a as well, as on Epson
-printers. A combining tone mark
-(CP1258) is overlaid on the cell before it, as a Vietnamese firmware does.
+printers. A combining tone mark (CP1258) is overlaid on the cell before it, as a Vietnamese
+firmware does.
 """
 
 import unicodedata
@@ -107,7 +107,7 @@ class _Paper:
 
 
 @cache
-def _glyph(char: str, bold: bool, font_b: bool, width: int = 1, height: int = 1) -> Image.Image:
+def _glyph(char: str, bold: bool, font_b: bool, width: int, height: int) -> Image.Image:
     """A character cell. Enlarged characters are drawn at their size, not blown up from the
     small cell: what a printer with smoothing (GS b) prints, and what a reader can read."""
     cell_w, cell_h = _FONT_CELLS[font_b]

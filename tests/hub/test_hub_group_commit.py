@@ -86,3 +86,21 @@ def test_a_failed_commit_answers_unavailable_and_changes_nothing(tmp_path):
     assert wire.replies("kiosk-1")[0].result["ticket"]["number"] == "1002"
     assert wire.replies("kiosk-2")[0].result["ticket"]["number"] == "1003"
     assert wire.tickets() == 3
+
+
+def test_a_command_that_breaks_the_hub_costs_only_itself(tmp_path, monkeypatch):
+    wire = Wire(tmp_path)
+    apply = wire.hub.engine.apply
+
+    def broken_for_b(state, command, now):
+        if command.id == "b":
+            raise ZeroDivisionError("a bug in the engine")
+        return apply(state, command, now)
+
+    monkeypatch.setattr(wire.hub.engine, "apply", broken_for_b)
+    wire.hub.handle_batch([("kiosk-1", issue("a")), ("kiosk-1", issue("b")),
+                           ("kiosk-1", issue("c"))])
+    assert [(r.id, r.result["ticket"]["number"]) for r in wire.replies("kiosk-1")] == \
+        [("a", "1001"), ("c", "1002")]
+    # What the hub holds is what the ledger holds: a rebuild gives the same state.
+    assert wire.hub.ledger.rebuild(wire.hub.engine, wire.hub.state.day) == wire.hub.state

@@ -48,8 +48,8 @@ class RawClient:
     def __init__(self, port: int, user: str | None, password: str | None, client_id: str,
                  *, tls_ca: str | None = None, tls_port: int | None = None) -> None:
         address = BrokerAddress("127.0.0.1", tls_port or port, user, password,
-                                tls=tls_ca is not None)
-        self.client = new_client(address, client_id, clean_session=True, ca_file=tls_ca)
+                                tls=tls_ca is not None, ca_file=tls_ca)
+        self.client = new_client(address, client_id, clean_session=True)
         self.client.reconnect_delay_set(min_delay=30, max_delay=30)  # report, do not retry
         self.messages: list[mqtt.MQTTMessage] = []
         self.connack: object | None = None
