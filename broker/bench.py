@@ -216,6 +216,48 @@ class BenchDevice:
         self.client.loop_stop()
 
 
+class Boards:
+    """The hall's boards as `mosquitto_sub` processes, each its own QoS 1 connection
+    subscribed as a display board is (every event, the board's state): plain MQTT clients in
+    C, as on machines of their own, so they take no CPU or GIL from the measuring client.
+    Each writes every message it gets with the wall time it got it."""
+
+    def __init__(self, url: str, site: str, n: int, folder: Path) -> None:
+        address = parse_broker_url(url)
+        self.topics = protocol.Topics(site)
+        self.files = [folder / f"board-{i}.txt" for i in range(1, n + 1)]
+        self.processes = [subprocess.Popen(
+            ["mosquitto_sub", "-h", address.host, "-p", str(address.port), "-q", "1",
+             "-i", f"bench-board-{i}", "-t", self.topics.all_events, "-t",
+             self.topics.board_state, "-F", "%U %t %p"],
+            stdout=file.open("w"), stderr=subprocess.DEVNULL)
+            for i, file in enumerate(self.files, 1)]
+
+    def wait_ready(self, client: mqtt.Client, timeout: float = 10.0) -> None:
+        """Until every board has heard a marker event: all of them are subscribed."""
+        marker = self.topics.event("bench.ready")
+        deadline = time.monotonic() + timeout
+        while not all(marker in f.read_text() for f in self.files):
+            if time.monotonic() > deadline:
+                raise RuntimeError("the boards (mosquitto_sub) did not subscribe")
+            client.publish(marker, b"{}", 1)
+            time.sleep(0.1)
+
+    def heard_calls(self) -> list[tuple[str, float]]:
+        """Stops the boards; when each heard each `ticket.called`: (number, wall time)."""
+        for process in self.processes:
+            process.terminate()
+            process.wait(10)
+        called = self.topics.event("ticket.called")
+        found = []
+        for file in self.files:
+            for line in file.read_text().splitlines():
+                at, topic, payload = line.split(" ", 2)
+                if topic == called:
+                    found.append((msgspec.json.decode(payload)["number"], float(at)))
+        return found
+
+
 def mqtt_floor(url: str, samples: int) -> list[float]:
     """Round trips to a paho client that answers in its callback, through the same broker,
     QoS 1 both ways: what any hub's round trip starts from."""
@@ -263,30 +305,17 @@ def bench_hub(n_counters: int, n_kiosks: int, n_boards: int, seconds: float, sam
              broker.url, "--config", str(config_path), "--db", f"{tmp}/ledger.db",
              "--always-open", "--no-managed-broker"],
             stdout=subprocess.DEVNULL, stderr=open(f"{tmp}/hub.log", "w"))  # noqa: SIM115
-        topics = protocol.Topics(site)
-        board_latency: list[float] = []
         call_sent: dict[str, float] = {}
         lock = threading.Lock()
-
-        def on_board(message: mqtt.MQTTMessage) -> None:
-            received = time.perf_counter()
-            if message.topic == topics.event("ticket.called"):
-                number = msgspec.json.decode(message.payload)["number"]
-                with lock:
-                    sent = call_sent.get(number)
-                    if sent is not None:
-                        board_latency.append(received - sent)
-
+        boards = Boards(broker.url, site, n_boards, Path(tmp))
         try:
             kiosks = [BenchDevice(broker.url, site, f"kiosk-{i}") for i in range(1, n_kiosks + 1)]
             counters = [BenchDevice(broker.url, site, f"counter-{i}")
                         for i in range(1, n_counters + 1)]
-            boards = [BenchDevice(broker.url, site, f"board-{i}",
-                                  [topics.all_events, topics.board_state], on_board)
-                      for i in range(1, n_boards + 1)]
-            everyone = kiosks + counters + boards
+            everyone = kiosks + counters
             for device in everyone:
                 device.ready.wait(10)
+            boards.wait_ready(kiosks[0].client)
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline:  # the hub is up when it answers
                 try:
@@ -309,15 +338,12 @@ def bench_hub(n_counters: int, n_kiosks: int, n_boards: int, seconds: float, sam
                 if not reply.ok:
                     raise RuntimeError(f"ticket.issue refused: {reply.error}")
                 number = reply.result["ticket"]["number"]
-                with lock:
-                    call_sent[number] = time.perf_counter()
+                call_sent[number] = time.time()  # the boards' clock
                 t0 = time.perf_counter()
                 counter.request("counter.call_next")
                 call_rt.append(time.perf_counter() - t0)
                 counter.request("ticket.done")
             time.sleep(0.5)
-            with lock:
-                per_board = list(board_latency)
             hub_rss_idle = _rss_mb(hub.pid)
 
             # Throughput: every kiosk and counter in a closed loop at once.
@@ -354,7 +380,11 @@ def bench_hub(n_counters: int, n_kiosks: int, n_boards: int, seconds: float, sam
             hub_rss_loaded = _rss_mb(hub.pid)
             for device in everyone:
                 device.close()
+            per_board = [at - call_sent[number] for number, at in boards.heard_calls()
+                         if number in call_sent]
         finally:
+            for process in boards.processes:
+                process.kill()
             hub.send_signal(2)
             hub.wait(10)
     _table(

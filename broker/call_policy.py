@@ -16,15 +16,6 @@ def eligible(state: QueueState, counter: CounterState) -> list[Ticket]:
     return found
 
 
-def waiting_for(state: QueueState, counter: CounterState) -> int:
-    """How many `eligible` would find, without building the list."""
-    tickets = state.tickets
-    return len(counter.sent_here) + sum(
-        1 for service in counter.services for t in state.services[service].waiting
-        if tickets[t].for_counter is None
-    )
-
-
 def priority_turn(waiting: Sequence[Ticket], counter: CounterState, ordinary_per_priority: int
                   ) -> list[Ticket]:
     """The interleave: a priority ticket after every `ordinary_per_priority` ordinary calls.

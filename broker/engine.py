@@ -122,6 +122,7 @@ class QueueEngine:
         self.policy = call_policy.POLICIES[config.queue.policy]
         self._configured_mean_s = {s.id: float(s.mean_service_s) for s in config.services}
         self._counter_times: wait_estimate.CounterTimes | None = None
+        self._links = wait_estimate.CounterLinks(())
 
     # --- state -----------------------------------------------------------------------------
 
@@ -179,7 +180,8 @@ class QueueEngine:
         """Seconds until a ticket for the service issued now is called: a forecast of the
         calls to come from today's counter times (`broker.wait_estimate`)."""
         return wait_estimate.estimated_wait_s(
-            state, service_id, now, self.counter_times(state), priority=priority,
+            state, service_id, now, self.counter_times(state), self.counter_links(state),
+            priority=priority,
             ordinary_per_priority=self.config.queue.ordinary_per_priority,
             service_order=self.config.queue.policy == "service_order")
 
@@ -191,6 +193,14 @@ class QueueEngine:
             last = wait_estimate.CounterTimes(state.services, self._configured_mean_s)
             self._counter_times = last
         return last
+
+    def counter_links(self, state: QueueState) -> wait_estimate.CounterLinks:
+        """Which counters decide each service's forecast, kept while the counters open and
+        what they serve stay the same."""
+        key = wait_estimate.links_key(state)
+        if key != self._links.key:
+            self._links = wait_estimate.CounterLinks(key)
+        return self._links
 
     # --- commands --------------------------------------------------------------------------
 

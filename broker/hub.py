@@ -3,9 +3,10 @@ reply (only after the commit), the changed retained state, and the events out.""
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import queue
+import select
+import socket
+import ssl
 import threading
 import time
 from collections import OrderedDict
@@ -16,11 +17,12 @@ from typing import Any
 
 import msgspec
 import paho.mqtt.client as mqtt
+from paho.mqtt.enums import MQTTErrorCode
 
 from broker import protocol
 from broker.clock import Clock, wall_clock
 from broker.commands import READ_OPS, Command, ReportArgs
-from broker.engine import Accepted, QueueEngine
+from broker.engine import Accepted, Event, QueueEngine
 from broker.ledger import Ledger
 from broker.mqtt_link import BrokerAddress, new_client
 from broker.protocol import QOS, Dropped, Refused, Topics
@@ -36,7 +38,14 @@ REFUSALS_KEPT = 10_000
 # The broker keeps at most `max_inflight_messages` (100) unacknowledged commands in flight to
 # the hub, so a batch never holds more than that.
 BATCH_MAX = 100
-REPLY_OUT_WAIT_S = 0.02
+KEEPALIVE_S = 15
+LOOP_S = 1.0
+RECONNECT_MIN_S, RECONNECT_MAX_S = 1.0, 8.0
+SIGN_OFF_S = 2.0
+# How long the state the devices see may wait behind newer commands' replies.
+VIEWS_DUE_S = 0.002
+PUBACK_HEAD = b"\x40\x02"  # MQTT 3.1.1: PUBACK, remaining length 2, then the message id
+PEEK_BYTES = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +66,21 @@ class _Answer:
     payload: bytes
     log: str
     started: float | None  # for the log line's timing
+
+
+@dataclass
+class _Changes:
+    """What the commands answered so far changed and the devices have not been shown yet: the
+    retained topics to work out again, then the events."""
+
+    services: set[str] = field(default_factory=set)
+    counters: set[str] = field(default_factory=set)
+    board: bool = False
+    events: list[Event] = field(default_factory=list)
+    now: datetime | None = None  # the time of the last command, for the views
+
+    def __bool__(self) -> bool:
+        return bool(self.services or self.counters or self.board or self.events)
 
 
 @dataclass
@@ -82,7 +106,6 @@ class Hub:
         self.engine = QueueEngine(config, enforce_hours=enforce_hours)
         self.ledger = ledger
         self.clock = clock
-        self.lock = threading.RLock()
         now = clock()
         self.state: QueueState = ledger.rebuild(self.engine, self.engine.local(now).date())
         self.rev = 0
@@ -91,9 +114,7 @@ class Hub:
         # the same id still gets the same answer.
         self.refusals: OrderedDict[str, tuple[str, bytes]] = OrderedDict()
         self.publish: Callable[[str, bytes, bool], None] = lambda topic, payload, retain: None
-        # Called once a batch's replies are published, before the views are worked out: the
-        # transport may let them go out first.
-        self.replies_out: Callable[[], None] = lambda: None
+        self.changes = _Changes()
 
     # --- commands ---------------------------------------------------------------------------
 
@@ -101,44 +122,46 @@ class Hub:
         self.handle_batch([(device_id, payload)])
 
     def handle_batch(self, messages: Sequence[tuple[str, bytes]]) -> None:
+        """`answer_batch`, then the changed state and the events."""
+        self.answer_batch(messages)
+        self.publish_changes()
+
+    def answer_batch(self, messages: Sequence[tuple[str, bytes]]) -> None:
         """Group commit: the accepted commands of a batch go to the ledger in one transaction,
-        then every reply goes out, in order, then the changed state and the events. Under load
-        one commit (an fsync) serves many commands; alone, a batch is one command."""
-        with self.lock:
-            batch = _Batch(self.state)
-            for device_id, payload in messages:
-                started = time.perf_counter()
-                try:
-                    incoming = protocol.decode_command(payload)
-                except Dropped as exc:
-                    log.warning("dropped a payload from %s: %s", device_id, exc)
-                    continue
-                except Refused as exc:
-                    self._refuse(batch, device_id, exc.id, "?", exc.code, exc.message, started)
-                    continue
-                try:
-                    self._handle(batch, device_id, incoming, started)
-                except Exception:
-                    # The hub goes on serving whatever one command did; the engine is pure, so
-                    # the state is as the commands before it in the batch left it.
-                    log.exception("%s %s %s failed", device_id, incoming.op, incoming.id)
-            if batch.accepted and not self._commit(batch):
-                return
-            for answer in batch.replies:
-                self.publish(answer.topic, answer.payload, False)
-            self.replies_out()
-            if batch.accepted:
-                self._publish_changes(batch.before, batch.accepted[-1].now)
+        then every reply goes out, in order. Under load one commit (an fsync) serves many
+        commands; alone, a batch is one command. What they changed waits in `changes` for
+        `publish_changes`."""
+        batch = _Batch(self.state)
+        for device_id, payload in messages:
+            started = time.perf_counter()
+            try:
+                incoming = protocol.decode_command(payload)
+            except Dropped as exc:
+                log.warning("dropped a payload from %s: %s", device_id, exc)
+                continue
+            except Refused as exc:
+                self._refuse(batch, device_id, exc.id, "?", exc.code, exc.message, started)
+                continue
+            try:
+                self._handle(batch, device_id, incoming, started)
+            except Exception:
+                # The hub goes on serving whatever one command did; the engine is pure, so
+                # the state is as the commands before it in the batch left it.
+                log.exception("%s %s %s failed", device_id, incoming.op, incoming.id)
+        if batch.accepted and not self._commit(batch):
+            return
+        for answer in batch.replies:
+            self.publish(answer.topic, answer.payload, False)
+        if batch.accepted:
+            self._note_changes(batch.before, batch.accepted[-1].now)
             for pending in batch.accepted:
-                for event in pending.outcome.events:
-                    self.publish(self.topics.event(event.kind),
-                                 protocol.encode_event(event.kind, event.data), False)
-            for answer in batch.replies:
-                if answer.started is None:
-                    log.info("%s", answer.log)
-                else:
-                    log.info("%s %.2f ms", answer.log,
-                             (time.perf_counter() - answer.started) * 1000)
+                self.changes.events += pending.outcome.events
+        for answer in batch.replies:
+            if answer.started is None:
+                log.info("%s", answer.log)
+            else:
+                log.info("%s %.2f ms", answer.log,
+                         (time.perf_counter() - answer.started) * 1000)
 
     def _handle(self, batch: _Batch, device_id: str, incoming: protocol.IncomingCommand,
                 started: float) -> None:
@@ -248,46 +271,72 @@ class Hub:
         self.published[topic] = view
         self.publish(topic, protocol.encode_state(view, self._next_rev()), True)
 
-    def _publish_changes(self, previous: QueueState, now: datetime) -> None:
-        state = self.state
+    def _note_changes(self, previous: QueueState, now: datetime) -> None:
+        state, changes = self.state, self.changes
+        changes.now = now
         if state.day != previous.day:
-            self.publish_all(now)
+            changes.services |= set(state.services)
+            changes.counters |= set(state.counters)
+            changes.board = True
             return
-        services = {s for s, day in state.services.items() if day is not previous.services[s]}
+        changes.services |= {s for s, day in state.services.items()
+                             if day is not previous.services[s]}
         counters = {k for k, c in state.counters.items() if c is not previous.counters[k]
                     # serve and recall change only the ticket a counter holds
                     or (c.ticket is not None
                         and state.tickets[c.ticket] is not previous.tickets.get(c.ticket))}
         for counter_id in counters:
-            services |= set(previous.counters[counter_id].services)
-            services |= set(state.counters[counter_id].services)
-        counters |= {k for k, c in state.counters.items() if services.intersection(c.services)}
-        for service_id in sorted(services):
-            self._put_state(self.topics.service_state(service_id),
-                            service_view(self.engine, state, service_id, now))
-        for counter_id in sorted(counters):
+            # what is open for a service and its estimate
+            changes.services |= set(previous.counters[counter_id].services)
+            changes.services |= set(state.counters[counter_id].services)
+        changes.counters |= counters
+        changes.board |= state.board is not previous.board or state.message is not previous.message
+
+    def publish_changes(self, interrupted: Callable[[], bool] = lambda: False) -> bool:
+        """The retained state that the commands answered so far changed, then their events.
+        Gives way as soon as `interrupted` says so (commands are waiting: their replies come
+        first); False then, and what is left waits for the next call."""
+        changes = self.changes
+        # The board first, then the counters: what a call changes, cheapest first.
+        if changes.board:
+            self._put_state(self.topics.board_state,
+                            board_view(self.engine, self.state, changes.now))
+            changes.board = False
+        for counter_id in sorted(changes.counters):
+            if interrupted():
+                return False
             self._put_state(self.topics.counter_state(counter_id),
-                            counter_view(self.engine, state, counter_id))
-        if state.board is not previous.board or state.message is not previous.message:
-            self._put_state(self.topics.board_state, board_view(self.engine, state, now))
+                            counter_view(self.engine, self.state, counter_id))
+            changes.counters.discard(counter_id)
+        for service_id in sorted(changes.services):
+            if interrupted():
+                return False
+            self._put_state(self.topics.service_state(service_id),
+                            service_view(self.engine, self.state, service_id, changes.now))
+            changes.services.discard(service_id)
+        # The events after the state: a device that hears of a call already shows it.
+        for event in changes.events:
+            self.publish(self.topics.event(event.kind),
+                         protocol.encode_event(event.kind, event.data), False)
+        self.changes = _Changes()
+        return True
 
     def publish_all(self, now: datetime | None = None, *, force: bool = False) -> None:
         """Every retained topic; `force` republishes unchanged ones too (after a connect)."""
-        with self.lock:
-            now = now or self.clock()
-            if self.engine.local(now).date() != self.state.day:
-                self.state = self.engine.new_day(self.engine.local(now).date())
-            if force:
-                self.publish(self.topics.config, protocol.encode(protocol.ConfigMessage(
-                    config=self.config, rev=self._next_rev())), True)
-            for service_id in self.state.services:
-                self._put_state(self.topics.service_state(service_id),
-                                service_view(self.engine, self.state, service_id, now), force)
-            for counter_id in self.state.counters:
-                self._put_state(self.topics.counter_state(counter_id),
-                                counter_view(self.engine, self.state, counter_id), force)
-            self._put_state(self.topics.board_state, board_view(self.engine, self.state, now),
-                            force)
+        now = now or self.clock()
+        if self.engine.local(now).date() != self.state.day:
+            self.state = self.engine.new_day(self.engine.local(now).date())
+        if force:
+            self.publish(self.topics.config, protocol.encode(protocol.ConfigMessage(
+                config=self.config, rev=self._next_rev())), True)
+        for service_id in self.state.services:
+            self._put_state(self.topics.service_state(service_id),
+                            service_view(self.engine, self.state, service_id, now), force)
+        for counter_id in self.state.counters:
+            self._put_state(self.topics.counter_state(counter_id),
+                            counter_view(self.engine, self.state, counter_id), force)
+        self._put_state(self.topics.board_state, board_view(self.engine, self.state, now),
+                        force)
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,12 +348,17 @@ class _Received:
 
 
 class HubService:
-    """The hub on a broker: a persistent session, birth and will, a refresh timer."""
+    """The hub on a broker: a persistent session, birth and will, the refresh.
+
+    One thread does it all: it reads the commands that have come, applies and commits them,
+    and writes the replies to the socket itself. No hand-over between threads (and no wait
+    for the GIL) sits inside a round trip."""
 
     def __init__(self, hub: Hub, address: BrokerAddress) -> None:
         self.hub = hub
         self.topics = hub.topics
-        self.connected = threading.Event()
+        self.address = address
+        self.connected = False
         # Acknowledged only once committed and answered: a hub killed with commands in hand
         # gets them again from its persistent session.
         self.client = new_client(address, f"qms-hub-{hub.config.center.site}",
@@ -314,14 +368,11 @@ class HubService:
         self.client.on_disconnect = self._on_disconnect
         self.client.message_callback_add(self.topics.all_commands, self._on_command)
         hub.publish = self._publish
-        hub.replies_out = self._replies_out
-        self._last_sent: mqtt.MQTTMessageInfo | None = None
-        self.address = address
+        self._received: list[_Received] = []
+        self._unacked: list[_Received] = []  # answered; acknowledged once their events are out
+        self._changed_at = 0.0  # when the state the devices see fell behind
         self._stop = threading.Event()
-        self._refresher = threading.Thread(target=self._refresh, name="hub-refresh", daemon=True)
-        # Commands wait here for the worker, which takes all that have come as one batch.
-        self._inbox: queue.SimpleQueue[_Received | None] = queue.SimpleQueue()
-        self._worker = threading.Thread(target=self._work, name="hub-commands", daemon=True)
+        self._thread = threading.Thread(target=self._run, name="hub", daemon=True)
 
     def _status(self, status: str) -> bytes:
         # Liveness is wall time, even when a demo runs the queue's clock faster.
@@ -329,16 +380,8 @@ class HubService:
         return protocol.encode(protocol.HubStatus(status=status, at=at))  # type: ignore[arg-type]
 
     def _publish(self, topic: str, payload: bytes, retain: bool) -> None:
-        self._last_sent = self.client.publish(topic, payload, QOS, retain=retain)
-
-    def _replies_out(self) -> None:
-        # The command thread would otherwise hold the GIL through the views of every counter
-        # that serves the service while paho's thread waits to send the replies: wait (briefly)
-        # until the broker has taken the last of them, so a device's answer goes first.
-        sent = self._last_sent
-        if sent is not None and self.connected.is_set():
-            with contextlib.suppress(ValueError, RuntimeError):
-                sent.wait_for_publish(REPLY_OUT_WAIT_S)
+        # Outside paho's callbacks and with no paho thread, this writes to the socket at once.
+        self.client.publish(topic, payload, QOS, retain=retain)
 
     def _on_connect(self, client: mqtt.Client, userdata: object, flags: Any, reason: Any,
                     properties: Any) -> None:
@@ -348,71 +391,123 @@ class HubService:
         client.subscribe(self.topics.all_commands, QOS)
         client.publish(self.topics.hub_status, self._status("online"), QOS, retain=True)
         self.hub.publish_all(force=True)
-        self.connected.set()
+        self.connected = True
         log.info("hub online at %s (site %s, session present: %s)", self.address.url,
                  self.topics.site, flags.session_present)
 
     def _on_disconnect(self, client: mqtt.Client, userdata: object, flags: Any, reason: Any,
                        properties: Any) -> None:
-        self.connected.clear()
+        self.connected = False
         if not self._stop.is_set():
             log.warning("hub lost the broker (%s); reconnecting", reason)
 
     def _on_command(self, client: mqtt.Client, userdata: object, message: mqtt.MQTTMessage
                     ) -> None:
         parsed = self.topics.parse(message.topic)
-        self._inbox.put(_Received(parsed.key if parsed else None, message.payload, message.mid,
-                                  message.qos))
+        self._received.append(_Received(parsed.key if parsed else None, message.payload,
+                                        message.mid, message.qos))
 
-    def _work(self) -> None:
-        while True:
-            first = self._inbox.get()
-            if first is None:
-                return
-            batch = [first]
-            while len(batch) < BATCH_MAX:
-                try:
-                    received = self._inbox.get_nowait()
-                except queue.Empty:
-                    break
-                if received is None:
-                    self._inbox.put(None)  # stop after this batch
-                    break
-                batch.append(received)
-            try:
-                self.hub.handle_batch([(r.device, r.payload) for r in batch
-                                       if r.device is not None])
-            except Exception:
-                # The hub goes on serving whatever one batch did.
-                log.exception("a batch of %d commands failed", len(batch))
-            finally:
-                for received in batch:
-                    self.client.ack(received.mid, received.qos)
+    def _more_to_read(self) -> bool:
+        sock = self.client.socket()
+        if sock is None or len(self._received) >= BATCH_MAX:
+            return False
+        pending = getattr(sock, "pending", None)  # TLS keeps decrypted bytes of its own
+        return bool((pending and pending()) or select.select([sock], [], [], 0)[0])
 
-    def _refresh(self) -> None:
-        while not self._stop.wait(REFRESH_S):
-            if self.connected.is_set():
-                try:
-                    self.hub.publish_all()
-                except Exception:
-                    log.exception("refresh failed")
+    def _command_waiting(self) -> bool:
+        """Whether a command has come: something other than the broker's PUBACKs for what the
+        hub published (those come after every view, and need not interrupt anything)."""
+        sock = self.client.socket()
+        if not isinstance(sock, socket.socket) or isinstance(sock, ssl.SSLSocket):
+            return self._more_to_read()  # TLS cannot be peeked at
+        try:
+            head = sock.recv(PEEK_BYTES, socket.MSG_PEEK | socket.MSG_DONTWAIT)
+        except (BlockingIOError, InterruptedError):
+            return False
+        except OSError:
+            return True  # paho's read will see it
+        at = 0
+        while head[at:at + 2] == PUBACK_HEAD:
+            at += 4
+        return at < len(head) or not head  # not head: the broker closed the connection
+
+    def _serve_batch(self) -> None:
+        """Every command that has come so far, as one batch (one commit)."""
+        while self._more_to_read() and self.client.loop_read() == MQTTErrorCode.MQTT_ERR_SUCCESS:
+            pass
+        batch, self._received = self._received, []
+        self._unacked += batch
+        if not self.hub.changes:
+            self._changed_at = time.monotonic()
+        try:
+            self.hub.answer_batch([(r.device, r.payload) for r in batch if r.device is not None])
+        except Exception:
+            # The hub goes on serving whatever one batch did.
+            log.exception("a batch of %d commands failed", len(batch))
+
+    def _show_changes(self) -> None:
+        """The changed state and the events. Commands that come meanwhile are answered first
+        (their changes join these), for at most `VIEWS_DUE_S`: a board waits no longer."""
+        due = self._changed_at + VIEWS_DUE_S
+        if not self.hub.publish_changes(
+                lambda: self._command_waiting() and time.monotonic() < due):
+            return
+        for received in self._unacked:
+            self.client.ack(received.mid, received.qos)
+        self._unacked.clear()
+
+    def _connect(self, backoff: float) -> float:
+        """Connects (or waits a while after a failure); the next backoff."""
+        try:
+            self.client.connect(self.address.host, self.address.port, keepalive=KEEPALIVE_S)
+            return RECONNECT_MIN_S
+        except OSError as exc:
+            log.warning("hub cannot reach the broker at %s (%s); retrying in %.0f s",
+                        self.address.url, exc, backoff)
+            self._stop.wait(backoff)
+            return min(backoff * 2, RECONNECT_MAX_S)
+
+    def _run(self) -> None:
+        backoff = RECONNECT_MIN_S
+        refresh_at = time.monotonic() + REFRESH_S
+        while not self._stop.is_set():
+            if self.client.socket() is None:
+                backoff = self._connect(backoff)
+                continue
+            # A lost connection closes the socket; the next turn connects again.
+            idle = not (self.hub.changes or self._unacked)
+            self.client.loop(timeout=min(LOOP_S, max(0.0, refresh_at - time.monotonic()))
+                             if idle else 0.0)
+            if self._received:
+                self._serve_batch()
+            if self.hub.changes or self._unacked:
+                self._show_changes()
+            if time.monotonic() >= refresh_at:
+                refresh_at = time.monotonic() + REFRESH_S
+                if self.connected:
+                    try:
+                        self.hub.publish_all()
+                    except Exception:
+                        log.exception("refresh failed")
+        self._sign_off()
+
+    def _sign_off(self) -> None:
+        if self.connected:
+            self._changed_at = -VIEWS_DUE_S  # all of it now
+            self._show_changes()
+            info = self.client.publish(self.topics.hub_status, self._status("offline"), QOS,
+                                       retain=True)
+            deadline = time.monotonic() + SIGN_OFF_S
+            while not info.is_published() and time.monotonic() < deadline:
+                if self.client.loop(timeout=0.1) != MQTTErrorCode.MQTT_ERR_SUCCESS:
+                    break
+        self.client.disconnect()
+        self.hub.ledger.close()
 
     def start(self) -> None:
-        self.client.connect_async(self.address.host, self.address.port, keepalive=15)
-        self.client.loop_start()
-        self._worker.start()
-        self._refresher.start()
+        self._thread.start()
 
     def stop(self) -> None:
         """A clean stop: `offline` published, the session kept for the next start."""
         self._stop.set()
-        self._inbox.put(None)
-        self._worker.join(10)
-        if self.connected.is_set():
-            info = self.client.publish(self.topics.hub_status, self._status("offline"), QOS,
-                                       retain=True)
-            info.wait_for_publish(timeout=2)
-        self.client.disconnect()
-        self.client.loop_stop()
-        self.hub.ledger.close()
-
+        self._thread.join(10)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import logging
 import signal
-import sys
 import threading
 from datetime import datetime
 from pathlib import Path
@@ -20,7 +19,6 @@ from config import ConfigError, load_config
 from config.load import DEFAULT_CONFIG
 
 log = logging.getLogger("qms.hub")
-SWITCH_INTERVAL_S = 0.001
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -68,10 +66,6 @@ def run(args: argparse.Namespace) -> int:
         if start.tzinfo is None:
             start = start.replace(tzinfo=ZoneInfo(config.center.timezone))
         clock = DemoClock(start, args.clock_speed)
-    # The command thread holds the GIL while it works out the changed views; a shorter switch
-    # interval than Python's 5 ms lets paho's thread send what is already published (the
-    # events a board waits for) meanwhile.
-    sys.setswitchinterval(SWITCH_INTERVAL_S)
     hub = Hub(config, Ledger(db), clock=clock, enforce_hours=not args.always_open)
     service = HubService(hub, address)
     service.start()

@@ -6,6 +6,7 @@ they do not know are ignored), so fields can be added within v1.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Literal, TypeVar
@@ -243,6 +244,7 @@ class ServiceState(Retained, frozen=True, kw_only=True):
     department: str = ""
     waiting: int = 0
     waiting_priority: int = 0
+    reserved: int = 0  # of `waiting`, those sent to one counter: only it may call them
     open: bool = False
     closed_reason: str | None = None
     opens_at: datetime | None = None
@@ -271,9 +273,16 @@ class CounterState(Retained, frozen=True, kw_only=True):
     officer: str | None = None
     services: list[str] = []
     ticket: TicketInfo | None = None
-    waiting: int = 0  # tickets this counter may call now
     missed: list[TicketRef] = []
     sent_here: list[TicketRef] = []
+
+    def may_call(self, services: Mapping[str, ServiceState]) -> int:
+        """How many waiting tickets this counter may call now (`counter.call_next`): those of
+        its services that are not sent to one counter, and those sent to it. From the
+        services' states, so that a new ticket changes one retained topic, not every
+        counter's."""
+        return len(self.sent_here) + sum(
+            s.waiting - s.reserved for s in map(services.get, self.services) if s is not None)
 
 
 class BoardCallInfo(msgspec.Struct, frozen=True, kw_only=True):

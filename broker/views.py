@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from broker.call_policy import waiting_for
 from broker.engine import QueueEngine, iso, ticket_view
 from broker.opening_hours import hours_of, next_opening
 from broker.queue_state import QueueState
@@ -29,6 +28,7 @@ def service_view(engine: QueueEngine, state: QueueState, service_id: str, now: d
         "department": service.department,
         "waiting": ahead,
         "waiting_priority": sum(1 for t in waiting if t.priority),
+        "reserved": sum(1 for t in waiting if t.for_counter is not None),
         "open": reason is None,
         "closed_reason": reason,
         "opens_at": iso(opens_at),
@@ -62,7 +62,6 @@ def counter_view(engine: QueueEngine, state: QueueState, counter_id: str) -> dic
         "officer": counter.officer,
         "services": list(counter.services),
         "ticket": ticket_view(ticket) if ticket else None,
-        "waiting": waiting_for(state, counter),
         "missed": [{"id": t.id, "number": t.number, "service": t.service} for t in missed],
         "sent_here": [{"id": t.id, "number": t.number, "service": t.service}
                       for t in map(state.tickets.__getitem__, counter.sent_here)],

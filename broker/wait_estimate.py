@@ -28,6 +28,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from datetime import datetime
+from heapq import heapify, heappop, heappush
 from itertools import accumulate
 
 from broker.queue_state import CounterState, CounterStatus, QueueState, ServiceDay, Ticket
@@ -202,32 +203,58 @@ class _Queue:
         return max(0, min(everyone, priority * (1 + ordinary_per_priority)))
 
 
-def _linked(state: QueueState, serving: list[CounterState]) -> list[CounterState]:
-    """The open counters that serve these or share a service with them, and so on: all the
-    counters whose calls decide who is left for these."""
-    open_counters = [k for k in state.counters.values() if k.status is CounterStatus.OPEN]
-    linked = {k.id for k in serving}
-    services = {s for k in serving for s in k.services}
-    grew = True
-    while grew:
-        grew = False
-        for k in open_counters:
-            if k.id not in linked and not services.isdisjoint(k.services):
-                linked.add(k.id)
-                services.update(k.services)
-                grew = True
-    return [k for k in open_counters if k.id in linked]
+def links_key(state: QueueState) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """What `CounterLinks` depends on: which counters are open and what each serves."""
+    return tuple((k.id, k.services) for k in state.counters.values()
+                 if k.status is CounterStatus.OPEN)
+
+
+class CounterLinks:
+    """For each service, the open counters whose calls decide who is left for it: those that
+    serve it or share a service with them, and so on; and which of them serve each service.
+    In the config's order. Depends only on `links_key`, so one serves every forecast until a
+    counter opens, closes or changes its services (a walk over every counter each time cost
+    as much as the rest of a forecast in a hall of a hundred)."""
+
+    def __init__(self, key: tuple[tuple[str, tuple[str, ...]], ...]) -> None:
+        self.key = key
+        self._of: dict[str, tuple[list[str], dict[str, list[str]]]] = {}
+
+    def of(self, service_id: str) -> tuple[list[str], dict[str, list[str]]]:
+        """The linked counters' ids, and the ids of those serving each of their services."""
+        found = self._of.get(service_id)
+        if found is None:
+            services = {service_id}
+            linked: set[str] = set()
+            grew = True
+            while grew:
+                grew = False
+                for counter_id, served in self.key:
+                    if counter_id not in linked and not services.isdisjoint(served):
+                        linked.add(counter_id)
+                        services.update(served)
+                        grew = True
+            ids = [counter_id for counter_id, _ in self.key if counter_id in linked]
+            takers: dict[str, list[str]] = {}
+            for counter_id, served in self.key:
+                if counter_id in linked:
+                    for s in served:
+                        takers.setdefault(s, []).append(counter_id)
+            found = (ids, takers)
+            for s in services:
+                self._of[s] = found
+        return found
 
 
 def estimated_wait_s(state: QueueState, service_id: str, now: datetime, times: CounterTimes,
-                     *, priority: bool = False, ordinary_per_priority: int = 2,
-                     service_order: bool = False) -> int:
+                     links: CounterLinks, *, priority: bool = False,
+                     ordinary_per_priority: int = 2, service_order: bool = False) -> int:
     """Seconds until a ticket for `service_id` issued now would be called (see the module).
 
     `ordinary_per_priority` is the configured interleave; `service_order` says the counters
     call their first service first rather than the oldest ticket."""
-    serving = [k for k in state.counters.values()
-               if k.status is CounterStatus.OPEN and service_id in k.services]
+    ids, takers = links.of(service_id)
+    serving = [state.counters[k] for k in takers.get(service_id, ())]
     if not serving:
         # Nobody serves it now: everyone ahead, one after another, once a counter opens.
         day = state.services[service_id]
@@ -235,8 +262,8 @@ def estimated_wait_s(state: QueueState, service_id: str, now: datetime, times: C
         return round((ahead + 1) * times.mean_s(service_id))
 
     stretch = 1.0 if priority else 1 / (1 - overtaken_share(serving))
-    counters = _linked(state, serving)
-    queues = {s: _Queue(state, state.services[s]) for k in counters for s in k.services}
+    counters = [state.counters[k] for k in ids]
+    queues = {s: _Queue(state, state.services[s]) for s in takers}
     # The delays before a call, over every counter's samples (each counter has few).
     pickup = _mean([s for k in state.counters.values() for s in k.recent_pickup_s])
     turnaround = _mean([s for k in state.counters.values() for s in k.recent_turnaround_s])
@@ -257,20 +284,21 @@ def estimated_wait_s(state: QueueState, service_id: str, now: datetime, times: C
             if sent.priority or not priority:
                 ready[k.id] += times.mean_s(sent.service) + turnaround
 
-    calling = list(counters)
+    # The counter ready first calls next; on a tie, the one first in the config.
+    calling = [(ready[k.id], i, k) for i, k in enumerate(counters)]
+    heapify(calling)
     taken: dict[tuple[str, str], int] = {}  # tickets of each service each counter took
     for _ in range(CALLS_WALKED):
         if not calling:
             break
-        k = min(calling, key=lambda c: ready[c.id])
+        _, i, k = heappop(calling)
         mine = service_id in k.services
         firsts = [(s, h) for s in k.services if (h := queues[s].head(True)) is not None]
         ordinary = [(s, h) for s in k.services if (h := queues[s].head(False)) is not None]
         has_priority = bool(firsts) or (mine and priority)
         has_ordinary = bool(ordinary) or (mine and not priority)
         if not has_priority and not has_ordinary:
-            calling.remove(k)  # nothing more for this counter ahead of the new ticket
-            continue
+            continue  # nothing more for this counter ahead of the new ticket
         # The priority interleave, as in `call_policy.priority_turn`.
         kind = has_priority and (streak[k.id] >= ordinary_per_priority or not has_ordinary)
         candidates: list[tuple[str, Ticket | None]] = firsts if kind else ordinary
@@ -287,6 +315,7 @@ def estimated_wait_s(state: QueueState, service_id: str, now: datetime, times: C
         taken[k.id, s] = taken.get((k.id, s), 0) + 1
         ready[k.id] += times.mean_s(s) + turnaround
         streak[k.id] = 0 if kind else streak[k.id] + 1
+        heappush(calling, (ready[k.id], i, k))
 
     # Past the walked calls: the rest of each queue is shared among its counters as the walk
     # shared it (a counter busy with its other service takes less), evenly if the walk took
@@ -295,10 +324,9 @@ def estimated_wait_s(state: QueueState, service_id: str, now: datetime, times: C
         left = queue.left(ordinary_per_priority if priority else None)
         if not left:
             continue
-        takers = [k.id for k in counters if s in k.services]
-        split = [taken.get((k, s), 0) for k in takers]
+        split = [taken.get((k, s), 0) for k in takers[s]]
         total = sum(split)
-        for k_id, n in zip(takers, split, strict=True):
-            share = n / total if total else 1 / len(takers)
+        for k_id, n in zip(takers[s], split, strict=True):
+            share = n / total if total else 1 / len(takers[s])
             ready[k_id] += left * share * (times.mean_s(s) + turnaround)
     return round(min(ready[k.id] for k in serving) * stretch)

@@ -116,7 +116,7 @@ def allowed(s: Snapshot, action: Action) -> bool:
     state = ticket.state if ticket else None
     match action:
         case Action.NEXT:
-            return status == "open" and ticket is None and s.counter.waiting > 0
+            return status == "open" and ticket is None and s.counter.may_call(s.services) > 0
         case Action.CALL:
             return status == "open" and ticket is None and bool(callable_numbers(s))
         case Action.RECALL | Action.SERVE | Action.NO_SHOW:
@@ -248,7 +248,7 @@ def _hint(s: Snapshot, lang: str) -> str:
         return tr("hint.paused", lang)
     if counter.ticket is not None and counter.ticket.state == "called":
         return tr("hint.called", lang)
-    if counter.status == "open" and counter.ticket is None and counter.waiting == 0:
+    if counter.status == "open" and counter.ticket is None and counter.may_call(s.services) == 0:
         return tr("hint.queue_empty", lang)
     return ""
 
@@ -284,13 +284,10 @@ def _waiting(s: Snapshot, lang: str) -> tuple[tuple[str, int], ...]:
 
 
 def _waiting_for(s: Snapshot, service_id: str) -> int:
-    """Who waits in a service for this counter: not those sent to another counter (as far as
-    the hub's preview of the queue shows them)."""
+    """Who waits in a service for any of its counters (those sent to this one have their own
+    row)."""
     service = s.services.get(service_id)
-    if service is None:
-        return 0
-    elsewhere = sum(1 for q in service.queue if q.for_counter not in (None, s.counter_id))
-    return service.waiting - elsewhere
+    return service.waiting - service.reserved if service else 0
 
 
 def _picker(s: Snapshot, page: Page, lang: str) -> dict[str, object]:

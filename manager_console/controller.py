@@ -194,7 +194,7 @@ class ManagerController(QObject):
     def counter_rows(self) -> list[CounterRow]:
         if self.config is None:
             return []
-        return counter_rows(self.config, self.counters, self.now(), self.lang)
+        return counter_rows(self.config, self.counters, self.services, self.now(), self.lang)
 
     def device_rows(self) -> list[DeviceRow]:
         if self.config is None:

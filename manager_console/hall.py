@@ -101,8 +101,9 @@ def service_rows(config: CenterConfig, states: Mapping[str, ServiceState], now: 
     return rows
 
 
-def counter_rows(config: CenterConfig, states: Mapping[str, CounterState], now: datetime,
-                 lang: str, *, long_service_s: float = LONG_SERVICE_S) -> list[CounterRow]:
+def counter_rows(config: CenterConfig, states: Mapping[str, CounterState],
+                 services: Mapping[str, ServiceState], now: datetime, lang: str, *,
+                 long_service_s: float = LONG_SERVICE_S) -> list[CounterRow]:
     rows = []
     for counter in config.counters:
         state = states.get(counter.id)
@@ -125,7 +126,7 @@ def counter_rows(config: CenterConfig, states: Mapping[str, CounterState], now: 
             counter.id, name, state.status, text(f"counter_{state.status}", lang),
             officer_name(config, state.officer), tuple(state.services),
             ", ".join(service_name(config, s, lang) for s in state.services),
-            ticket_text, busy, state.waiting, level))
+            ticket_text, busy, state.may_call(services), level))
     return rows
 
 

@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from broker.protocol import CounterState, Event, QueuedTicket, ServiceState, TicketInfo, TicketRef
@@ -36,10 +37,12 @@ def ticket(state: str, number: str = "2001", **fields) -> TicketInfo:
 
 def snapshot(status: str = "open", current: TicketInfo | None = None, waiting: int = 1,
              **fields) -> Snapshot:
+    """Counter 5 (land and environment) with `waiting` citizens in the land queue."""
     counter = CounterState(id="5", number=5, status=status, officer="hve",  # type: ignore[arg-type]
-                           services=["datdai", "moitruong"], ticket=current, waiting=waiting,
-                           **fields)
-    return Snapshot("counter-5", connected=True, hub_online=True, config=CONFIG, counter=counter)
+                           services=["datdai", "moitruong"], ticket=current, **fields)
+    queue = [QueuedTicket(id=f"t-{2002 + i}", number=str(2002 + i)) for i in range(waiting)]
+    return Snapshot("counter-5", connected=True, hub_online=True, config=CONFIG, counter=counter,
+                    services={"datdai": ServiceState(id="datdai", waiting=waiting, queue=queue)})
 
 
 def enabled(s: Snapshot) -> set[str]:
@@ -57,10 +60,20 @@ def enabled(s: Snapshot) -> set[str]:
 ])
 def test_only_what_the_state_allows_is_enabled(status, state, waiting, expected):
     current = ticket(state) if state else None
-    queue = [QueuedTicket(id="t-2002", number="2002")] if waiting else []
-    s = snapshot(status, current, waiting)
-    s = replace(s, services={"datdai": ServiceState(id="datdai", waiting=waiting, queue=queue)})
-    assert enabled(s) == expected
+    assert enabled(snapshot(status, current, waiting)) == expected
+
+
+def test_next_counts_only_who_this_counter_may_call():
+    """Citizens sent to another counter do not enable "call next"; one sent here does."""
+    reserved = ServiceState(id="datdai", waiting=2, reserved=2, queue=[
+        QueuedTicket(id="b", number="2004", for_counter="4"),
+        QueuedTicket(id="c", number="2005", for_counter="4")])
+    s = replace(snapshot(waiting=0), services={"datdai": reserved})
+    assert "next" not in enabled(s)
+    assert build_screen(s, page="main", lang="vi", now=NOW).hint == "Không còn ai đang chờ"
+    sent = replace(s, counter=msgspec.structs.replace(s.counter, sent_here=[
+        TicketRef(id="x", number="3001", service="gpxd")]))
+    assert "next" in enabled(sent)
 
 
 def test_nothing_is_enabled_offline_or_while_a_command_is_in_flight():
@@ -77,7 +90,7 @@ def test_nothing_is_enabled_offline_or_while_a_command_is_in_flight():
 
 
 def test_numbers_to_call_are_the_ones_the_hub_would_accept():
-    land = ServiceState(id="datdai", waiting=3, queue=[
+    land = ServiceState(id="datdai", waiting=3, reserved=2, queue=[
         QueuedTicket(id="a", number="2003"),
         QueuedTicket(id="b", number="2004", for_counter="4"),  # sent to counter 4 only
         QueuedTicket(id="c", number="2005", for_counter="5", priority=True),
@@ -87,7 +100,7 @@ def test_numbers_to_call_are_the_ones_the_hub_would_accept():
                             TicketRef(id="x", number="3001", service="gpxd")])
     s = replace(s, services={"datdai": land})
     assert build_screen(s, page="main", lang="vi", now=NOW).waiting == (
-        ("Đất đai", 2), ("Môi trường", 0), ("Chuyển đến quầy này", 2))
+        ("Đất đai", 1), ("Môi trường", 0), ("Chuyển đến quầy này", 2))
     found = [(c.number, c.kind) for c in callable_numbers(s)]
     assert found == [("2005", "sent_here"), ("3001", "sent_here"), ("2003", "waiting"),
                      ("2001", "missed")]

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import msgspec
 
-from broker.protocol import CounterState, DeviceStatus, ServiceState, TicketInfo
+from broker.protocol import CounterState, DeviceStatus, ServiceState, TicketInfo, TicketRef
 from manager_console.export import csv_bytes, ratings_html
 from manager_console.hall import alerts, counter_rows, service_rows, summary
 from manager_console.health import HealthBook, Level, part_level, problem_count
@@ -128,7 +128,8 @@ def test_counter_rows_say_who_serves_what_and_for_how_long():
                         called_at=NOW - timedelta(minutes=9), served_at=NOW - timedelta(minutes=8))
     states = {
         "4": CounterState(id="4", status="open", officer="pthd", services=["datdai"],
-                          ticket=ticket, waiting=2),
+                          ticket=ticket, sent_here=[TicketRef(id="v", number="2009",
+                                                               service="moitruong")]),
         "5": CounterState(id="5", status="paused", officer="hve",
                           services=["moitruong", "datdai"]),
         "6": CounterState(id="6", status="open", officer="vtp", services=["gpxd"],
@@ -136,13 +137,15 @@ def test_counter_rows_say_who_serves_what_and_for_how_long():
                                             state="called",
                                             called_at=NOW - timedelta(minutes=40))),
     }
-    rows = _rows_by_id(counter_rows(CONFIG, states, NOW, "vi"))
+    services = {"datdai": ServiceState(id="datdai", waiting=5, reserved=2)}
+    rows = _rows_by_id(counter_rows(CONFIG, states, services, NOW, "vi"))
     assert (rows["4"].officer, rows["4"].ticket, rows["4"].busy_s) == (
         "Phạm Thị Hồng Diễm", "2001 (đang phục vụ)", 480)
+    assert (rows["4"].waiting, rows["5"].waiting, rows["6"].waiting) == (3 + 1, 3, 0)
     assert rows["5"].services_text == "Môi trường, Đất đai" and rows["5"].level is Level.WARNING
     assert rows["6"].ticket == "3001 (đang mời)" and rows["6"].level is Level.WARNING
     assert rows["1"].status_text == "—" and rows["1"].level is Level.UNKNOWN
-    totals = summary(service_rows(CONFIG, {}, NOW, "vi"), counter_rows(CONFIG, states, NOW, "vi"))
+    totals = summary(service_rows(CONFIG, {}, NOW, "vi"), counter_rows(CONFIG, states, services, NOW, "vi"))
     assert (totals.counters_open, totals.counters) == (2, 12)
 
 
