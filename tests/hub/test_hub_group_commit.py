@@ -4,12 +4,16 @@ them; a batch whose commit fails is answered `unavailable` and leaves nothing be
 
 from __future__ import annotations
 
+import socket
 import sqlite3
 from datetime import datetime
 
+import msgspec
+
 from broker import protocol
-from broker.hub import Hub
+from broker.hub import Hub, HubService
 from broker.ledger import Ledger
+from broker.mqtt_link import parse_broker_url
 from tests.support import CONFIG
 
 
@@ -104,3 +108,63 @@ def test_a_command_that_breaks_the_hub_costs_only_itself(tmp_path, monkeypatch):
         [("a", "1001"), ("c", "1002")]
     # What the hub holds is what the ledger holds: a rebuild gives the same state.
     assert wire.hub.ledger.rebuild(wire.hub.engine, wire.hub.state.day) == wire.hub.state
+
+
+def test_views_give_way_to_commands_and_then_catch_up(tmp_path):
+    """The hub answers a command that came while it worked out the views of the ones before;
+    the views then cover both, each topic once, and the events follow in command order."""
+    wire = Wire(tmp_path)
+    wire.hub.handle("counter-4", protocol.encode_command("o", "counter.open", {"officer": "pthd"}))
+    wire.published.clear()
+    wire.hub.answer_batch([("kiosk-1", issue("i", "datdai"))])
+    assert not wire.hub.publish_changes(interrupted=lambda: True)
+    assert [t.rsplit("/", 2)[-2:] for t, _ in wire.published] == [["kiosk-1", "reply"]]
+    wire.hub.answer_batch([("counter-4", protocol.encode_command("c", "counter.call_next",
+                                                                 None))])
+    checks = iter([False, True])  # one view out, then another command "comes"
+    assert not wire.hub.publish_changes(interrupted=lambda: next(checks))
+    assert wire.hub.publish_changes()
+    topics = [t for t, _ in wire.published]
+    states = [t for t in topics if "/state/" in t]
+    assert len(states) == len(set(states)), "a topic was published twice"
+    assert {t.split("/state/")[1] for t in states} == {
+        "board", "counters/4", "services/datdai"}
+    assert max(i for i, t in enumerate(topics) if "/state/" in t) < min(
+        i for i, t in enumerate(topics) if "/events/" in t)
+    assert [t.rsplit("/", 1)[1] for t in topics if "/events/" in t] == [
+        "ticket.issued", "ticket.called"]
+    # What went out is what the hub would publish from scratch.
+    sent = {t: msgspec.json.decode(p) for t, p in wire.published if "/state/" in t}
+    fresh: dict[str, dict] = {}
+    wire.hub.published = {}
+    wire.hub.publish = lambda topic, payload, retain: fresh.update(
+        {topic: msgspec.json.decode(payload)})
+    wire.hub.publish_all()
+    for topic, view in sent.items():
+        assert view | {"rev": 0} == fresh[topic] | {"rev": 0}, topic
+
+
+def test_only_a_command_on_the_socket_interrupts_the_views(tmp_path):
+    """The broker's PUBACKs for the hub's own messages arrive after every view it publishes;
+    the hub looks past them (without reading them) for a command."""
+    hub = Hub(CONFIG, Ledger(tmp_path / "ledger.db"), enforce_hours=False)
+    service = HubService(hub, parse_broker_url("mqtt://127.0.0.1:1"))
+    ours, broker = socket.socketpair()
+    service.client.socket = lambda: ours  # type: ignore[method-assign]
+    try:
+        assert not service._command_waiting()
+        puback = b"\x40\x02\x00\x07"
+        broker.sendall(puback * 3)
+        assert not service._command_waiting()
+        command = protocol.encode_command("x", "ticket.issue", {"service": "dkdn"})
+        topic = hub.topics.device_cmd("kiosk-1").encode()
+        body = len(topic).to_bytes(2, "big") + topic + b"\x00\x01" + command
+        broker.sendall(b"\x32" + bytes([len(body)]) + body)
+        assert service._command_waiting()
+        assert ours.recv(4096).startswith(puback * 3)  # nothing was consumed by looking
+        assert not service._command_waiting()
+        broker.close()
+        assert service._command_waiting()  # the connection ended: paho's read must see it
+    finally:
+        ours.close()
+        hub.ledger.close()
