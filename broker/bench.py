@@ -51,6 +51,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.what in ("core", "all"):
         bench_core(args.commands)
+    if args.what == "all":
+        os.sync()  # the core's writes reach the disk now, not during the hub's fsyncs
     if args.what in ("hub", "all"):
         bench_hub(args.counters, args.kiosks, args.boards, args.seconds, args.samples)
     return 0

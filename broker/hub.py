@@ -296,6 +296,17 @@ class Hub:
         """The retained state that the commands answered so far changed, then their events.
         Gives way as soon as `interrupted` says so (commands are waiting: their replies come
         first); False then, and what is left waits for the next call."""
+        try:
+            if not self._publish_changes(interrupted):
+                return False
+        except Exception:
+            # The hub goes on serving; the refresh republishes every view within REFRESH_S.
+            log.exception("publishing the changed state failed; %d events not sent",
+                          len(self.changes.events))
+        self.changes = _Changes()
+        return True
+
+    def _publish_changes(self, interrupted: Callable[[], bool]) -> bool:
         changes = self.changes
         # The board first, then the counters: what a call changes, cheapest first.
         if changes.board:
@@ -318,7 +329,6 @@ class Hub:
         for event in changes.events:
             self.publish(self.topics.event(event.kind),
                          protocol.encode_event(event.kind, event.data), False)
-        self.changes = _Changes()
         return True
 
     def publish_all(self, now: datetime | None = None, *, force: bool = False) -> None:

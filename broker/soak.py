@@ -53,7 +53,7 @@ class Interval:
     rss_mb: float
     cpu_s: float
     load: float  # the machine's 1-minute load average: others share these cores
-    # The hub's own time per command (its log: decode to the last publish), apart from the
+    # The hub's own time per command (its log: decode to its reply written), apart from the
     # devices' threads and the broker: what the hub does with the day, whatever the harness.
     hub_p50_ms: float = 0.0
     hub_p99_ms: float = 0.0

@@ -168,3 +168,15 @@ def test_only_a_command_on_the_socket_interrupts_the_views(tmp_path):
     finally:
         ours.close()
         hub.ledger.close()
+
+
+def test_a_view_that_raises_costs_its_events_not_the_hub(tmp_path, monkeypatch):
+    wire = Wire(tmp_path)
+    monkeypatch.setattr("broker.hub.service_view", lambda *a: 1 / 0)
+    wire.hub.handle("kiosk-1", issue("a"))
+    assert wire.replies("kiosk-1")[0].ok
+    assert not wire.hub.changes  # dropped, not retried forever
+    monkeypatch.undo()
+    wire.hub.handle("kiosk-1", issue("b"))
+    assert wire.replies("kiosk-1")[1].result["ticket"]["number"] == "1002"
+    assert any(t.endswith("/events/ticket.issued") for t, _ in wire.published)
