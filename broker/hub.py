@@ -9,7 +9,6 @@ import socket
 import ssl
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,7 +22,7 @@ from broker import protocol
 from broker.clock import Clock, wall_clock
 from broker.commands import READ_OPS, Command, ReportArgs
 from broker.engine import Accepted, Event, QueueEngine
-from broker.ledger import Ledger
+from broker.ledger import Ledger, Refusal
 from broker.mqtt_link import BrokerAddress, new_client
 from broker.protocol import QOS, Dropped, Refused, Topics
 from broker.queue_state import QueueState
@@ -34,7 +33,6 @@ from config.schema import CenterConfig
 log = logging.getLogger("qms.hub")
 
 REFRESH_S = 5.0  # time moves views too: opening hours, a board message's end
-REFUSALS_KEPT = 10_000
 # The broker keeps at most `max_inflight_messages` (100) unacknowledged commands in flight to
 # the hub, so a batch never holds more than that.
 BATCH_MAX = 100
@@ -88,8 +86,8 @@ class _Batch:
     before: QueueState
     accepted: list[_Pending] = field(default_factory=list)
     replies: list[_Answer] = field(default_factory=list)  # in the order the commands came
-    ids: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # accepted id -> device, reply
-    refused: list[str] = field(default_factory=list)
+    ids: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # id -> device, reply
+    kept: list[Refusal] = field(default_factory=list)  # refusals judged on the queue's state
 
     def answer(self, topic: str, command_id: str, payload: bytes, log: str,
                started: float | None = None) -> None:
@@ -110,9 +108,6 @@ class Hub:
         self.state: QueueState = ledger.rebuild(self.engine, self.engine.local(now).date())
         self.rev = 0
         self.published: dict[str, Any] = {}
-        # Refusals change nothing, so they are not written down; kept here so that a retry of
-        # the same id still gets the same answer.
-        self.refusals: OrderedDict[str, tuple[str, bytes]] = OrderedDict()
         self.publish: Callable[[str, bytes, bool], None] = lambda topic, payload, retain: None
         self.changes = _Changes()
 
@@ -148,7 +143,7 @@ class Hub:
                 # The hub goes on serving whatever one command did; the engine is pure, so
                 # the state is as the commands before it in the batch left it.
                 log.exception("%s %s %s failed", device_id, incoming.op, incoming.id)
-        if batch.accepted and not self._commit(batch):
+        if (batch.accepted or batch.kept) and not self._commit(batch):
             return
         for answer in batch.replies:
             self.publish(answer.topic, answer.payload, False)
@@ -180,7 +175,7 @@ class Hub:
         outcome = self.engine.apply(self.state, command, now)
         if not isinstance(outcome, Accepted):
             self._refuse(batch, device_id, incoming.id, incoming.op, outcome.code,
-                         outcome.message, started)
+                         outcome.message, started, self.engine.local(now))
             return
         reply = protocol.encode_reply(incoming.id, outcome.result)
         batch.accepted.append(_Pending(command, msgspec.json.encode(incoming.args), now,
@@ -193,17 +188,15 @@ class Hub:
     def _commit(self, batch: _Batch) -> bool:
         try:
             self.ledger.record_many([(p.command, p.args, p.now, p.outcome, p.reply)
-                                     for p in batch.accepted])
+                                     for p in batch.accepted], batch.kept)
             return True
         except Exception:
             # Not committed, so nothing of the batch is acknowledged: the state goes back and
-            # every device retries with the same id (a refusal may have been judged on state
-            # that now never was, so it is not kept either).
+            # every device retries with the same id (its refusals were judged on state that
+            # now never was: they went with the transaction).
             log.exception("ledger write failed for a batch of %d commands",
                           len(batch.accepted))
             self.state = batch.before
-            for command_id in batch.refused:
-                self.refusals.pop(command_id, None)
             for answer in batch.replies:
                 self.publish(answer.topic, protocol.encode_error(
                     answer.command_id, "unavailable", "the hub could not store the command; "
@@ -211,31 +204,28 @@ class Hub:
             return False
 
     def _answer_again(self, batch: _Batch, device_id: str, command_id: str) -> bool:
-        refused = self.refusals.get(command_id)
-        stored = refused[1] if refused and refused[0] == device_id else None
-        if stored is None:
-            found = batch.ids.get(command_id) or self.ledger.reply_for(command_id)
-            if found is not None:
-                if found[0] != device_id:
-                    batch.answer(self.topics.device_reply(device_id), command_id,
-                                 protocol.encode_error(command_id, "bad_request",
-                                                       "this command id is already used"),
-                                 f"{device_id} reused {command_id} of {found[0]}")
-                    return True
-                stored = found[1]
-        if stored is None:
+        found = batch.ids.get(command_id) or self.ledger.reply_for(command_id)
+        if found is None:
             return False
-        batch.answer(self.topics.device_reply(device_id), command_id, stored,
-                     f"{device_id} repeated {command_id}: answered as before")
+        if found[0] != device_id:
+            batch.answer(self.topics.device_reply(device_id), command_id,
+                         protocol.encode_error(command_id, "bad_request",
+                                               "this command id is already used"),
+                         f"{device_id} reused {command_id} of {found[0]}")
+        else:
+            batch.answer(self.topics.device_reply(device_id), command_id, found[1],
+                         f"{device_id} repeated {command_id}: answered as before")
         return True
 
     def _refuse(self, batch: _Batch, device_id: str, command_id: str, op: str, code: str,
-                message: str, started: float) -> None:
+                message: str, started: float, judged_at: datetime | None = None) -> None:
+        """`judged_at`: the engine refused it on the queue's state at that time, which may
+        change, so the refusal is committed with the batch; other refusals (a malformed
+        command, an unknown device) come out the same whenever they are judged again."""
         reply = protocol.encode_error(command_id, code, message)
-        self.refusals[command_id] = (device_id, reply)
-        batch.refused.append(command_id)
-        while len(self.refusals) > REFUSALS_KEPT:
-            self.refusals.popitem(last=False)
+        batch.ids[command_id] = (device_id, reply)
+        if judged_at is not None:
+            batch.kept.append(Refusal(command_id, device_id, op, judged_at, reply))
         batch.answer(self.topics.device_reply(device_id), command_id, reply,
                      f"{device_id} {op} {command_id} refused {code} ({message})", started)
 

@@ -80,6 +80,20 @@ MIGRATIONS: list[tuple[int, str]] = [
     );
     CREATE INDEX ratings_day ON ratings(day);
     """),
+    # A refusal judged on the queue's state (queue_empty, ticket_in_progress...) is kept like
+    # an accepted command: a broker restored from an older save, or a hub killed before its
+    # acknowledgement, delivers the command again, and a restarted hub must not accept what
+    # the device was told was refused.
+    (2, """
+    CREATE TABLE refusals (
+        id TEXT PRIMARY KEY,
+        day TEXT NOT NULL,
+        at TEXT NOT NULL,
+        device TEXT NOT NULL,
+        op TEXT NOT NULL,
+        reply TEXT NOT NULL
+    );
+    """),
 ]
 
 _TICKET_COLUMNS = (
@@ -111,6 +125,17 @@ def _ticket_row(ticket: Ticket, day: date, command_seq: int) -> tuple:
 # An accepted command as the ledger stores it: the command, its args as JSON, when, what the
 # engine made of it, and the reply the device gets.
 Recorded = tuple[Command, bytes, datetime, Accepted, bytes]
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """A command the engine refused, and the reply the device got."""
+
+    id: str
+    device: str
+    op: str
+    at: datetime  # the center's local time
+    reply: bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,9 +185,12 @@ class Ledger:
         self.conn.close()
 
     def reply_for(self, command_id: str) -> tuple[str, bytes] | None:
-        """The device that sent this command id and the reply it got, if it was committed."""
-        row = self.conn.execute("SELECT device, reply FROM commands WHERE id = ?",
-                                (command_id,)).fetchone()
+        """The device that sent this command id and the reply it got, if it was committed
+        (accepted or refused)."""
+        row = self.conn.execute(
+            "SELECT device, reply FROM commands WHERE id = ?1 "
+            "UNION ALL SELECT device, reply FROM refusals WHERE id = ?1", (command_id,),
+        ).fetchone()
         return (row[0], row[1].encode()) if row else None
 
     def record(self, command: Command, args: bytes, now: datetime, outcome: Accepted,
@@ -170,13 +198,19 @@ class Ledger:
         """Commit one accepted command with everything it changed; returns its seq."""
         return self.record_many([(command, args, now, outcome, reply)])[0]
 
-    def record_many(self, accepted: Sequence[Recorded]) -> list[int]:
-        """Commit accepted commands, in order, in one transaction (all or none); returns
-        their seqs."""
+    def record_many(self, accepted: Sequence[Recorded], refused: Sequence[Refusal] = ()
+                    ) -> list[int]:
+        """Commit accepted commands, in order, and refusals in one transaction (all or
+        none); returns the accepted commands' seqs."""
         seqs = []
         with self.conn:
             for command, args, now, outcome, reply in accepted:
                 seqs.append(self._insert(command, args, now, outcome, reply))
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO refusals(id, day, at, device, op, reply) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [(r.id, r.at.date().isoformat(), r.at.isoformat(), r.device, r.op,
+                  r.reply.decode()) for r in refused])
         return seqs
 
     def _insert(self, command: Command, args: bytes, now: datetime, outcome: Accepted,

@@ -180,3 +180,33 @@ def test_a_view_that_raises_costs_its_events_not_the_hub(tmp_path, monkeypatch):
     wire.hub.handle("kiosk-1", issue("b"))
     assert wire.replies("kiosk-1")[1].result["ticket"]["number"] == "1002"
     assert any(t.endswith("/events/ticket.issued") for t, _ in wire.published)
+
+
+def test_a_refusal_is_answered_the_same_after_a_restart(tmp_path):
+    """A broker restored from an older save (or a hub killed before it acknowledged) delivers
+    a command again: a restarted hub must not accept what the device was told was refused."""
+    wire = Wire(tmp_path)
+    wire.hub.handle("counter-4", protocol.encode_command("o", "counter.open", {"officer": "pthd"}))
+    call = protocol.encode_command("n", "counter.call_next", None)
+    wire.hub.handle("counter-4", call)
+    assert wire.replies("counter-4")[-1].error.code == "queue_empty"
+    wire.hub.handle("kiosk-1", issue("t", "datdai"))  # now counter 4 could call someone
+    wire.hub.ledger.close()
+    restarted = Wire(tmp_path)
+    restarted.hub.handle("counter-4", call)
+    assert restarted.replies("counter-4")[-1].error.code == "queue_empty"
+    assert restarted.hub.state.counters["4"].ticket is None
+    # The same id from another device is not theirs to reuse.
+    restarted.hub.handle("counter-5", call)
+    assert restarted.replies("counter-5")[-1].error.code == "bad_request"
+
+
+def test_a_refusal_and_the_same_id_again_in_one_batch(tmp_path):
+    wire = Wire(tmp_path)
+    wire.hub.handle("counter-4", protocol.encode_command("o", "counter.open", {"officer": "pthd"}))
+    call = protocol.encode_command("n", "counter.call_next", None)
+    wire.hub.handle_batch([("counter-4", call), ("kiosk-1", issue("t", "datdai")),
+                           ("counter-4", call)])
+    first, again = wire.replies("counter-4")[-2:]
+    assert first.error.code == "queue_empty" and again == first
+    assert wire.hub.state.counters["4"].ticket is None

@@ -145,7 +145,8 @@ def test_counter_rows_say_who_serves_what_and_for_how_long():
     assert rows["5"].services_text == "Môi trường, Đất đai" and rows["5"].level is Level.WARNING
     assert rows["6"].ticket == "3001 (đang mời)" and rows["6"].level is Level.WARNING
     assert rows["1"].status_text == "—" and rows["1"].level is Level.UNKNOWN
-    totals = summary(service_rows(CONFIG, {}, NOW, "vi"), counter_rows(CONFIG, states, services, NOW, "vi"))
+    totals = summary(service_rows(CONFIG, {}, NOW, "vi"),
+                     counter_rows(CONFIG, states, services, NOW, "vi"))
     assert (totals.counters_open, totals.counters) == (2, 12)
 
 

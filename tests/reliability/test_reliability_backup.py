@@ -54,7 +54,7 @@ def test_online_backup_verify_and_restore(broker, hub, devices, tmp_path):
     stop.set()
     worker.join(10)
     assert made.returncode == 0, made.stdout + made.stderr
-    assert ": OK: schema 1" in made.stdout
+    assert ": OK: schema 2" in made.stdout
 
     # One consistent snapshot: exactly the first commands of the live ledger, as stored.
     live, saved = _commands(hub.db), _commands(copy)
