@@ -666,10 +666,12 @@ def final_checks(load: Load, config: CenterConfig, db: Path, figures: Figures) -
             if row[1] != exchange.device or _plain(stored.result) != _plain(exchange.result):
                 mismatched.append(f"{exchange.op} {exchange.id}: the device was told something "
                                   "else than the ledger holds")
-    # A ticket issued with no reply (the run ended while it retried) still counts as issued.
+    # A command with no reply (the run ended while it retried) may be committed; one the device
+    # was told was refused may not (a restarted hub judging it again had once done so).
     for cid in unanswered_committed:
-        if sent[cid].op == "ticket.issue" and sent[cid].ok is False:
-            mismatched.append(f"{cid}: refused to the device but committed")
+        if sent[cid].ok is False:
+            mismatched.append(f"{sent[cid].op} {cid}: refused to the device ({sent[cid].code}) "
+                              "but committed")
     figures.reply_mismatches = len(mismatched)
     figures.problems += mismatched[:10]
     figures.unexpected = dict(load.unexpected)
