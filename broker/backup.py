@@ -119,8 +119,10 @@ def verify(path: Path, config: CenterConfig) -> Verified:
     finally:
         conn.close()
     newest = max(version for version, _ in MIGRATIONS)
-    if result.schema != newest:
-        result.problems.append(f"schema version {result.schema}, this hub expects {newest}")
+    # An older ledger is brought up to date by the hub that opens it; a newer one is not ours.
+    if result.schema > newest:
+        result.problems.append(f"schema version {result.schema} is newer than this hub's "
+                               f"{newest}")
     _replay(path, config, days, result)
     return result
 

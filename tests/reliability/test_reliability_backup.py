@@ -8,8 +8,10 @@ import subprocess
 import sys
 import threading
 
+from broker.backup import restore, verify
 from broker.device_client import RequestError
 from broker.fault_injection import RetainedWatch, differences, truth, wait_until
+from broker.ledger import MIGRATIONS, Ledger
 from broker.managed_broker import ManagedBroker
 from tests.support import CONFIG, ROOT, HubProcess, device, wait_for
 
@@ -98,3 +100,26 @@ def test_online_backup_verify_and_restore(broker, hub, devices, tmp_path):
         finally:
             hub2.stop()
             watch.close()
+
+
+def test_a_backup_from_before_a_migration_restores_and_is_migrated(tmp_path):
+    old = tmp_path / "old.db"
+    Ledger(old).close()
+    conn = sqlite3.connect(old)
+    with conn:  # as a ledger written before the refusals table existed
+        conn.execute("DROP TABLE refusals")
+        conn.execute("DELETE FROM schema_migrations WHERE version = 2")
+    conn.close()
+    assert verify(old, CONFIG).ok
+    restored = restore(old, tmp_path / "ledger.db", CONFIG)
+    assert restored.ok and restored.schema == 1
+    ledger = Ledger(tmp_path / "ledger.db")
+    assert ledger.schema_version == max(v for v, _ in MIGRATIONS) == 2
+    assert ledger.reply_for("nothing") is None  # the refusals table is there
+    ledger.close()
+    conn = sqlite3.connect(old)
+    with conn:
+        conn.execute("INSERT INTO schema_migrations(version, applied_at) VALUES (9, 'later')")
+    conn.close()
+    newer = verify(old, CONFIG)
+    assert not newer.ok and "newer than this hub's 2" in newer.problems[0]
