@@ -79,10 +79,11 @@ def waiting(count: int, lang: Lang) -> str:
 
 
 def wait_time(ewt_s: int, lang: Lang) -> str:
-    """Rounded up to whole minutes: a citizen told "about 5" who waits 6 feels misled."""
-    minutes = -(-ewt_s // 60)
-    if minutes < 1:
+    """Rounded up to whole minutes: a citizen told "about 5" who waits 6 feels misled. Under a
+    minute is said so, as the printed ticket says it (`drivers/printer/layout.py`)."""
+    if ewt_s < 60:
         return text("wait_soon", lang)
+    minutes = -(-ewt_s // 60)
     if minutes < 60:
         return text("wait_minutes", lang, minutes=minutes)
     return text("wait_hours", lang, hours=minutes // 60, minutes=minutes % 60)

@@ -18,7 +18,8 @@ DATDAI = CONFIG.service("datdai")
 
 @pytest.mark.parametrize(("ewt_s", "vi", "en"), [
     (0, "Chờ dưới 1 phút", "Under 1 min wait"),
-    (59, "Chờ khoảng 1 phút", "About 1 min wait"),
+    (59, "Chờ dưới 1 phút", "Under 1 min wait"),
+    (60, "Chờ khoảng 1 phút", "About 1 min wait"),
     (61, "Chờ khoảng 2 phút", "About 2 min wait"),
     (720, "Chờ khoảng 12 phút", "About 12 min wait"),
     (3660, "Chờ khoảng 1 giờ 1 phút", "About 1 h 1 min wait"),
