@@ -18,7 +18,6 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -170,15 +169,12 @@ def bench_config_text(counters: int, kiosks: int, boards: int) -> str:
 class BenchDevice:
     """A lean simulated device: one MQTT connection, its own reply topic, blocking requests."""
 
-    def __init__(self, url: str, site: str, device_id: str, extra: list[str] | None = None,
-                 on_message: Callable[[mqtt.MQTTMessage], None] | None = None) -> None:
+    def __init__(self, url: str, site: str, device_id: str) -> None:
         self.topics = protocol.Topics(site)
         self.device_id = device_id
         self.replies: dict[str, threading.Event] = {}
         self.answers: dict[str, protocol.Reply] = {}
         self.ready = threading.Event()
-        self.extra = extra or []
-        self.on_message = on_message
         address = parse_broker_url(url)
         self.client = new_client(address, f"bench-{device_id}-{uuid.uuid4().hex[:6]}",
                                  clean_session=True)
@@ -189,18 +185,14 @@ class BenchDevice:
         self.client.loop_start()
 
     def _on_connect(self, client, userdata, flags, reason, properties) -> None:
-        topics = [self.topics.device_reply(self.device_id), *self.extra]
-        client.subscribe([(t, 1) for t in topics])
+        client.subscribe(self.topics.device_reply(self.device_id), 1)
 
     def _on_message(self, client, userdata, message) -> None:
-        if message.topic.endswith("/reply"):
-            reply = protocol.decode_reply(message.payload)
-            self.answers[reply.id] = reply
-            event = self.replies.get(reply.id)
-            if event:
-                event.set()
-        elif self.on_message:
-            self.on_message(message)
+        reply = protocol.decode_reply(message.payload)
+        self.answers[reply.id] = reply
+        event = self.replies.get(reply.id)
+        if event:
+            event.set()
 
     def request(self, op: str, args: dict | None = None, timeout: float = 10.0
                 ) -> protocol.Reply:

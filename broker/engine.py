@@ -447,10 +447,8 @@ def _issue(step: _Step) -> Accepted:
         reason=args.reason if priority else None, lang=args.lang, issued_at=step.now,
     )
     step.put(ticket)
-    step.put(replace(day, next_seq=seq + 1, issued=day.issued + 1,
-                     waiting=(*day.waiting, ticket.id), last_issued=number,
-                     waiting_priority=(*day.waiting_priority, ticket.id) if priority
-                     else day.waiting_priority))
+    step.put(replace(day, next_seq=seq + 1, issued=day.issued + 1, last_issued=number))
+    step.join_queue(ticket)
     ewt = step.engine.estimated_wait_s(step.state, args.service, step.now, priority)
     view = {**ticket_view(ticket), "ahead": ahead, "ewt_s": ewt}
     step.emit("ticket.issued", ticket=ticket.id, number=number, service=service.id,

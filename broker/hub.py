@@ -445,12 +445,12 @@ class HubService:
             # The hub goes on serving whatever one batch did.
             log.exception("a batch of %d commands failed", len(batch))
 
-    def _show_changes(self) -> None:
+    def _show_changes(self, *, give_way: bool = True) -> None:
         """The changed state and the events. Commands that come meanwhile are answered first
         (their changes join these), for at most `VIEWS_DUE_S`: a board waits no longer."""
         due = self._changed_at + VIEWS_DUE_S
         if not self.hub.publish_changes(
-                lambda: self._command_waiting() and time.monotonic() < due):
+                lambda: give_way and self._command_waiting() and time.monotonic() < due):
             return
         for received in self._unacked:
             self.client.ack(received.mid, received.qos)
@@ -493,8 +493,7 @@ class HubService:
 
     def _sign_off(self) -> None:
         if self.connected:
-            self._changed_at = -VIEWS_DUE_S  # all of it now
-            self._show_changes()
+            self._show_changes(give_way=False)
             info = self.client.publish(self.topics.hub_status, self._status("offline"), QOS,
                                        retain=True)
             deadline = time.monotonic() + SIGN_OFF_S

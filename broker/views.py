@@ -27,7 +27,7 @@ def service_view(engine: QueueEngine, state: QueueState, service_id: str, now: d
         "id": service_id,
         "department": service.department,
         "waiting": ahead,
-        "waiting_priority": sum(1 for t in waiting if t.priority),
+        "waiting_priority": len(day.waiting_priority),
         "reserved": sum(1 for t in waiting if t.for_counter is not None),
         "open": reason is None,
         "closed_reason": reason,
