@@ -31,6 +31,7 @@ from broker.engine import Accepted, QueueEngine
 from broker.ledger import Ledger
 from broker.managed_broker import ManagedBroker
 from broker.mqtt_link import new_client, parse_broker_url
+from broker.proc_stats import percentile, rss_mb
 from config import load_config, parse_config
 
 
@@ -58,10 +59,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _ms(values: list[float], share: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
+    return percentile(values, share) * 1000 if values else float("nan")
 
 
 def _table(title: str, header: list[str], rows: list[list[Any]]) -> None:
@@ -71,13 +69,6 @@ def _table(title: str, header: list[str], rows: list[list[Any]]) -> None:
     print("  ".join("-" * w for w in widths))
     for row in rows:
         print("  ".join(str(x).ljust(w) for x, w in zip(row, widths, strict=True)))
-
-
-def _rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 # --- core -------------------------------------------------------------------------------------
@@ -135,7 +126,7 @@ def bench_core(n: int) -> None:
             elapsed = time.perf_counter() - started
             ledger.close()
         rows.append([synchronous, n, f"{n / elapsed:,.0f}", f"{_ms(durations, 0.5):.3f}",
-                     f"{_ms(durations, 0.99):.3f}", f"{_rss_mb(os.getpid()):.0f}"])
+                     f"{_ms(durations, 0.99):.3f}", f"{rss_mb(os.getpid()):.0f}"])
     _table("core: durable commands through engine + ledger (one transaction each)",
            ["synchronous", "commands", "commands/s", "p50 ms", "p99 ms", "RSS MB"], rows)
 
@@ -338,7 +329,7 @@ def bench_hub(n_counters: int, n_kiosks: int, n_boards: int, seconds: float, sam
                 call_rt.append(time.perf_counter() - t0)
                 counter.request("ticket.done")
             time.sleep(0.5)
-            hub_rss_idle = _rss_mb(hub.pid)
+            hub_rss_idle = rss_mb(hub.pid)
 
             # Throughput: every kiosk and counter in a closed loop at once.
             done_commands = [0]
@@ -371,7 +362,7 @@ def bench_hub(n_counters: int, n_kiosks: int, n_boards: int, seconds: float, sam
             for t in threads:
                 t.join()
             elapsed = time.perf_counter() - started
-            hub_rss_loaded = _rss_mb(hub.pid)
+            hub_rss_loaded = rss_mb(hub.pid)
             for device in everyone:
                 device.close()
             per_board = [at - call_sent[number] for number, at in boards.heard_calls()

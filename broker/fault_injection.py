@@ -100,14 +100,6 @@ class HubRunner:
                 self.process.wait(5)
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process from /proc (psutil may not be installed)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
 class RetainedWatch:
     """A plain paho client holding the newest retained config/state/hub status, as raw
     JSON dicts (older revs dropped, as the contract says)."""

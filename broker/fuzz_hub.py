@@ -39,13 +39,13 @@ from broker.fault_injection import (
     describe,
     differences,
     name_value_table,
-    rss_mb,
     stop_cleanly_on_sigterm,
     truth,
     wait_until,
 )
 from broker.ledger import Ledger
 from broker.mqtt_link import new_client, parse_broker_url
+from broker.proc_stats import rss_mb
 from config.schema import CenterConfig
 
 # Answers a real device may get while the fuzz also sends valid manager commands.

@@ -33,10 +33,10 @@ from broker.device_client import DeviceClient, RequestError
 from broker.fault_injection import (
     Hall,
     RetainedWatch,
-    rss_mb,
     stop_cleanly_on_sigterm,
     wait_until,
 )
+from broker.proc_stats import cpu_s, percentile, rss_mb
 from config.load import DEFAULT_CONFIG
 from config.schema import CenterConfig
 
@@ -134,16 +134,6 @@ class HubLogTimes:
                 if (m := self._TIME.search(line))]
 
 
-def _cpu_s(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
-
-
 def run(tickets: int = 1500, *, rate: float = 15.0, intervals: int = 10, seed: int = 1,
         workdir: Path | None = None, config_path: Path = DEFAULT_CONFIG, out=print
         ) -> SoakFigures:
@@ -232,7 +222,7 @@ def run(tickets: int = 1500, *, rate: float = 15.0, intervals: int = 10, seed: i
         for thread in threads:
             thread.start()
         interval_s = tickets / rate / intervals
-        cpu_before = _cpu_s(pid)
+        cpu_before = cpu_s(pid)
         hub_log = HubLogTimes(workdir / "hub.log")
         last = time.monotonic()
         index = 0
@@ -242,17 +232,17 @@ def run(tickets: int = 1500, *, rate: float = 15.0, intervals: int = 10, seed: i
             now = time.monotonic()
             values = timings.take()
             hub_values = hub_log.take()
-            cpu = _cpu_s(pid)
+            cpu = cpu_s(pid)
             index += 1
             with lock:
                 done_issuing = issued[0] >= tickets
                 hall_empty = done_issuing and served[0] > 0 and _hall_empty(watch)
                 so_far = issued[0]
             figures.intervals.append(Interval(
-                index, now - last, so_far, len(values), _percentile(values, 0.5) * 1000,
-                _percentile(values, 0.99) * 1000, max(values, default=0) * 1000, rss_mb(pid),
-                cpu - cpu_before, os.getloadavg()[0], _percentile(hub_values, 0.5),
-                _percentile(hub_values, 0.99)))
+                index, now - last, so_far, len(values), percentile(values, 0.5) * 1000,
+                percentile(values, 0.99) * 1000, max(values, default=0) * 1000, rss_mb(pid),
+                cpu - cpu_before, os.getloadavg()[0], percentile(hub_values, 0.5),
+                percentile(hub_values, 0.99)))
             cpu_before, last = cpu, now
             if out is not None:
                 out(_row(figures.intervals[-1]))
