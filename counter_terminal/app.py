@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, QTimer
 
-from broker.clock import Clock, wall_clock
-from broker.device_client import DeviceClient
+from broker.wire.clock import Clock, wall_clock
+from broker.wire.device_client import DeviceClient
 from counter_terminal.controller import TerminalController
 from counter_terminal.keypad import key_map as default_key_map
 from counter_terminal.model import Action

@@ -10,9 +10,9 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from broker.clock import Clock, wall_clock
-from broker.device_client import RequestError
-from broker.protocol import CounterState, ServiceState
+from broker.wire.clock import Clock, wall_clock
+from broker.wire.device_client import RequestError
+from broker.wire.protocol import CounterState, ServiceState
 from config.schema import CenterConfig
 from counter_terminal.led import LedMirror
 from counter_terminal.model import (

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from broker.protocol import CounterState
+from broker.wire.protocol import CounterState
 from drivers.led_display import LedDisplay
 
 log = logging.getLogger("qms.counter.led")

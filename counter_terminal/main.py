@@ -27,7 +27,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from broker.device_client import DeviceClient
+    from broker.wire.device_client import DeviceClient
     from counter_terminal.app import create_counter_terminal
     from counter_terminal.keypad import load_key_map
     from counter_terminal.launch import qt_application, run_window

@@ -9,7 +9,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
-from broker.protocol import CounterState, ServiceState, TicketInfo
+from broker.wire.protocol import CounterState, ServiceState, TicketInfo
 from config.schema import CenterConfig
 from counter_terminal.texts import elapsed, tr
 from qms.error_text import error_text

@@ -8,9 +8,9 @@ import logging
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from broker.clock import Clock, wall_clock
-from broker.device_client import RequestError
-from broker.protocol import CounterState, Event
+from broker.wire.clock import Clock, wall_clock
+from broker.wire.device_client import RequestError
+from broker.wire.protocol import CounterState, Event
 from config.schema import CenterConfig
 from counter_terminal.tablet_model import (
     TRANSIENT_ERRORS,

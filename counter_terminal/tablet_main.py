@@ -14,7 +14,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from broker.device_client import DeviceClient
+    from broker.wire.device_client import DeviceClient
     from counter_terminal.app import create_tablet
     from counter_terminal.launch import qt_application, run_window
 

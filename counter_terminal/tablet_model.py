@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from broker.protocol import CounterState, Event
+from broker.wire.protocol import CounterState, Event
 from config.schema import CenterConfig, RatingLevel
 from counter_terminal.texts import tr
 from qms.error_text import error_text

@@ -14,7 +14,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from broker.device_client import DeviceClient
+    from broker.wire.device_client import DeviceClient
     from display_board.voice import CallVoice, options_from_args
 
     client = DeviceClient(args.broker, args.site, args.device, role="announcer").start()

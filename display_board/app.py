@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from broker.clock import Clock, wall_clock
-from broker.device_client import DeviceClient
+from broker.wire.clock import Clock, wall_clock
+from broker.wire.device_client import DeviceClient
 from display_board.controller import BoardController
 from display_board.model import BoardModel
 from display_board.views import BoardWindow, board_font

@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, Qt, QTimer
 
-from broker.clock import Clock, wall_clock
-from broker.protocol import Event
+from broker.wire.clock import Clock, wall_clock
+from broker.wire.protocol import Event
 from config.schema import CenterConfig
 from display_board.model import CALL_KINDS, BoardModel, CallRow, ServiceRow, is_fresh
 from display_board.texts import text, weekday

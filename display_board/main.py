@@ -19,7 +19,7 @@ def run(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from broker.device_client import DeviceClient
+    from broker.wire.device_client import DeviceClient
     from display_board.app import create_board
     from display_board.views import board_font
     from display_board.voice import options_from_args

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from broker.protocol import BoardState, CounterState, Event, Retained, ServiceState
+from broker.wire.protocol import BoardState, CounterState, Event, Retained, ServiceState
 from config.schema import CenterConfig, Text
 from display_board.zone import zone_of
 

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from broker.clock import Clock, wall_clock
-from broker.device_client import DeviceClient
-from broker.protocol import Event, ParsedTopic
+from broker.wire.clock import Clock, wall_clock
+from broker.wire.device_client import DeviceClient
+from broker.wire.protocol import Event, ParsedTopic
 from config.schema import CenterConfig
 from display_board.model import CALL_KINDS
 from display_board.zone import zone_of

@@ -11,7 +11,7 @@ from functools import cache
 
 from PySide6.QtGui import QFont, QFontDatabase
 
-from broker.device_client import DeviceClient
+from broker.wire.device_client import DeviceClient
 from drivers.fonts import font_path
 from drivers.printer import TicketPrinter, open_printer
 from kiosk.controller import KioskController

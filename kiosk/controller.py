@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from broker.device_client import RequestError
-from broker.protocol import ServiceState
+from broker.wire.device_client import RequestError
+from broker.wire.protocol import ServiceState
 from config.schema import CenterConfig
 from drivers.printer import PrinterHealth
 from kiosk import model

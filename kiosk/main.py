@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     from PySide6.QtGui import QFont
     from PySide6.QtWidgets import QApplication
 
-    from broker.device_client import DeviceClient
+    from broker.wire.device_client import DeviceClient
     from kiosk.app import create_kiosk, load_fonts
     from kiosk.views import FONT_FAMILY
 

@@ -12,8 +12,8 @@ from datetime import datetime, time, timedelta
 from enum import StrEnum
 from typing import Any, Literal
 
-from broker.opening_hours import hours_of, next_opening
-from broker.protocol import ServiceState
+from broker.core.opening_hours import hours_of, next_opening
+from broker.wire.protocol import ServiceState
 from config.schema import CenterConfig, Service
 from drivers.printer import Ticket
 from kiosk import texts

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from broker.clock import Clock, wall_clock
-from broker.device_client import DeviceClient
+from broker.wire.clock import Clock, wall_clock
+from broker.wire.device_client import DeviceClient
 from manager_console.controller import ManagerController
 from manager_console.views import ManagerWindow
 from qms.qt_bridge import MqttBridge

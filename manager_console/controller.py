@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from broker.clock import Clock, wall_clock
-from broker.device_client import RequestError
-from broker.protocol import BoardState, CounterState, DeviceStatus, ServiceState
+from broker.wire.clock import Clock, wall_clock
+from broker.wire.device_client import RequestError
+from broker.wire.protocol import BoardState, CounterState, DeviceStatus, ServiceState
 from config.schema import CenterConfig
 from manager_console.export import csv_bytes, ratings_html
 from manager_console.hall import (

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from broker.protocol import CounterState, ServiceState
+from broker.wire.protocol import CounterState, ServiceState
 from config.schema import CenterConfig
 from manager_console.health import Level
 from manager_console.texts import text

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import IntEnum
 
-from broker.protocol import DeviceStatus
+from broker.wire.protocol import DeviceStatus
 from config.schema import CenterConfig, Device
 from manager_console.texts import health_part, health_value, text
 

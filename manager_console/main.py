@@ -23,7 +23,7 @@ def run(args: argparse.Namespace) -> int:
     # Qt only here, so `qms hub` and the CLI never load it.
     from PySide6.QtWidgets import QApplication
 
-    from broker.device_client import DeviceClient
+    from broker.wire.device_client import DeviceClient
     from manager_console.app import create_manager_console
     from manager_console.widgets import ensure_font
 

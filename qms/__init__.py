@@ -1,3 +1,5 @@
-"""The `qms` command: one entry point for the hub and every device app."""
+"""The `qms` command line: one command per device, the hub, the broker, the demo, the bench."""
 
-__version__ = "0.1.0"
+from broker.wire.version import __version__
+
+__all__ = ["__version__"]

@@ -9,9 +9,9 @@ import logging
 import sys
 
 COMMANDS: dict[str, tuple[str, str]] = {
-    "hub": ("broker.hub_main", "run the hub: the queue, its ledger and the MQTT service"),
-    "broker": ("broker.broker_main", "run a private broker, or set up Mosquitto users and ACL"),
-    "bench": ("broker.bench", "measure the hub over a real broker and print a table"),
+    "hub": ("broker.service.main", "run the hub: the queue, its ledger and the MQTT service"),
+    "broker": ("broker.mosquitto.main", "run a private broker, or set up Mosquitto users and ACL"),
+    "bench": ("qms.bench", "measure the hub over a real broker and print a table"),
     "kiosk": ("kiosk.main", "the take-a-number kiosk"),
     "counter": ("counter_terminal.main", "the officer's counter terminal"),
     "tablet": ("counter_terminal.tablet_main", "the desk's rating tablet"),

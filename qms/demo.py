@@ -28,9 +28,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from broker.clock import DemoClock, wall_clock
-from broker.device_client import DeviceClient
-from broker.managed_broker import ManagedBroker
+from broker.mosquitto.managed import ManagedBroker
+from broker.wire.clock import DemoClock, wall_clock
+from broker.wire.device_client import DeviceClient
 from config import load_config
 from config.load import DEFAULT_CONFIG
 from config.schema import CenterConfig

@@ -14,9 +14,9 @@ import msgspec
 import paho.mqtt.client as mqtt
 from PySide6.QtCore import QObject, Signal
 
-from broker import protocol
-from broker.device_client import DeviceClient, RequestError
-from broker.protocol import ParsedTopic
+from broker.wire import protocol
+from broker.wire.device_client import DeviceClient, RequestError
+from broker.wire.protocol import ParsedTopic
 from qms.qt_gc import collect_on_gui_thread
 
 log = logging.getLogger("qms.bridge")

@@ -21,8 +21,8 @@ from itertools import pairwise
 from statistics import mean
 from typing import Any
 
-from broker.device_client import DeviceClient, RequestError
-from broker.reports import percentile
+from broker.service.reports import percentile
+from broker.wire.device_client import DeviceClient, RequestError
 from config.schema import CenterConfig
 
 log = logging.getLogger("qms.simulate")

@@ -7,7 +7,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 
-from broker.managed_broker import ManagedBroker
+from broker.mosquitto.managed import ManagedBroker
 from tests.support import ARTIFACTS, HubProcess, device
 
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import msgspec
 
-from broker import protocol
-from broker.device_client import DeviceClient
-from broker.mqtt_link import new_client, parse_broker_url
+from broker.wire import protocol
+from broker.wire.device_client import DeviceClient
+from broker.wire.mqtt_link import new_client, parse_broker_url
 from config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -20,7 +20,7 @@ def test_qt_processes_collect_garbage_on_the_gui_thread(qtbot):
     import gc
     import weakref
 
-    from broker.device_client import DeviceClient
+    from broker.wire.device_client import DeviceClient
     from qms.qt_bridge import MqttBridge
 
     MqttBridge(DeviceClient("mqtt://127.0.0.1:1", "longan", "kiosk-1"))

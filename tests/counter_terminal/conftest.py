@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QToolButton, QWidget
 
-from broker.device_client import DeviceClient
+from broker.wire.device_client import DeviceClient
 from counter_terminal.app import (
     CounterTerminal,
     RatingTablet,

@@ -10,7 +10,14 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from broker.protocol import CounterState, Event, QueuedTicket, ServiceState, TicketInfo, TicketRef
+from broker.wire.protocol import (
+    CounterState,
+    Event,
+    QueuedTicket,
+    ServiceState,
+    TicketInfo,
+    TicketRef,
+)
 from counter_terminal.keypad import load_key_map
 from counter_terminal.led import LedMirror
 from counter_terminal.model import (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from broker.protocol import (
+from broker.wire.protocol import (
     BoardCallInfo,
     BoardNotice,
     BoardState,

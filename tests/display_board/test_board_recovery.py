@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from broker import protocol
+from broker.wire import protocol
 from tests.display_board.board_support import calls, hero, label, screenshot, start_board, tile
 from tests.support import wait_for
 

@@ -17,8 +17,8 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from broker import protocol
-from broker.device_client import RequestError
+from broker.wire import protocol
+from broker.wire.device_client import RequestError
 from display_board.voice import CallVoice, VoiceOptions
 from drivers.speech import EspeakSpeaker, audio_health, build_clip_pack
 from drivers.speech.wav import wav_duration

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 
 import msgspec
 
-from broker.engine import Accepted
-from broker.ledger import Ledger
+from broker.core.engine import Accepted
+from broker.service.ledger import Ledger
 from tests.engine.driver import EngineDriver
 
 SERVICES = ["dkdn", "dautu", "datdai", "lltp"]

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
-from broker.commands import OPS, Command
-from broker.engine import Accepted, QueueEngine, Rejected
-from broker.queue_state import QueueState
+from broker.core.commands import OPS, Command
+from broker.core.engine import Accepted, QueueEngine, Rejected
+from broker.core.queue_state import QueueState
 from config import CenterConfig, load_config
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from statistics import mean, median
 
-from broker.engine import Rejected
+from broker.core.engine import Rejected
 from qms.simulation import Plan, arrival_offsets
 from tests.engine.driver import TZ, EngineDriver
 

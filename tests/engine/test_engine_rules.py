@@ -8,8 +8,8 @@ from itertools import pairwise
 import msgspec
 import pytest
 
-from broker.engine import TRANSITIONS
-from broker.queue_state import TicketState
+from broker.core.engine import TRANSITIONS
+from broker.core.queue_state import TicketState
 from config import load_config
 from tests.engine.driver import MONDAY_8AM, TZ, EngineDriver
 
@@ -464,7 +464,7 @@ def test_board_keeps_the_configured_number_of_calls(q):
 # --- the transition table -----------------------------------------------------------------
 
 def test_every_transition_table_entry_is_an_edge_of_the_lifecycle():
-    from broker.engine import LIFECYCLE_EDGES
+    from broker.core.engine import LIFECYCLE_EDGES
 
     for (_op, start), path in TRANSITIONS.items():
         states = (start, *path)
@@ -473,7 +473,7 @@ def test_every_transition_table_entry_is_an_edge_of_the_lifecycle():
 
 
 def test_unknown_op_changes_nothing(q):
-    from broker.commands import Command, NoArgs
+    from broker.core.commands import Command, NoArgs
 
     before = q.state
     outcome = q.engine.apply(before, Command("x", "ticket.teleport", NoArgs(),

@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from broker.call_policy import eligible
-from broker.engine import LIFECYCLE_EDGES, TRANSITIONS, Accepted
-from broker.ledger import Ledger
-from broker.queue_state import TicketState
+from broker.core.call_policy import eligible
+from broker.core.engine import LIFECYCLE_EDGES, TRANSITIONS, Accepted
+from broker.core.queue_state import TicketState
+from broker.service.ledger import Ledger
 from tests.engine.driver import EngineDriver
 
 COUNTERS = ["1", "2", "4", "9"]

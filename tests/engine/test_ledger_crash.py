@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from broker.ledger import Ledger
+from broker.service.ledger import Ledger
 from tests.engine.crash_worker import workload
 from tests.engine.driver import EngineDriver
 from tests.support import ROOT

@@ -1,4 +1,4 @@
-"""The rules of the estimated wait (broker/wait_estimate.py), each on a small hall."""
+"""The rules of the estimated wait (broker/core/wait_estimate.py), each on a small hall."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-from broker.queue_state import QueueState, ServiceDay, Ticket
-from broker.wait_estimate import CALLS_WALKED, CounterTimes
+from broker.core.queue_state import QueueState, ServiceDay, Ticket
+from broker.core.wait_estimate import CALLS_WALKED, CounterTimes
 from tests.engine.driver import EngineDriver
 
 

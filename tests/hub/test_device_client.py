@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from broker.device_client import DeviceClient, NotConnected
+from broker.wire.device_client import DeviceClient, NotConnected
 from tests.support import SITE, wait_for
 
 

@@ -3,7 +3,7 @@ not installed: a ticket issued, called and finished, the retained state and even
 
 from __future__ import annotations
 
-from broker.managed_broker import ManagedBroker
+from broker.mosquitto.managed import ManagedBroker
 from tests.support import EventLog, HubProcess, device, wait_for
 
 

@@ -7,7 +7,7 @@ import sqlite3
 import threading
 import time
 
-from broker.device_client import RequestError
+from broker.wire.device_client import RequestError
 from tests.hub.wire import RawPeer
 from tests.support import wait_for
 

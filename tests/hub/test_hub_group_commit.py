@@ -10,10 +10,10 @@ from datetime import datetime
 
 import msgspec
 
-from broker import protocol
-from broker.hub import Hub, HubService
-from broker.ledger import Ledger
-from broker.mqtt_link import parse_broker_url
+from broker.service.hub import Hub, HubService
+from broker.service.ledger import Ledger
+from broker.wire import protocol
+from broker.wire.mqtt_link import parse_broker_url
 from tests.support import CONFIG
 
 
@@ -172,7 +172,7 @@ def test_only_a_command_on_the_socket_interrupts_the_views(tmp_path):
 
 def test_a_view_that_raises_costs_its_events_not_the_hub(tmp_path, monkeypatch):
     wire = Wire(tmp_path)
-    monkeypatch.setattr("broker.hub.service_view", lambda *a: 1 / 0)
+    monkeypatch.setattr("broker.service.hub.service_view", lambda *a: 1 / 0)
     wire.hub.handle("kiosk-1", issue("a"))
     assert wire.replies("kiosk-1")[0].ok
     assert not wire.hub.changes  # dropped, not retried forever

@@ -7,7 +7,7 @@ import signal
 import subprocess
 import sys
 
-from broker.managed_broker import free_port, port_open
+from broker.mosquitto.managed import free_port, port_open
 from tests.support import ROOT, HubStatusWatch, device, wait_for
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import msgspec
 import pytest
 
-from broker import protocol
-from broker.export_schemas import DEFAULT, schemas_text
-from broker.views import board_view, counter_view, service_view
+from broker.core.views import board_view, counter_view, service_view
+from broker.wire import protocol
+from broker.wire.export_schemas import DEFAULT, schemas_text
 from tests.engine.driver import EngineDriver
 
 
@@ -36,7 +36,7 @@ def test_topics_round_trip():
 
 def test_the_documented_schemas_are_current():
     assert DEFAULT.read_text(encoding="utf-8") == schemas_text(), (
-        "docs/protocol-schemas.json is stale: run python -m broker.export_schemas")
+        "docs/protocol-schemas.json is stale: run python -m broker.wire.export_schemas")
 
 
 def test_published_views_decode_as_the_typed_messages():
@@ -79,7 +79,7 @@ def test_reply_shapes():
 
 
 def test_a_broker_url_may_name_the_centers_ca():
-    from broker.mqtt_link import parse_broker_url
+    from broker.wire.mqtt_link import parse_broker_url
 
     address = parse_broker_url("mqtts://kiosk-1:p%40ss@10.0.0.2?ca=/etc/qms/ca.crt")
     assert (address.host, address.port, address.password, address.tls, address.ca_file) == \

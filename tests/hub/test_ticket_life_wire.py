@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from broker.device_client import RequestError
+from broker.wire.device_client import RequestError
 from tests.support import EventLog, wait_for
 
 

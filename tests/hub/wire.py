@@ -7,8 +7,8 @@ import uuid
 
 import msgspec
 
-from broker import protocol
-from broker.mqtt_link import new_client, parse_broker_url
+from broker.wire import protocol
+from broker.wire.mqtt_link import new_client, parse_broker_url
 from tests.support import SITE, wait_for
 
 

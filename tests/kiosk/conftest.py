@@ -12,8 +12,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 
-from broker.device_client import DeviceClient
-from broker.protocol import DeviceStatus, ServiceState, decode
+from broker.wire.device_client import DeviceClient
+from broker.wire.protocol import DeviceStatus, ServiceState, decode
 from drivers.printer import TicketPrinter, open_printer
 from kiosk.app import Kiosk, create_kiosk
 from kiosk.views import TileButton

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from broker.protocol import ServiceState
+from broker.wire.protocol import ServiceState
 from kiosk import model, texts
 from tests.support import CONFIG
 

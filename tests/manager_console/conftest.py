@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from broker.device_client import DeviceClient
-from broker.managed_broker import ManagedBroker
+from broker.mosquitto.managed import ManagedBroker
+from broker.wire.device_client import DeviceClient
 from manager_console.app import ManagerConsole, create_manager_console
 from tests.manager_console.sim_hub import FileClock
 from tests.manager_console.simulated_day import DEVICES, LivedDay, at, live_the_day

@@ -10,8 +10,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from broker import hub_main
-from broker.hub import Hub
+from broker.service import main as hub_main
+from broker.service.hub import Hub
 from qms import cli
 
 

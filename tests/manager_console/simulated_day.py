@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta, timezone
 from statistics import mean
 from typing import Any
 
-from broker.device_client import DeviceClient
+from broker.wire.device_client import DeviceClient
 from tests.manager_console.sim_hub import FileClock
 
 DAY = date(2024, 5, 6)  # a Monday

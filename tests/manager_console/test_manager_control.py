@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPushButton
 
-from broker.device_client import RequestError
+from broker.wire.device_client import RequestError
 from kiosk.app import create_kiosk
 from tests.manager_console.ui import (
     click,

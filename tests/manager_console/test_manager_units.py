@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import msgspec
 
-from broker.protocol import CounterState, DeviceStatus, ServiceState, TicketInfo, TicketRef
+from broker.wire.protocol import CounterState, DeviceStatus, ServiceState, TicketInfo, TicketRef
 from manager_console.export import csv_bytes, ratings_html
 from manager_console.hall import alerts, counter_rows, service_rows, summary
 from manager_console.health import HealthBook, Level, part_level, problem_count

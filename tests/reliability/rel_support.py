@@ -11,8 +11,8 @@ from pathlib import Path
 
 import paho.mqtt.client as mqtt
 
-from broker.managed_broker import free_port, port_open
-from broker.mqtt_link import BrokerAddress, new_client
+from broker.mosquitto.managed import free_port, port_open
+from broker.wire.mqtt_link import BrokerAddress, new_client
 from tests.support import wait_for
 
 

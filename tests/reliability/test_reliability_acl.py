@@ -13,15 +13,15 @@ from urllib.parse import quote
 
 import pytest
 
-from broker import protocol
-from broker.broker_setup import (
+from broker.mosquitto.managed import port_open
+from broker.mosquitto.setup import (
     load_credentials,
     mosquitto_config,
     password_matches,
     write_setup,
 )
-from broker.device_client import DeviceClient
-from broker.managed_broker import port_open
+from broker.wire import protocol
+from broker.wire.device_client import DeviceClient
 from tests.reliability.rel_support import MosquittoProcess, RawClient, new_port, refused
 from tests.support import CONFIG, ROOT, SITE, HubProcess, wait_for
 
@@ -209,7 +209,7 @@ def test_a_device_cannot_take_over_the_hubs_session(secured):
 @pytest.mark.skipif(subprocess.run(["which", "openssl"], capture_output=True).returncode,
                     reason="needs openssl for a throwaway CA")
 def test_tls_listener_with_a_throwaway_ca(tmp_path):
-    from broker.broker_setup import TlsFiles
+    from broker.mosquitto.setup import TlsFiles
 
     def openssl(*args: str) -> None:
         subprocess.run(["openssl", *args], cwd=tmp_path, check=True, capture_output=True)

@@ -8,16 +8,16 @@ import subprocess
 import sys
 import threading
 
-from broker.backup import restore, verify
-from broker.device_client import RequestError
-from broker.fault_injection import RetainedWatch, differences, truth, wait_until
-from broker.ledger import MIGRATIONS, Ledger
-from broker.managed_broker import ManagedBroker
+from broker.mosquitto.managed import ManagedBroker
+from broker.service.backup import restore, verify
+from broker.service.ledger import MIGRATIONS, Ledger
+from broker.wire.device_client import RequestError
 from tests.support import CONFIG, ROOT, HubProcess, device, wait_for
+from tools.fault_injection import RetainedWatch, differences, truth, wait_until
 
 
 def _backup_tool(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "broker.backup", *args], cwd=ROOT,
+    return subprocess.run([sys.executable, "-m", "broker.service.backup", *args], cwd=ROOT,
                           capture_output=True, text=True, timeout=60)
 
 

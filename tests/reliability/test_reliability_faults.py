@@ -1,10 +1,10 @@
-"""The short fault injection run (the long one: `python -m broker.fault_injection`): hub
+"""The short fault injection run (the long one: `python -m tools.fault_injection`): hub
 SIGKILLs at random moments under load, a clean broker restart and a broker SIGKILL, cut
 device connections; then every reply the devices got is checked against the ledger."""
 
 from __future__ import annotations
 
-from broker.fault_injection import Options, run, table
+from tools.fault_injection import Options, run, table
 
 
 def test_nothing_given_is_lost_or_given_twice_through_faults(tmp_path):

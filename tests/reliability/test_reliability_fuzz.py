@@ -1,12 +1,12 @@
 """Hostile payloads on every command topic of a running hub (the long run:
-`python -m broker.fuzz_hub --count 100000`), and the decoding of the worst of them."""
+`python -m tools.fuzz_hub --count 100000`), and the decoding of the worst of them."""
 
 from __future__ import annotations
 
 import pytest
 
-from broker import protocol
-from broker.fuzz_hub import run, table
+from broker.wire import protocol
+from tools.fuzz_hub import run, table
 
 
 def test_the_hub_survives_fuzzed_commands_and_garbage_creates_nothing(tmp_path):

@@ -10,10 +10,10 @@ from datetime import datetime
 
 import msgspec
 
-from broker import protocol
-from broker.hub import Hub
-from broker.ledger import Ledger
-from broker.views import counter_view
+from broker.core.views import counter_view
+from broker.service.hub import Hub
+from broker.service.ledger import Ledger
+from broker.wire import protocol
 from tests.support import CONFIG
 
 

@@ -7,7 +7,7 @@ import uuid
 
 import msgspec
 
-from broker import protocol
+from broker.wire import protocol
 from tests.reliability.rel_support import RawClient
 from tests.support import SITE, wait_for
 

@@ -6,10 +6,10 @@ import signal
 import subprocess
 import sys
 
-from broker.managed_broker import free_port, port_open
-from broker.soak import run, summary
+from broker.mosquitto.managed import free_port, port_open
 from tests.reliability.rel_support import RawClient
 from tests.support import ROOT, wait_for
+from tools.soak import run, summary
 
 
 def test_a_small_soak_serves_every_ticket_and_samples_the_hub(tmp_path):

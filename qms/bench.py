@@ -25,14 +25,14 @@ from typing import Any
 import msgspec
 import paho.mqtt.client as mqtt
 
-from broker import protocol
-from broker.commands import OPS, Command
-from broker.engine import Accepted, QueueEngine
-from broker.ledger import Ledger
-from broker.managed_broker import ManagedBroker
-from broker.mqtt_link import new_client, parse_broker_url
-from broker.proc_stats import percentile, rss_mb
+from broker.core.commands import OPS, Command
+from broker.core.engine import Accepted, QueueEngine
+from broker.mosquitto.managed import ManagedBroker
+from broker.service.ledger import Ledger
+from broker.wire import protocol
+from broker.wire.mqtt_link import new_client, parse_broker_url
 from config import load_config, parse_config
+from qms.proc_stats import percentile, rss_mb
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

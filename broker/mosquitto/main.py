@@ -9,14 +9,14 @@ import signal
 import threading
 from pathlib import Path
 
-from broker.broker_setup import (
+from broker.mosquitto.managed import ManagedBroker
+from broker.mosquitto.setup import (
     CONF_FILE,
     HUB_USER,
     SetupError,
     TlsFiles,
     write_setup,
 )
-from broker.managed_broker import ManagedBroker
 from config import ConfigError, load_config
 from config.load import DEFAULT_CONFIG
 

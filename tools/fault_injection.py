@@ -2,7 +2,7 @@
 kill) the broker, drop device connections; then check everything the devices were told
 against the ledger and the retained state.
 
-    python -m broker.fault_injection --kills 100 --broker-restarts 10
+    python -m tools.fault_injection --kills 100 --broker-restarts 10
 
 The promise checked: no ticket a kiosk was given is lost, none is given twice, every retried
 command id resolves to one outcome, every counter's and service's retained state equals a
@@ -38,13 +38,13 @@ from typing import Any
 import msgspec
 import paho.mqtt.client as mqtt
 
-from broker import protocol
-from broker.device_client import DeviceClient, RequestError
-from broker.engine import QueueEngine
-from broker.ledger import Ledger
-from broker.managed_broker import ManagedBroker
-from broker.mqtt_link import new_client, parse_broker_url
-from broker.views import board_view, counter_view, service_view
+from broker.core.engine import QueueEngine
+from broker.core.views import board_view, counter_view, service_view
+from broker.mosquitto.managed import ManagedBroker
+from broker.service.ledger import Ledger
+from broker.wire import protocol
+from broker.wire.device_client import DeviceClient, RequestError
+from broker.wire.mqtt_link import new_client, parse_broker_url
 from config import load_config
 from config.load import DEFAULT_CONFIG
 from config.schema import CenterConfig
@@ -207,7 +207,7 @@ def source_fingerprint() -> str:
     if not _HUB_FILES:
         # Exactly the files a hub process loads, asked of a fresh interpreter.
         listed = subprocess.run(
-            [sys.executable, "-c", "import sys, broker.hub_main; print('\\n'.join(sorted("
+            [sys.executable, "-c", "import sys, broker.service.main; print('\\n'.join(sorted("
              "m.__file__ for n, m in list(sys.modules.items()) if n.startswith(('broker', "
              "'config', 'qms')) and getattr(m, '__file__', None))))"],
             cwd=ROOT, capture_output=True, text=True, check=True).stdout

@@ -1,7 +1,7 @@
 """Soak: a full day of the demo center, accelerated, through a real broker and hub process,
 with the hub's memory and the commands' latency sampled per interval.
 
-    python -m broker.soak --tickets 1500
+    python -m tools.soak --tickets 1500
 
 Kiosks issue the day's tickets at a steady pace across every service (priority tickets
 among them); all 12 counters open, call, serve (or miss, or recall), finish, and their
@@ -28,17 +28,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from broker import backup
-from broker.device_client import DeviceClient, RequestError
-from broker.fault_injection import (
+from broker.service import backup
+from broker.wire.device_client import DeviceClient, RequestError
+from config.load import DEFAULT_CONFIG
+from config.schema import CenterConfig
+from qms.proc_stats import cpu_s, percentile, rss_mb
+from tools.fault_injection import (
     Hall,
     RetainedWatch,
     stop_cleanly_on_sigterm,
     wait_until,
 )
-from broker.proc_stats import cpu_s, percentile, rss_mb
-from config.load import DEFAULT_CONFIG
-from config.schema import CenterConfig
 
 
 @dataclass

@@ -18,16 +18,16 @@ import msgspec
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import MQTTErrorCode
 
-from broker import protocol
-from broker.clock import Clock, wall_clock
-from broker.commands import READ_OPS, Command, ReportArgs
-from broker.engine import Accepted, Event, QueueEngine
-from broker.ledger import Ledger, Refusal
-from broker.mqtt_link import BrokerAddress, new_client
-from broker.protocol import QOS, Dropped, Refused, Topics
-from broker.queue_state import QueueState
-from broker.reports import report
-from broker.views import board_view, counter_view, service_view
+from broker.core.commands import READ_OPS, Command, ReportArgs
+from broker.core.engine import Accepted, Event, QueueEngine
+from broker.core.queue_state import QueueState
+from broker.core.views import board_view, counter_view, service_view
+from broker.service.ledger import Ledger, Refusal
+from broker.service.reports import report
+from broker.wire import protocol
+from broker.wire.clock import Clock, wall_clock
+from broker.wire.mqtt_link import BrokerAddress, new_client
+from broker.wire.protocol import QOS, Dropped, Refused, Topics
 from config.schema import CenterConfig
 
 log = logging.getLogger("qms.hub")

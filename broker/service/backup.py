@@ -1,8 +1,8 @@
 """Backups of the ledger while the hub runs, their check, and a checked restore.
 
-    python -m broker.backup backup  --db data/ledger.db --to backups/ledger-2026-11-21.db
-    python -m broker.backup verify  backups/ledger-2026-11-21.db
-    python -m broker.backup restore --from backups/ledger-2026-11-21.db --db data/ledger.db
+    python -m broker.service.backup backup  --db data/ledger.db --to backups/ledger-2026-11-21.db
+    python -m broker.service.backup verify  backups/ledger-2026-11-21.db
+    python -m broker.service.backup restore --from backups/ledger-2026-11-21.db --db data/ledger.db
 
 `backup` uses SQLite's online backup API from its own connection, in one step: it copies one
 consistent snapshot (a read transaction on the WAL) while the hub goes on writing. `verify`
@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from broker.engine import QueueEngine
-from broker.ledger import _TICKET_COLUMNS, MIGRATIONS, Ledger, _ticket_row
+from broker.core.engine import QueueEngine
+from broker.service.ledger import _TICKET_COLUMNS, MIGRATIONS, Ledger, _ticket_row
 from config import ConfigError, load_config
 from config.load import DEFAULT_CONFIG
 from config.schema import CenterConfig
@@ -133,7 +133,7 @@ def _replay(path: Path, config: CenterConfig, days: list[str], result: Verified)
     # The ledger logs a warning for each command that no longer replays; count them.
     refused: list[logging.LogRecord] = []
     handler = _Collect(refused)
-    ledger_log = logging.getLogger("broker.ledger")
+    ledger_log = logging.getLogger("broker.service.ledger")
     ledger_log.addHandler(handler)
     copy = _ReadOnlyLedger(path)
     try:

@@ -88,7 +88,7 @@ class ManagedBroker:
 
     def _command(self) -> list[str]:
         if self.embedded:
-            return [sys.executable, "-m", "broker.embedded_broker", "--port", str(self.port)]
+            return [sys.executable, "-m", "broker.mosquitto.embedded", "--port", str(self.port)]
         conf = self.data_dir / "mosquitto.conf"
         conf.write_text(mosquitto_conf(self.port, self.data_dir, password_file=self.password_file,
                                        acl_file=self.acl_file))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from broker.queue_state import CounterState, QueueState, Ticket
+from broker.core.queue_state import CounterState, QueueState, Ticket
 
 
 def eligible(state: QueueState, counter: CounterState) -> list[Ticket]:

@@ -31,7 +31,7 @@ from datetime import datetime
 from heapq import heapify, heappop, heappush
 from itertools import accumulate
 
-from broker.queue_state import CounterState, CounterStatus, QueueState, ServiceDay, Ticket
+from broker.core.queue_state import CounterState, CounterStatus, QueueState, ServiceDay, Ticket
 
 # Calls followed one by one; counting the rest keeps a forecast as cheap with ten thousand
 # waiting as with ten (tests/engine/test_wait_estimate.py). Walking 24, 36 or 60 calls gave

@@ -17,11 +17,11 @@ from zoneinfo import ZoneInfo
 import msgspec
 import paho.mqtt.client as mqtt
 
-from broker import protocol
-from broker.mqtt_link import new_client, parse_broker_url
-from broker.protocol import QOS, ParsedTopic, Topics
+from broker.wire import protocol
+from broker.wire.mqtt_link import new_client, parse_broker_url
+from broker.wire.protocol import QOS, ParsedTopic, Topics
+from broker.wire.version import __version__
 from config.schema import CenterConfig
-from qms import __version__
 
 log = logging.getLogger("qms.device")
 

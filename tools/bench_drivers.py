@@ -1,6 +1,6 @@
 """Measures the drivers on this machine and prints a table (not a test):
 
-    .venv/bin/python -m drivers.bench_drivers [--builds 200] [--speech 20]
+    .venv/bin/python -m tools.bench_drivers [--builds 200] [--speech 20]
 
 Printer: bytes of the demo ticket per profile, the time to build its job and to decode it into
 a preview, and what the bytes cost on a serial line. Speech: the time to synthesize a call with

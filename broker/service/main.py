@@ -10,11 +10,11 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from broker.clock import DemoClock, wall_clock
-from broker.hub import Hub, HubService
-from broker.ledger import Ledger
-from broker.managed_broker import ManagedBroker, port_open
-from broker.mqtt_link import parse_broker_url
+from broker.mosquitto.managed import ManagedBroker, port_open
+from broker.service.hub import Hub, HubService
+from broker.service.ledger import Ledger
+from broker.wire.clock import DemoClock, wall_clock
+from broker.wire.mqtt_link import parse_broker_url
 from config import ConfigError, load_config
 from config.load import DEFAULT_CONFIG
 

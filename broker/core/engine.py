@@ -11,8 +11,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from broker import call_policy, wait_estimate
-from broker.commands import (
+from broker.core import call_policy, wait_estimate
+from broker.core.commands import (
     OPS,
     AssignArgs,
     CallArgs,
@@ -26,8 +26,8 @@ from broker.commands import (
     TicketArgs,
     TransferArgs,
 )
-from broker.opening_hours import hours_of, is_open
-from broker.queue_state import (
+from broker.core.opening_hours import hours_of, is_open
+from broker.core.queue_state import (
     BoardCall,
     BoardMessage,
     CounterState,
@@ -178,7 +178,7 @@ class QueueEngine:
     def estimated_wait_s(self, state: QueueState, service_id: str, now: datetime,
                          priority: bool = False) -> int:
         """Seconds until a ticket for the service issued now is called: a forecast of the
-        calls to come from today's counter times (`broker.wait_estimate`)."""
+        calls to come from today's counter times (`broker.core.wait_estimate`)."""
         return wait_estimate.estimated_wait_s(
             state, service_id, now, self.counter_times(state), self.counter_links(state),
             priority=priority,

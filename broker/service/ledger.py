@@ -17,9 +17,9 @@ from typing import Any
 import msgspec
 import sqlite_utils
 
-from broker.commands import OPS, Command
-from broker.engine import Accepted, QueueEngine
-from broker.queue_state import QueueState, Ticket
+from broker.core.commands import OPS, Command
+from broker.core.engine import Accepted, QueueEngine
+from broker.core.queue_state import QueueState, Ticket
 
 log = logging.getLogger(__name__)
 

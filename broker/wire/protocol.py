@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal, TypeVar
 
 import msgspec
 
-from broker.commands import OPS, Args
+from broker.core.commands import OPS, Args
 from config.schema import CenterConfig
 
 VERSION = 1

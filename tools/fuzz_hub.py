@@ -1,6 +1,6 @@
 """Fuzz a running hub with hostile payloads on every device's command topic.
 
-    python -m broker.fuzz_hub --count 100000
+    python -m tools.fuzz_hub --count 100000
 
 Hypothesis strategies make malformed, oversized, wrongly typed and hostile payloads: random
 bytes, invalid UTF-8, deep nesting, huge numbers, JSON of every shape, the command envelope
@@ -31,10 +31,14 @@ import paho.mqtt.client as mqtt
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
-from broker import protocol
-from broker.commands import OPS
-from broker.device_client import DeviceClient, RequestError
-from broker.fault_injection import (
+from broker.core.commands import OPS
+from broker.service.ledger import Ledger
+from broker.wire import protocol
+from broker.wire.device_client import DeviceClient, RequestError
+from broker.wire.mqtt_link import new_client, parse_broker_url
+from config.schema import CenterConfig
+from qms.proc_stats import rss_mb
+from tools.fault_injection import (
     Hall,
     describe,
     differences,
@@ -43,10 +47,6 @@ from broker.fault_injection import (
     truth,
     wait_until,
 )
-from broker.ledger import Ledger
-from broker.mqtt_link import new_client, parse_broker_url
-from broker.proc_stats import rss_mb
-from config.schema import CenterConfig
 
 # Answers a real device may get while the fuzz also sends valid manager commands.
 CANARY_CODES = frozenset({"service_closed", "daily_limit_reached"})

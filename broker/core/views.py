@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from broker.engine import QueueEngine, iso, ticket_view
-from broker.opening_hours import hours_of, next_opening
-from broker.queue_state import QueueState
+from broker.core.engine import QueueEngine, iso, ticket_view
+from broker.core.opening_hours import hours_of, next_opening
+from broker.core.queue_state import QueueState
 
 QUEUE_PREVIEW = 50
 

@@ -1,4 +1,4 @@
-"""Writes the JSON Schemas of the wire contract: `python -m broker.export_schemas [PATH]`."""
+"""Writes the JSON Schemas of the wire contract: `python -m broker.wire.export_schemas [PATH]`."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import json
 import sys
 from pathlib import Path
 
-from broker.protocol import json_schemas
+from broker.wire.protocol import json_schemas
 
-DEFAULT = Path(__file__).resolve().parent.parent / "docs" / "protocol-schemas.json"
+DEFAULT = Path(__file__).resolve().parents[2] / "docs" / "protocol-schemas.json"
 
 
 def schemas_text() -> str:
