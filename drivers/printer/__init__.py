@@ -9,7 +9,7 @@ Device strings (options after ``?``, joined with ``&``):
     net:192.168.1.50:9100 status (1 | 0)
     usb:0x0416:0x5011     status (1 | 0)   (a printer-class USB printer, via usblp)
     file:/path            (appends jobs; no status)
-    virtual:/dir          (ticket-NNNN.bin and ticket-NNNN.png, simulated health)
+    virtual:/dir          (ticket-NNNN.bin and ticket-NNNN.png; status from /dir/health)
 and for all: paper (80 | 58, mm), codepage (the ESC t number of CP1258 on this printer).
 """
 
@@ -20,7 +20,7 @@ from drivers.printer.decoder import EscposDecodeError, render_escpos
 from drivers.printer.health import PrinterError, PrinterHealth
 from drivers.printer.job import build_job
 from drivers.printer.layout import TicketLayout, load_layout
-from drivers.printer.printers import EscposPrinter, TicketPrinter, VirtualPrinter
+from drivers.printer.printers import EscposPrinter, TicketPrinter
 from drivers.printer.profiles import PROFILES, PrinterProfile, get_profile
 from drivers.printer.ticket import Ticket
 from drivers.printer.transports import (
@@ -30,6 +30,7 @@ from drivers.printer.transports import (
     Transport,
     UsbLpTransport,
 )
+from drivers.printer.virtual import VirtualPrinter
 
 __all__ = [
     "PROFILES",
@@ -55,7 +56,7 @@ def open_printer(
     device: str,
     profile: str | PrinterProfile = "raster",
     layout: TicketLayout | None = None,
-) -> EscposPrinter | VirtualPrinter:
+) -> EscposPrinter:
     """The printer named by ``device``; a malformed string raises ValueError at once."""
     spec = parse_device(device, _KINDS)
     paper_mm = spec.take_optional_int("paper", 0, 1000)

@@ -31,7 +31,8 @@ class PrinterError(Exception):
         self.health = health
 
 
-# DLE EOT n: transmit real-time status. n = 1 printer, 2 offline cause, 4 paper sensor.
+# DLE EOT n: transmit real-time status. n = 1 printer, 2 offline cause, 3 error cause (not
+# asked: its causes also show as the error bit of 2), 4 paper sensor.
 QUERY_PRINTER = b"\x10\x04\x01"
 QUERY_OFFLINE_CAUSE = b"\x10\x04\x02"
 QUERY_PAPER = b"\x10\x04\x04"
@@ -47,6 +48,27 @@ _STOPPED_BY_PAPER_END = 0x20  # offline cause
 _ERROR = 0x40  # offline cause
 _PAPER_NEAR_END = 0x0C  # paper sensor, both bits
 _PAPER_END = 0x60  # paper sensor, both bits
+
+
+# What a printer answers to DLE EOT 1, 2, 3 and 4 in each state these bytes can show, for the
+# virtual printer: it answers with them, so its health is read by the parser below like any
+# printer's. Offline (silence) and unknown (no way back) are shown by not answering.
+STATUS_REPLIES: dict[PrinterHealth, tuple[int, int, int, int]] = {
+    PrinterHealth.OK: (_FIXED_BITS, _FIXED_BITS, _FIXED_BITS, _FIXED_BITS),
+    PrinterHealth.PAPER_LOW: (_FIXED_BITS, _FIXED_BITS, _FIXED_BITS, _FIXED_BITS | _PAPER_NEAR_END),
+    PrinterHealth.PAPER_OUT: (
+        _FIXED_BITS | _OFFLINE,
+        _FIXED_BITS | _STOPPED_BY_PAPER_END,
+        _FIXED_BITS,
+        _FIXED_BITS | _PAPER_END,
+    ),
+    PrinterHealth.COVER_OPEN: (
+        _FIXED_BITS | _OFFLINE,
+        _FIXED_BITS | _COVER_OPEN,
+        _FIXED_BITS,
+        _FIXED_BITS,
+    ),
+}
 
 
 def is_status_byte(value: int) -> bool:

@@ -1,11 +1,8 @@
-"""The ticket printers: a real ESC/POS printer on a transport, and its virtual twin."""
+"""The ticket printer: ESC/POS jobs and status queries over a transport, real or virtual."""
 
-import re
 import threading
-from pathlib import Path
 from typing import Protocol
 
-from drivers.printer.decoder import render_escpos
 from drivers.printer.health import (
     QUERY_OFFLINE_CAUSE,
     QUERY_PAPER,
@@ -32,8 +29,9 @@ class TicketPrinter(Protocol):
 
 
 class EscposPrinter:
-    """A real printer: status is read before a job (refusing one that cannot print) and again
-    after it (a printer that ran out of paper mid-ticket raises, so the kiosk can say so)."""
+    """A printer on any transport, the virtual one included: status is read before a job
+    (refusing one that cannot print) and again after it (a printer that ran out of paper
+    mid-ticket raises, so the kiosk can say so)."""
 
     def __init__(
         self,
@@ -95,60 +93,3 @@ class EscposPrinter:
     def close(self) -> None:
         with self._lock:
             self.transport.close()
-
-
-_JOB_NAME = re.compile(r"ticket-(\d+)\.bin")
-
-
-class VirtualPrinter:
-    """Writes ``ticket-NNNN.bin`` (the exact job bytes) and ``ticket-NNNN.png`` (a picture
-    decoded from those bytes) into a directory.
-
-    Health is simulated by ``set_health()`` or by a control file ``<dir>/health`` holding a
-    health name (``paper_out``); the printer is unhealthy if either says so, and then refuses
-    jobs exactly as a real one does.
-    """
-
-    def __init__(
-        self,
-        directory: Path,
-        profile: PrinterProfile,
-        layout: TicketLayout | None = None,
-    ) -> None:
-        self.directory = directory
-        self.profile = profile
-        self.layout = layout
-        self.directory.mkdir(parents=True, exist_ok=True)
-        self._simulated = PrinterHealth.OK
-        self._lock = threading.Lock()
-        jobs = (_JOB_NAME.fullmatch(p.name) for p in directory.iterdir())
-        numbers = [int(m.group(1)) for m in jobs if m]
-        # Numbering continues after a restart, so earlier tickets are never overwritten.
-        self._next = max(numbers, default=0) + 1
-
-    def set_health(self, health: PrinterHealth) -> None:
-        self._simulated = PrinterHealth(health)
-
-    def health(self) -> PrinterHealth:
-        if self._simulated is not PrinterHealth.OK:
-            return self._simulated
-        control = self.directory / "health"
-        if not control.exists():
-            return PrinterHealth.OK
-        text = control.read_text().strip()
-        try:
-            return PrinterHealth(text) if text else PrinterHealth.OK
-        except ValueError:
-            return PrinterHealth.UNKNOWN
-
-    def print_ticket(self, ticket: Ticket) -> None:
-        health = self.health()
-        if not health.can_print:
-            raise PrinterError(f"ticket {ticket.number} not printed on virtual printer", health)
-        job = build_job(ticket, self.profile, self.layout)
-        with self._lock:
-            stem = self.directory / f"ticket-{self._next:04d}"
-            self._next += 1
-            stem.with_suffix(".bin").write_bytes(job)
-            picture = render_escpos(job, self.profile.paper_dots, self.profile.codepage_names())
-            picture.save(stem.with_suffix(".png"))

@@ -1,6 +1,7 @@
 """Printers on their transports: a real pty pair (socat), a real TCP port, a file, the kernel's
-usblp layout (faked: no USB here) and the virtual printer. The far end is a printer simulator
-that answers DLE EOT status queries; the bytes it receives are checked exactly."""
+usblp layout (faked: no USB here) and the virtual printer's own transport. The far end is a
+printer simulator that answers DLE EOT status queries; the bytes it receives are checked
+exactly."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import socket
 from pathlib import Path
 
 import pytest
+import qrcode
+import qrcode.constants
 from PIL import Image, ImageChops
 
 from drivers.printer import (
@@ -19,12 +22,17 @@ from drivers.printer import (
     open_printer,
     render_escpos,
 )
+from drivers.printer.decoder import qr_image
 from drivers.printer.demo import demo_ticket
 from drivers.printer.health import StatusBytes
+from drivers.printer.job import default_layout
 from drivers.printer.profiles import get_profile
+from drivers.printer.raster_text import render_line
 from drivers.printer.transports import UsbLpTransport, find_usblp
+from drivers.printer.virtual import VirtualTransport
 
 from .conftest import PrinterSim
+from .test_printer_preview import MARGIN, PAPER, centered_x, find_rows
 
 STATUS_QUERIES = b"\x10\x04\x01\x10\x04\x02\x10\x04\x04"
 TICKET = demo_ticket("vi")
@@ -281,6 +289,107 @@ def test_virtual_printer_health_by_method_and_by_control_file(tmp_path: Path) ->
     (tmp_path / "health").write_text("ok")
     printer.print_ticket(TICKET)
     assert (tmp_path / "ticket-0001.png").exists()
+
+
+# DLE EOT 1, 2, 3 and 4, as a printer answers them (ESC/POS: 1 printer, 2 offline cause,
+# 3 error cause, 4 paper sensor; bits 1 and 4 always set).
+ALL_STATUS_REQUESTS = [b"\x10\x04\x01", b"\x10\x04\x02", b"\x10\x04\x03", b"\x10\x04\x04"]
+
+
+@pytest.mark.parametrize(
+    ("control", "replies"),
+    [
+        (None, [0x12, 0x12, 0x12, 0x12]),
+        ("", [0x12, 0x12, 0x12, 0x12]),
+        ("ok\n", [0x12, 0x12, 0x12, 0x12]),
+        ("paper_low", [0x12, 0x12, 0x12, 0x1E]),  # 4: near-end bits 2 and 3
+        # 1: offline (bit 3); 2: stopped by paper end (bit 5); 4: paper end (bits 5 and 6).
+        ("paper_out\n", [0x1A, 0x32, 0x12, 0x72]),
+        ("cover_open", [0x1A, 0x16, 0x12, 0x12]),  # 2: cover open (bit 2)
+        ("offline", [None, None, None, None]),  # switched off: no answer at all
+        ("out of paper", None),  # not a state: a printer whose status cannot be read
+    ],
+)
+def test_virtual_twin_answers_status_queries_from_its_control_file(
+    tmp_path: Path, control: str | None, replies: list[int | None] | None
+) -> None:
+    twin = VirtualTransport(tmp_path, get_profile("raster"))
+    if control is not None:
+        (tmp_path / "health").write_text(control)
+    assert twin.query(ALL_STATUS_REQUESTS) == replies
+
+
+def test_virtual_twin_answers_only_status_requests(tmp_path: Path) -> None:
+    twin = VirtualTransport(tmp_path, get_profile("raster"))
+    assert twin.query([b"\x10\x04\x04", b"\x10\x05\x01", b"\x1b@"]) == [0x12, None, None]
+
+
+def test_virtual_printer_reads_its_health_through_the_status_bytes(tmp_path: Path) -> None:
+    printer = open_printer(f"virtual:{tmp_path}")
+    for state in ("paper_low", "paper_out", "cover_open", "offline", "unknown"):
+        (tmp_path / "health").write_text(state)
+        assert printer.health() == PrinterHealth(state)
+    (tmp_path / "health").write_text("offline")
+    printer.health()
+    assert printer.last_error == f"virtual:{tmp_path}: no status reply from the printer"
+
+
+def test_virtual_paper_out_fails_as_a_real_printer_does(
+    serial_printer: tuple[str, PrinterSim], tmp_path: Path
+) -> None:
+    device, sim = serial_printer
+    sim.health = PrinterHealth.PAPER_OUT
+    real = open_printer(f"serial:{device}?baud=115200")
+    with pytest.raises(PrinterError) as real_error:
+        real.print_ticket(TICKET)
+    real.close()
+    (tmp_path / "health").write_text("paper_out\n")
+    virtual = open_printer(f"virtual:{tmp_path}")
+    with pytest.raises(PrinterError) as virtual_error:
+        virtual.print_ticket(TICKET)
+    assert virtual_error.value.health == real_error.value.health == PrinterHealth.PAPER_OUT
+    assert str(virtual_error.value).replace(f"virtual:{tmp_path}", "DEVICE") == str(
+        real_error.value
+    ).replace(f"serial:{device}?baud=115200", "DEVICE")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["health"]  # nothing printed
+
+
+def test_cover_opened_during_a_virtual_job_is_reported_and_nothing_printed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    printer = open_printer(f"virtual:{tmp_path}")
+    assert isinstance(printer, VirtualPrinter)
+    query = printer.twin.query
+
+    def open_cover_after_the_check(requests: list[bytes]) -> list[int | None] | None:
+        replies = query(requests)
+        (tmp_path / "health").write_text("cover_open")
+        return replies
+
+    monkeypatch.setattr(printer.twin, "query", open_cover_after_the_check)
+    with pytest.raises(PrinterError, match="may be incomplete") as error:
+        printer.print_ticket(TICKET)
+    assert error.value.health == PrinterHealth.COVER_OPEN
+    assert list(tmp_path.glob("ticket-*")) == []
+
+
+def test_virtual_twin_stores_bytes_that_decode_to_the_ticket(tmp_path: Path) -> None:
+    open_printer(f"virtual:{tmp_path}").print_ticket(TICKET)
+    stored = (tmp_path / "ticket-0001.bin").read_bytes()
+    assert stored == JOB
+    picture = render_escpos(stored)
+    style = default_layout().styles["large"]
+    service = render_line(TICKET.service_name, style.px, style.bold).image
+    assert len(find_rows(picture, service, centered_x(service.width))) == 1
+    code = qrcode.QRCode(
+        error_correction=qrcode.constants.ERROR_CORRECT_M,
+        box_size=default_layout().qr_module,
+        border=0,
+    )
+    code.add_data(TICKET.qr_data)
+    code.make(fit=True)
+    qr = qr_image(code)
+    assert len(find_rows(picture, qr, MARGIN + (PAPER - qr.width) // 2)) == 1
 
 
 # Device strings
