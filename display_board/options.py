@@ -7,6 +7,7 @@ from pathlib import Path
 
 from display_board.zone import parse_counters
 from qtkit.options import add_device_options
+from qtkit.texts import LANGS
 
 
 def add_common(parser: argparse.ArgumentParser, default_device: str, *, screen: bool) -> None:
@@ -21,7 +22,7 @@ def add_voice(parser: argparse.ArgumentParser, *, own_lang: bool = False) -> Non
     """`own_lang`: the voice takes `--voice-lang`, apart from the screen's `--lang`, since a
     board may show English while the hall hears Vietnamese."""
     if own_lang:
-        parser.add_argument("--voice-lang", choices=("vi", "en"), default="vi",
+        parser.add_argument("--voice-lang", choices=LANGS, default="vi",
                             help="language of the voice (default vi)")
     parser.add_argument("--wav-dir", type=Path, default=None,
                         help="write each announcement as a WAV file here instead of playing it "

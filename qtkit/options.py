@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from qtkit.texts import LANGS
+
 
 def add_device_options(parser: argparse.ArgumentParser, *, device: str,
                        fullscreen: bool = True) -> None:
@@ -14,7 +16,7 @@ def add_device_options(parser: argparse.ArgumentParser, *, device: str,
                         help="the broker, mqtt://[user:password@]host:port (default %(default)s)")
     parser.add_argument("--site", default="longan",
                         help="the center's site id (default %(default)s)")
-    parser.add_argument("--lang", choices=("vi", "en"), default="vi",
+    parser.add_argument("--lang", choices=LANGS, default="vi",
                         help="the language shown or spoken first (default %(default)s)")
     if fullscreen:
         parser.add_argument("--fullscreen", action="store_true", help="fill the screen")
