@@ -68,7 +68,8 @@ def waiting(count: int, lang: Lang) -> str:
 
 
 def wait_time(ewt_s: int, lang: Lang) -> str:
-    """Rounded as on the printed ticket: both come from `qtkit.formats.wait_text`."""
+    """Rounded by `qtkit.formats.wait_text`, as the printed ticket rounds it
+    (`drivers/printer/layout.py`): screen and paper must say the same."""
     return wait_text(ewt_s, soon=text("wait_soon", lang), minutes=text("wait_minutes", lang),
                      hours=text("wait_hours", lang))
 

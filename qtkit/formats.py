@@ -1,6 +1,6 @@
 """How the apps write a wait, a weekday and a duration: one way each, on every screen.
 
-No Qt here; the printed ticket's wait says the same as the kiosk's screen (`wait_text`).
+No Qt here, so the printer's ticket layout can write its wait with `wait_text` too.
 """
 
 from __future__ import annotations
