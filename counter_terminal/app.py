@@ -18,7 +18,7 @@ from counter_terminal.tablet_views import TabletWindow
 from counter_terminal.views import TerminalWindow
 from drivers.keypad import InputDeviceLike, KeyMap, KeypadReader
 from drivers.led_display import LedDisplay
-from qms.qt_bridge import MqttBridge
+from qtkit.bridge import MqttBridge
 
 KEYPAD_HEALTH_MS = 3_000
 
@@ -30,10 +30,12 @@ class CounterTerminal:
     bridge: MqttBridge
     keypad: KeypadReader | None = None
 
-    def stop(self) -> None:
-        """Stop the keypad reader; the client and the LED belong to the caller."""
+    def close(self) -> None:
+        """Stops the keypad reader and closes the window; the client and the LED belong to
+        the caller."""
         if self.keypad is not None:
             self.keypad.stop()
+        self.window.close()
 
 
 def create_counter_terminal(
@@ -65,6 +67,7 @@ def create_counter_terminal(
     if on_top if on_top is not None else not large:
         window.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
     window.render(controller.screen())
+    bridge.start()
 
     reader = None
     if keypad is not None:
@@ -83,6 +86,10 @@ class RatingTablet:
     window: TabletWindow
     controller: TabletController
     bridge: MqttBridge
+
+    def close(self) -> None:
+        """Closes the window; the client belongs to the caller."""
+        self.window.close()
 
 
 def create_tablet(client: DeviceClient, *, lang: str = "vi", counter: str | None = None,
@@ -106,4 +113,5 @@ def create_tablet(client: DeviceClient, *, lang: str = "vi", counter: str | None
     window.reasons_done.connect(controller.submit_reasons)
     window.lang_requested.connect(controller.set_lang)
     window.render(controller.screen())
+    bridge.start()
     return RatingTablet(window, controller, bridge)

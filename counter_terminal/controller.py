@@ -26,7 +26,7 @@ from counter_terminal.model import (
     can_sign_in,
 )
 from drivers.led_display import LedDisplay
-from qms.qt_bridge import MqttBridge
+from qtkit.bridge import MqttBridge
 
 log = logging.getLogger("qms.counter")
 
@@ -72,7 +72,6 @@ class TerminalController(QObject):
         bridge.counter_state.connect(self._on_counter_state)
         bridge.service_state.connect(self._on_service_state)
         self._keypad.connect(self._on_keypad)
-        self._catch_up()
 
     # --- what the view reads --------------------------------------------------------------
 
@@ -177,24 +176,6 @@ class TerminalController(QObject):
             self.changed.emit()
 
     # --- the retained state -----------------------------------------------------------------
-
-    def _catch_up(self) -> None:
-        """What arrived before this controller listened (the bridge replays the client's cache
-        only when it is made). Read after connecting to the signals, so nothing falls between."""
-        self._update(connected=self.bridge.connected, hub_online=self.bridge.hub_online)
-        client = self.bridge.client
-        config = client.config
-        if config is None:
-            return
-        self._on_config(config)
-        for counter in config.counters:
-            cached = client.cached(client.topics.counter_state(counter.id))
-            if cached is not None:
-                self._on_counter_state(cached)
-        for service in config.services:
-            cached = client.cached(client.topics.service_state(service.id))
-            if cached is not None:
-                self._on_service_state(cached)
 
     def _update(self, **changes: Any) -> None:
         self.snapshot = replace(self.snapshot, **changes)

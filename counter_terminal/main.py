@@ -7,13 +7,13 @@ import argparse
 import logging
 from pathlib import Path
 
-from counter_terminal.launch import add_common_options
+from qtkit.options import add_device_options
 
 log = logging.getLogger("qms.counter")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    add_common_options(parser, device="counter-1")
+    add_device_options(parser, device="counter-1")
     parser.add_argument("--keypad", metavar="PATH",
                         help="the keypad's evdev device, e.g. /dev/input/by-id/usb-...-event-kbd")
     parser.add_argument("--keymap", metavar="TOML", type=Path,
@@ -30,8 +30,8 @@ def run(args: argparse.Namespace) -> int:
     from broker.wire.device_client import DeviceClient
     from counter_terminal.app import create_counter_terminal
     from counter_terminal.keypad import load_key_map
-    from counter_terminal.launch import qt_application, run_window
     from drivers.led_display import open_led
+    from qtkit.run import qt_application, run_window
 
     try:
         key_map = load_key_map(args.keymap) if args.keypad else None
@@ -47,5 +47,5 @@ def run(args: argparse.Namespace) -> int:
     try:
         return run_window(app, terminal.window, fullscreen=args.fullscreen)
     finally:
-        terminal.stop()
+        terminal.close()
         client.stop()

@@ -11,8 +11,9 @@ from typing import Literal
 
 from broker.wire.protocol import CounterState, ServiceState, TicketInfo
 from config.schema import CenterConfig
-from counter_terminal.texts import elapsed, tr
-from qms.error_text import error_text
+from counter_terminal.texts import text
+from qtkit.formats import duration
+from qtkit.texts import error_text
 
 
 class Action(StrEnum):
@@ -193,11 +194,11 @@ def build_screen(s: Snapshot, *, page: Page, lang: str, now: datetime,
     return Screen(
         page=page,
         lang=lang,
-        title=tr("terminal.title", lang, number=number),
-        counter_label=tr("counter", lang, number=number),
-        signin_title=tr("signin.title", lang, number=number),
+        title=text("terminal.title", lang, number=number),
+        counter_label=text("counter", lang, number=number),
+        signin_title=text("signin.title", lang, number=number),
         status=counter.status if counter else "",
-        status_text=tr(f"status.{counter.status}", lang) if counter else "",
+        status_text=text(f"status.{counter.status}", lang) if counter else "",
         officer_text=_officer_text(config, counter, lang),
         ticket_number=ticket.number if ticket else "",
         ticket_detail=_ticket_detail(ticket, lang, now),
@@ -217,19 +218,20 @@ def build_screen(s: Snapshot, *, page: Page, lang: str, now: datetime,
 
 def _officer_text(config: CenterConfig | None, counter: CounterState | None, lang: str) -> str:
     if config is None or counter is None or counter.officer is None:
-        return tr("no_officer", lang)
+        return text("no_officer", lang)
     officer = config.officer(counter.officer)
-    return tr("officer", lang, name=officer.name if officer else counter.officer)
+    return text("officer", lang, name=officer.name if officer else counter.officer)
 
 
 def _ticket_detail(ticket: TicketInfo | None, lang: str, now: datetime) -> str:
     if ticket is None:
-        return tr("no_ticket", lang)
+        return text("no_ticket", lang)
     if ticket.state == "serving" and ticket.served_at is not None:
-        return tr("ticket.serving", lang, elapsed=elapsed((now - ticket.served_at).total_seconds()))
+        return text("ticket.serving", lang,
+                    elapsed=duration((now - ticket.served_at).total_seconds()))
     since = ticket.called_at or now
-    return tr("ticket.called", lang, calls=ticket.calls,
-              elapsed=elapsed((now - since).total_seconds()))
+    return text("ticket.called", lang, calls=ticket.calls,
+              elapsed=duration((now - since).total_seconds()))
 
 
 def _priority(config: CenterConfig | None, ticket: TicketInfo | None, lang: str) -> str:
@@ -237,7 +239,7 @@ def _priority(config: CenterConfig | None, ticket: TicketInfo | None, lang: str)
         return ""
     group = next((g for g in config.priority_groups if g.id == ticket.reason),
                  None) if config else None
-    return f"{tr('priority', lang)}: {group.name.get(lang)}" if group else tr("priority", lang)
+    return f"{text('priority', lang)}: {group.name.get(lang)}" if group else text("priority", lang)
 
 
 def _hint(s: Snapshot, lang: str) -> str:
@@ -245,25 +247,25 @@ def _hint(s: Snapshot, lang: str) -> str:
     if blocked_reason(s) is not None or counter is None:
         return ""
     if counter.status == "paused":
-        return tr("hint.paused", lang)
+        return text("hint.paused", lang)
     if counter.ticket is not None and counter.ticket.state == "called":
-        return tr("hint.called", lang)
+        return text("hint.called", lang)
     if counter.status == "open" and counter.ticket is None and counter.may_call(s.services) == 0:
-        return tr("hint.queue_empty", lang)
+        return text("hint.queue_empty", lang)
     return ""
 
 
 def _banner(s: Snapshot, blocked: Blocked | None, error: str | None, sending: bool,
             lang: str) -> dict[str, str]:
     if blocked == "not_bound":
-        return {"banner": tr("blocked.not_bound", lang, device=s.device_id),
+        return {"banner": text("blocked.not_bound", lang, device=s.device_id),
                 "banner_kind": "error"}
     if blocked is not None:
-        return {"banner": tr(f"blocked.{blocked}", lang), "banner_kind": "offline"}
+        return {"banner": text(f"blocked.{blocked}", lang), "banner_kind": "offline"}
     if error is not None:
         return {"banner": error_text(error, lang), "banner_kind": "error"}
     if sending and s.busy:
-        return {"banner": tr("busy", lang), "banner_kind": "busy"}
+        return {"banner": text("busy", lang), "banner_kind": "busy"}
     return {"banner": "", "banner_kind": ""}
 
 
@@ -279,7 +281,7 @@ def _waiting(s: Snapshot, lang: str) -> tuple[tuple[str, int], ...]:
     rows = [(_service_name(s.config, service_id, lang), _waiting_for(s, service_id))
             for service_id in counter.services]
     if counter.sent_here:
-        rows.append((tr("sent_here", lang), len(counter.sent_here)))
+        rows.append((text("sent_here", lang), len(counter.sent_here)))
     return tuple(rows)
 
 
@@ -292,13 +294,13 @@ def _waiting_for(s: Snapshot, service_id: str) -> int:
 
 def _picker(s: Snapshot, page: Page, lang: str) -> dict[str, object]:
     if page == "call":
-        return {"pick_title": tr("pick.call.title", lang), "pick_items": _call_items(s, lang),
-                "pick_ok": tr("pick.call.ok", lang)}
+        return {"pick_title": text("pick.call.title", lang), "pick_items": _call_items(s, lang),
+                "pick_ok": text("pick.call.ok", lang)}
     if page == "transfer":
         ticket = s.ticket
-        return {"pick_title": tr("pick.transfer.title", lang,
+        return {"pick_title": text("pick.transfer.title", lang,
                                  number=ticket.number if ticket else "—"),
-                "pick_items": _transfer_items(s, lang), "pick_ok": tr("pick.transfer.ok", lang)}
+                "pick_items": _transfer_items(s, lang), "pick_ok": text("pick.transfer.ok", lang)}
     return {"pick_title": "", "pick_items": (), "pick_ok": ""}
 
 
@@ -306,14 +308,14 @@ def _call_items(s: Snapshot, lang: str) -> tuple[PickItem, ...]:
     items: list[PickItem] = []
     section = ""
     for found in callable_numbers(s):
-        title = (tr(found.kind, lang) if found.kind != "waiting"
+        title = (text(found.kind, lang) if found.kind != "waiting"
                  else _service_name(s.config, found.service, lang))
         if title != section:
             items.append(PickItem(f"header:{title}", title, header=True))
             section = title
         label = found.number
         if found.priority:
-            label += f"  ({tr('priority', lang)})"
+            label += f"  ({text('priority', lang)})"
         if found.kind != "waiting":
             label += f"  · {_service_name(s.config, found.service, lang)}"
         items.append(PickItem(found.number, label))
@@ -335,16 +337,16 @@ def _transfer_items(s: Snapshot, lang: str) -> tuple[PickItem, ...]:
     services, counters = transfer_targets(s)
     if config is None:
         return ()
-    items = [PickItem("header:services", tr("pick.services", lang), header=True)]
+    items = [PickItem("header:services", text("pick.services", lang), header=True)]
     items += [PickItem(f"service:{sid}", _service_name(config, sid, lang)) for sid in services]
-    items.append(PickItem("header:counters", tr("pick.counters", lang), header=True))
+    items.append(PickItem("header:counters", text("pick.counters", lang), header=True))
     for counter_id in counters:
         configured = config.counter(counter_id)
         assert configured is not None
         state = s.counters.get(counter_id)
         served = state.services if state else configured.services
-        items.append(PickItem(f"counter:{counter_id}", tr(
+        items.append(PickItem(f"counter:{counter_id}", text(
             "pick.counter_item", lang, number=configured.number,
-            status=tr(f"status.{state.status if state else 'closed'}", lang),
+            status=text(f"status.{state.status if state else 'closed'}", lang),
             services=", ".join(_service_name(config, sid, lang) for sid in served))))
     return tuple(items)

@@ -21,7 +21,7 @@ from counter_terminal.tablet_model import (
     offer_for,
     seconds_left,
 )
-from qms.qt_bridge import MqttBridge
+from qtkit.bridge import MqttBridge
 
 log = logging.getLogger("qms.tablet")
 
@@ -57,10 +57,6 @@ class TabletController(QObject):
         bridge.config_received.connect(self._on_config)
         bridge.counter_state.connect(self._on_counter_state)
         bridge.event_received.connect(self._on_event)
-        # What arrived before this listened; read after connecting, so nothing falls between.
-        self.connected, self.hub_online = bridge.connected, bridge.hub_online
-        if bridge.client.config is not None:
-            self._on_config(bridge.client.config)
 
     @property
     def counter_id(self) -> str | None:
@@ -169,6 +165,7 @@ class TabletController(QObject):
 
     def _on_config(self, config: CenterConfig) -> None:
         self.config = config
+        # A counter state that came before the config could not be told apart as ours.
         client = self.bridge.client
         counter_id = self.counter_id
         cached = client.cached(client.topics.counter_state(counter_id)) if counter_id else None

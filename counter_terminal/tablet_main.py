@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from counter_terminal.launch import add_common_options
+from qtkit.options import add_device_options
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    add_common_options(parser, device="tablet-1")
+    add_device_options(parser, device="tablet-1")
     parser.add_argument("--windowed", action="store_true",
                         help="a window instead of the full screen (for a desk PC or a demo)")
 
@@ -16,7 +16,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from broker.wire.device_client import DeviceClient
     from counter_terminal.app import create_tablet
-    from counter_terminal.launch import qt_application, run_window
+    from qtkit.run import qt_application, run_window
 
     app = qt_application()
     client = DeviceClient(args.broker, args.site, args.device, role="tablet")
@@ -25,4 +25,5 @@ def run(args: argparse.Namespace) -> int:
     try:
         return run_window(app, tablet.window, fullscreen=args.fullscreen or not args.windowed)
     finally:
+        tablet.close()
         client.stop()

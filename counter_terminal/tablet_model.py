@@ -10,8 +10,8 @@ from typing import Literal
 
 from broker.wire.protocol import CounterState, Event
 from config.schema import CenterConfig, RatingLevel
-from counter_terminal.texts import tr
-from qms.error_text import error_text
+from counter_terminal.texts import text
+from qtkit.texts import error_text
 
 Phase = Literal["idle", "ask", "reasons", "sending", "thanks", "refused"]
 TabletPage = Literal["idle", "ask", "reasons", "message", "offline"]
@@ -90,22 +90,22 @@ def build_tablet_screen(*, lang: str, online: bool, config: CenterConfig | None,
     officer = config.officer(officer_id) if config and officer_id else None
     ticket = counter.ticket if counter else None
     if counter is None or counter.status == "open":
-        status = (tr("tablet.serving", lang, number=ticket.number) if ticket
-                  else tr("tablet.welcome", lang))
+        status = (text("tablet.serving", lang, number=ticket.number) if ticket
+                  else text("tablet.welcome", lang))
     else:
-        status = tr(f"tablet.{counter.status}", lang)
+        status = text(f"tablet.{counter.status}", lang)
     page: TabletPage
     kind: MessageKind = ""
     message = ""
     if phase == "thanks":
-        page, message, kind = "message", tr("tablet.thanks", lang), "thanks"
+        page, message, kind = "message", text("tablet.thanks", lang), "thanks"
     elif not online:
         # Nothing is offered that could not be delivered.
-        page, message, kind = "offline", tr("tablet.offline", lang), "offline"
+        page, message, kind = "offline", text("tablet.offline", lang), "offline"
     elif phase == "sending":
-        page, message, kind = "message", tr("tablet.sending", lang), "sending"
+        page, message, kind = "message", text("tablet.sending", lang), "sending"
     elif phase == "refused":
-        page, message, kind = "message", tr("tablet.not_recorded", lang), "refused"
+        page, message, kind = "message", text("tablet.not_recorded", lang), "refused"
     elif phase in ("ask", "reasons") and pending is not None and config is not None:
         page = phase
     else:
@@ -113,12 +113,12 @@ def build_tablet_screen(*, lang: str, online: bool, config: CenterConfig | None,
     return TabletScreen(
         page=page,
         lang=lang,
-        counter_text=tr("tablet.counter", lang,
+        counter_text=text("tablet.counter", lang,
                         number=configured.number if configured else counter_id or "—"),
-        officer_text=tr("tablet.officer", lang, name=officer.name) if officer else "",
+        officer_text=text("tablet.officer", lang, name=officer.name) if officer else "",
         status_text=status,
         question=config.rating.question.get(lang) if config else "",
-        ticket_text=tr("tablet.ticket", lang, number=pending.number) if pending else "",
+        ticket_text=text("tablet.ticket", lang, number=pending.number) if pending else "",
         levels=levels_of(config, lang) if config else (),
         reasons=tuple((r.id, r.name.get(lang)) for r in config.rating.reasons) if config else (),
         message=message,

@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
 from counter_terminal import style
 from counter_terminal.faces import face_colour, face_pixmap
 from counter_terminal.tablet_model import LevelChoice, TabletScreen
-from counter_terminal.texts import tr
+from counter_terminal.texts import text
+from qtkit.fonts import app_font
 
 FACE_PX = 150
 MESSAGE_COLOURS = {"thanks": style.GREEN, "refused": style.RED, "sending": style.BLUE,
@@ -35,7 +36,7 @@ class TabletWindow(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("rating_tablet")
-        style.apply_font(self, 26)
+        self.setFont(app_font(pixel_size=26))
         self._lang = "vi"
         self._page = ""
         self._levels: tuple[LevelChoice, ...] = ()
@@ -189,7 +190,7 @@ class TabletWindow(QWidget):
 
     def render(self, screen: TabletScreen) -> None:
         lang = self._lang = screen.lang
-        self.lang_button.setText(tr("switch_lang", lang))
+        self.lang_button.setText(text("switch_lang", lang))
         self.counter_text.setText(screen.counter_text)
         self.officer_text.setText(screen.officer_text)
         self.status_text.setText(screen.status_text)
@@ -200,9 +201,9 @@ class TabletWindow(QWidget):
         self.ask_error.setText(screen.error if screen.page == "ask" else "")
         self._render_levels(screen.levels)
 
-        self.reasons_title.setText(tr("tablet.reasons", lang))
-        self.send_button.setText(tr("tablet.send", lang))
-        self.skip_button.setText(tr("tablet.skip", lang))
+        self.reasons_title.setText(text("tablet.reasons", lang))
+        self.send_button.setText(text("tablet.send", lang))
+        self.skip_button.setText(text("tablet.skip", lang))
         self._render_reasons(screen.reasons)
         if screen.page == "reasons" and self._page != "reasons":
             for button in self.reason_buttons.values():

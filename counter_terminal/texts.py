@@ -6,9 +6,9 @@ own `Text` values; only the app's fixed words live here.
 
 from __future__ import annotations
 
-Lang = str  # "vi" or "en"
+from qtkit.texts import Texts
 
-TEXTS: dict[str, tuple[str, str]] = {
+TEXTS = Texts({
     # --- the officer's terminal --------------------------------------------------------
     "terminal.title": ("Quầy {number} — Điều khiển", "Counter {number} — terminal"),
     "counter": ("Quầy {number}", "Counter {number}"),
@@ -79,18 +79,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "tablet.thanks": ("Cảm ơn ông/bà đã đánh giá!", "Thank you for your rating!"),
     "tablet.not_recorded": ("Đánh giá chưa được ghi nhận", "The rating was not recorded"),
     "tablet.offline": ("Tạm thời chưa thể đánh giá", "Rating is not available right now"),
-}
+})
 
+text = TEXTS.t
 
-def tr(key: str, lang: Lang, **values: object) -> str:
-    vi, en = TEXTS[key]
-    text = en if lang == "en" else vi
-    return text.format(**values) if values else text
-
-
-def elapsed(seconds: float) -> str:
-    """mm:ss, or h:mm:ss past an hour; a clock behind the hub's never shows a negative time."""
-    total = max(0, int(seconds))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 
 from counter_terminal import style
 from counter_terminal.model import Action, PickItem, Screen
-from counter_terminal.texts import tr
+from counter_terminal.texts import text
+from qtkit.fonts import app_font
 
 # Function keys, because the officer types in the dossier software with the letters and digits.
 SHORTCUTS: dict[Action, str] = {
@@ -68,7 +69,7 @@ class TerminalWindow(QWidget):
         self.setObjectName("counter_terminal")
         self.large = large
         self.px = 22 if large else 16
-        style.apply_font(self, self.px)
+        self.setFont(app_font(pixel_size=self.px))
         self._lang = "vi"
         self._pause_action = Action.PAUSE
         self._pick_items: tuple[PickItem, ...] = ()
@@ -314,7 +315,7 @@ class TerminalWindow(QWidget):
         background, ink = STATUS_COLOURS.get(screen.status, STATUS_COLOURS[""])
         _restyle(self.status_label, f"background: {background}; color: {ink}; "
                                     "border-radius: 6px; padding: 2px 8px;")
-        self.lang_button.setText(tr("switch_lang", lang))
+        self.lang_button.setText(text("switch_lang", lang))
         self.officer_label.setText(screen.officer_text)
         self.banner.setText(screen.banner)
         self.banner.setVisible(bool(screen.banner))
@@ -324,12 +325,12 @@ class TerminalWindow(QWidget):
                                   "border-radius: 6px; padding: 8px;")
 
         self.signin_title.setText(screen.signin_title)
-        self.signin_caption.setText(tr("signin.officer", lang))
-        self.signin_button.setText(tr("signin.open", lang))
+        self.signin_caption.setText(text("signin.officer", lang))
+        self.signin_button.setText(text("signin.open", lang))
         self.signin_button.setEnabled(screen.can_sign_in)
         self._render_officers(screen)
 
-        self.current_caption.setText(tr("current", lang))
+        self.current_caption.setText(text("current", lang))
         self.ticket_number.setText(screen.ticket_number)
         self.priority_badge.setText(screen.priority)
         self.priority_badge.setVisible(bool(screen.priority))
@@ -345,22 +346,22 @@ class TerminalWindow(QWidget):
                 label_key = f"action.{self._pause_action.value}"
                 enabled = screen.enabled[self._pause_action]
             key = SHORTCUTS.get(action)
-            button.setText(f"{tr(label_key, lang)}  ({key})" if key else tr(label_key, lang))
+            button.setText(f"{text(label_key, lang)}  ({key})" if key else text(label_key, lang))
             button.setEnabled(enabled)
 
-        self.waiting_caption.setText(tr("waiting", lang))
+        self.waiting_caption.setText(text("waiting", lang))
         rows = "".join(f"<tr><td>{escape(name)}</td><td align='right'>&nbsp;&nbsp;<b>{count}</b>"
                        "</td></tr>" for name, count in screen.waiting)
         self.waiting.setText(f"<table width='100%'>{rows}</table>")
-        self.missed_caption.setText(tr("missed", lang))
-        self.missed.setText(", ".join(screen.missed) if screen.missed else tr("none", lang))
+        self.missed_caption.setText(text("missed", lang))
+        self.missed.setText(", ".join(screen.missed) if screen.missed else text("none", lang))
 
         self.pick_title.setText(screen.pick_title)
         self.pick_ok.setText(screen.pick_ok)
-        self.pick_back.setText(tr("pick.back", lang))
+        self.pick_back.setText(text("pick.back", lang))
         self._render_pick_items(screen.pick_items)
         if not screen.pick_items and screen.page == "call":
-            self.pick_title.setText(tr("pick.call.empty", lang))
+            self.pick_title.setText(text("pick.call.empty", lang))
 
         page = {"signin": self.signin_page, "main": self.main_page}.get(screen.page,
                                                                         self.pick_page)

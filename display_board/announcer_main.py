@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import threading
 
-from display_board.options import add_common, add_voice, on_stop_signals
+from display_board.options import add_common, add_voice
+from qtkit.signals import on_stop_signals
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    add_common(parser, default_device="announcer-1")
+    add_common(parser, default_device="announcer-1", screen=False)
     add_voice(parser)
 
 

@@ -13,7 +13,7 @@ from display_board.model import BoardModel
 from display_board.views import BoardWindow, board_font
 from display_board.voice import CallVoice, VoiceOptions
 from display_board.zone import parse_counters
-from qms.qt_bridge import MqttBridge
+from qtkit.bridge import MqttBridge
 
 
 @dataclass
@@ -47,6 +47,8 @@ def create_board(client: DeviceClient, *, counters: Sequence[str] | str | None =
     model = BoardModel(client.device_id, zone)
     controller = BoardController(bridge, window, model, lang=lang, clock=clock, blink_s=blink_s,
                                  fresh_s=fresh_s)
+    bridge.start()
+    controller.render()  # what the client already holds, at once
     call_voice = None
     if voice is not None:
         call_voice = CallVoice(client, voice, zone=zone, clock=clock).start()

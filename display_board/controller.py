@@ -18,10 +18,11 @@ from broker.wire.clock import Clock, wall_clock
 from broker.wire.protocol import Event
 from config.schema import CenterConfig
 from display_board.model import CALL_KINDS, BoardModel, CallRow, ServiceRow, is_fresh
-from display_board.texts import text, weekday
+from display_board.texts import text
 from display_board.views import BoardWindow, CounterTileText, ServiceChipText
 from display_board.zone import unknown_counters
-from qms.qt_bridge import MqttBridge
+from qtkit.bridge import MqttBridge
+from qtkit.formats import weekday
 
 log = logging.getLogger("qms.board")
 
@@ -58,30 +59,10 @@ class BoardController(QObject):
         self._blink.setInterval(BLINK_STEP_MS)
         self._blink.timeout.connect(self._on_blink)
 
-        # The bridge may have replayed the client's cache before these slots were connected.
-        self._load_cached()
-        self.render()
-
     # --- state in ---------------------------------------------------------------------------
-
-    def _load_cached(self) -> None:
-        client = self.bridge.client
-        if client.config is not None:
-            self._take_config(client.config)
-        config = self.model.config
-        if config is None:
-            return
-        topics = client.topics
-        cached = [client.cached(topics.counter_state(c.id)) for c in config.counters]
-        cached += [client.cached(topics.service_state(s.id)) for s in config.services]
-        cached.append(client.cached(topics.board_state))
-        for message in cached:
-            if message is not None:
-                self.model.apply(message)
 
     def _on_config(self, config: CenterConfig) -> None:
         if self._take_config(config):
-            self._load_cached()
             self._schedule_render()
 
     def _take_config(self, config: CenterConfig) -> bool:
@@ -187,7 +168,7 @@ class BoardController(QObject):
     def _on_tick(self) -> None:
         now = self._local(self.clock())
         self.view.set_clock(now.strftime("%H:%M"),
-                            f"{weekday(now.weekday(), self.lang)}, {now:%d/%m/%Y}")
+                            f"{weekday(now, self.lang)}, {now:%d/%m/%Y}")
         self.view.set_message(self.model.message(now))
         self._show_connection()
 

@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import signal
-from collections.abc import Callable
 from pathlib import Path
 
 from display_board.zone import parse_counters
+from qtkit.options import add_device_options
+from qtkit.texts import LANGS
 
 
-def add_common(parser: argparse.ArgumentParser, default_device: str) -> None:
-    parser.add_argument("--device", default=default_device,
-                        help=f"this device's id in the center config (default {default_device})")
-    parser.add_argument("--broker", default="mqtt://127.0.0.1:1883",
-                        help="the broker, mqtt://[user:password@]host:port")
-    parser.add_argument("--site", default="longan", help="the center's site id")
-    parser.add_argument("--lang", choices=("vi", "en"), default="vi",
-                        help="language to show or speak (default vi)")
+def add_common(parser: argparse.ArgumentParser, default_device: str, *, screen: bool) -> None:
+    """The device options (a `screen` takes --fullscreen) and the zone."""
+    add_device_options(parser, device=default_device, fullscreen=screen)
     parser.add_argument("--counters", type=_counters, default=None,
                         help="the zone: counters to cover, e.g. 1-6 or 1,3,7-9 "
                              "(default: the device's entry in the config, else all)")
@@ -27,7 +22,7 @@ def add_voice(parser: argparse.ArgumentParser, *, own_lang: bool = False) -> Non
     """`own_lang`: the voice takes `--voice-lang`, apart from the screen's `--lang`, since a
     board may show English while the hall hears Vietnamese."""
     if own_lang:
-        parser.add_argument("--voice-lang", choices=("vi", "en"), default="vi",
+        parser.add_argument("--voice-lang", choices=LANGS, default="vi",
                             help="language of the voice (default vi)")
     parser.add_argument("--wav-dir", type=Path, default=None,
                         help="write each announcement as a WAV file here instead of playing it "
@@ -54,8 +49,3 @@ def _counters(value: str) -> tuple[str, ...]:
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from exc
 
-
-def on_stop_signals(stop: Callable[[], None]) -> None:
-    """SIGINT and SIGTERM end the app cleanly, so it can publish `online: false` itself."""
-    for number in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(number, lambda *_: stop())

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-Lang = str  # "vi" or "en"
+from qtkit.texts import Texts
 
-TEXTS: dict[str, tuple[str, str]] = {
+TEXTS = Texts({
     "title": ("Bảng hiển thị số thứ tự", "Queue display board"),
     "connecting": ("Đang kết nối…", "Connecting…"),
     "hero_label": ("Xin mời công dân có số", "Now calling number"),
@@ -23,19 +23,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "service_hours": ("Ngoài giờ", "Closed"),
     "offline": ("Mất kết nối · thông tin lúc {time}", "Offline · as of {time}"),
     "hub_offline": ("Máy chủ tạm ngừng · thông tin lúc {time}", "Hub offline · as of {time}"),
-}
+})
 
-WEEKDAYS: dict[str, tuple[str, ...]] = {
-    "vi": ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật"),
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-}
-
-
-def text(key: str, lang: Lang, **values: object) -> str:
-    vi, en = TEXTS[key]
-    chosen = en if lang == "en" else vi
-    return chosen.format(**values) if values else chosen
-
-
-def weekday(index: int, lang: Lang) -> str:
-    return WEEKDAYS["en" if lang == "en" else "vi"][index]
+text = TEXTS.t

@@ -31,7 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-FONT_FAMILY = "DejaVu Sans"
+from qtkit.fonts import app_font
+
 DESIGN_WIDTH, DESIGN_HEIGHT = 1920, 1080
 
 BACKGROUND = "#0b1f3a"
@@ -49,10 +50,7 @@ STATUS_COLORS = {
 
 
 def board_font(px: float, bold: bool = False) -> QFont:
-    font = QFont(FONT_FAMILY)
-    font.setPixelSize(max(8, round(px)))
-    font.setBold(bold)
-    return font
+    return app_font(pixel_size=round(px), bold=bold)
 
 
 @dataclass(frozen=True, slots=True)

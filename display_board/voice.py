@@ -102,12 +102,23 @@ class CallVoice:
         return list(self.announcer.history) if self.announcer is not None else []
 
     # --- paho's thread --------------------------------------------------------------------
+    # An exception out of these would end paho's network loop, and with it every later call
+    # and the device's status: it is logged instead.
 
     def _on_state(self, topic: ParsedTopic, message: Any) -> None:
-        if topic.kind == "config" and self._running.is_set() and self.announcer is not None:
-            self.announcer.templates = templates_of(message.config)
+        try:
+            if topic.kind == "config" and self._running.is_set() and self.announcer is not None:
+                self.announcer.templates = templates_of(message.config)
+        except Exception:
+            log.exception("could not take the config's announcement")
 
     def _on_event(self, event: Event) -> None:
+        try:
+            self._announce(event)
+        except Exception:
+            log.exception("could not announce %s %s", event.kind, event.number)
+
+    def _announce(self, event: Event) -> None:
         if (event.kind not in CALL_KINDS or not event.number or not event.counter
                 or not self._running.is_set() or self.announcer is None):
             return
@@ -132,13 +143,6 @@ class CallVoice:
     def _report_health(self, error: str | None) -> None:
         assert self.announcer is not None
         self.client.set_health(audio=self.announcer.audio_health(), audio_error=error)
-
-
-def create_announcer(client: DeviceClient, options: VoiceOptions | None = None, *,
-                     zone: tuple[str, ...] | None = None, clock: Clock = wall_clock
-                     ) -> CallVoice:
-    """The voice alone, started, for the demo's single process (it needs no Qt)."""
-    return CallVoice(client, options or VoiceOptions(), zone=zone, clock=clock).start()
 
 
 def templates_of(config: CenterConfig | None) -> dict[str, str]:

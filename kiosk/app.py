@@ -7,18 +7,15 @@ process, which is why this creates no QApplication and sets no application-wide 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
-
-from PySide6.QtGui import QFont, QFontDatabase
 
 from broker.wire.device_client import DeviceClient
-from drivers.fonts import font_path
 from drivers.printer import TicketPrinter, open_printer
 from kiosk.controller import KioskController
 from kiosk.printing import PrinterService
-from kiosk.texts import Lang
-from kiosk.views import FONT_FAMILY, KioskWindow
-from qms.qt_bridge import MqttBridge
+from kiosk.views import KioskWindow
+from qtkit.bridge import MqttBridge
+from qtkit.fonts import app_font
+from qtkit.texts import Lang
 
 
 @dataclass
@@ -28,17 +25,10 @@ class Kiosk:
     bridge: MqttBridge
     printer: PrinterService
 
-    def stop(self) -> None:
+    def close(self) -> None:
         """Stops the printer worker and the timers; the caller stops the device client."""
-        self.controller.stop()
+        self.controller.close()
         self.window.close()
-
-
-@cache
-def load_fonts() -> None:
-    """The bundled DejaVu Sans, so Vietnamese renders the same on any host (and offscreen)."""
-    for bold in (False, True):
-        QFontDatabase.addApplicationFont(str(font_path(bold)))
 
 
 def create_kiosk(client: DeviceClient, *, printer: str | TicketPrinter = "virtual:kiosk-tickets",
@@ -49,14 +39,14 @@ def create_kiosk(client: DeviceClient, *, printer: str | TicketPrinter = "virtua
     for `drivers.printer.open_printer` (e.g. "virtual:/tmp/tickets") with its profile
     ("raster", "cp1258", "tcvn3"), or a printer object.
 
-    The caller owns the QApplication, shows `.window` and, at the end, calls `.stop()`."""
+    The caller owns the QApplication, shows `.window` and, at the end, calls `.close()`."""
     device = open_printer(printer, printer_profile) if isinstance(printer, str) else printer
-    load_fonts()
     bridge = MqttBridge(client)
     printing = PrinterService(device, poll_s=printer_poll_s, parent=bridge)
     controller = KioskController(bridge, printing, lang=lang, idle_s=idle_s, ticket_s=ticket_s,
                                  print_failed_s=print_failed_s, parent=bridge)
     window = KioskWindow(controller)
-    window.setFont(QFont(FONT_FAMILY))
+    window.setFont(app_font())
+    bridge.start()
     controller.start()
     return Kiosk(window, controller, bridge, printing)

@@ -22,9 +22,8 @@ from drivers.printer import PrinterHealth
 from kiosk import model
 from kiosk.model import IssuedTicket, KioskView, PrintState, Screen
 from kiosk.printing import PrinterService
-from kiosk.texts import LANGS, Lang
-from qms.error_text import error_text
-from qms.qt_bridge import MqttBridge
+from qtkit.bridge import MqttBridge
+from qtkit.texts import LANGS, Lang, error_text
 
 log = logging.getLogger("qms.kiosk")
 
@@ -64,8 +63,6 @@ class KioskController(QObject):
         bridge.config_received.connect(self._on_config)
         bridge.service_state.connect(self._on_service_state)
         printer.health_changed.connect(self._on_printer_health)
-        # Whatever the client already holds was replayed before these connections existed.
-        bridge.replay()
 
     def _timer(self, seconds: float, slot: Any) -> QTimer:
         timer = QTimer(self)
@@ -79,7 +76,7 @@ class KioskController(QObject):
         self._report_health()
         self._refresh()
 
-    def stop(self) -> None:
+    def close(self) -> None:
         self._idle.stop()
         self._ticket_done.stop()
         self.printer.stop()

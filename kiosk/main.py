@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 import logging
-import signal
+
+from qtkit.options import add_device_options
 
 log = logging.getLogger("qms.kiosk")
 
@@ -18,12 +19,7 @@ def _size(text: str) -> tuple[int, int]:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--device", default="kiosk-1", help="this kiosk's device id (kiosk-1)")
-    parser.add_argument("--broker", default="mqtt://127.0.0.1:1883", help="the broker's URL")
-    parser.add_argument("--site", default="longan", help="the center's site id (longan)")
-    parser.add_argument("--lang", choices=("vi", "en"), default="vi",
-                        help="the language a citizen first sees (vi)")
-    parser.add_argument("--fullscreen", action="store_true", help="fill the screen")
+    add_device_options(parser, device="kiosk-1")
     parser.add_argument("--printer", default="virtual:kiosk-tickets",
                         help="the ticket printer's device string, e.g. serial:/dev/ttyUSB0 or "
                              "virtual:DIR (default virtual:kiosk-tickets)")
@@ -39,17 +35,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from PySide6.QtCore import QTimer
-    from PySide6.QtGui import QFont
-    from PySide6.QtWidgets import QApplication
-
     from broker.wire.device_client import DeviceClient
-    from kiosk.app import create_kiosk, load_fonts
-    from kiosk.views import FONT_FAMILY
+    from kiosk.app import create_kiosk
+    from qtkit.run import qt_application, run_window
 
-    app = QApplication.instance() or QApplication([])
-    load_fonts()
-    app.setFont(QFont(FONT_FAMILY))
+    app = qt_application()
     client = DeviceClient(args.broker, args.site, args.device, role="kiosk")
     try:
         kiosk = create_kiosk(client, printer=args.printer, printer_profile=args.printer_profile,
@@ -58,19 +48,8 @@ def run(args: argparse.Namespace) -> int:
         log.error("%s", exc)
         return 2
     client.start()
-    if args.fullscreen:
-        kiosk.window.showFullScreen()
-    else:
-        kiosk.window.resize(*args.size)
-        kiosk.window.show()
-    # Ctrl+C and SIGTERM end the event loop cleanly; the timer lets Python see the signal.
-    signal.signal(signal.SIGINT, lambda *_: app.quit())
-    signal.signal(signal.SIGTERM, lambda *_: app.quit())
-    wakeup = QTimer()
-    wakeup.timeout.connect(lambda: None)
-    wakeup.start(250)
     try:
-        return app.exec()
+        return run_window(app, kiosk.window, fullscreen=args.fullscreen, size=args.size)
     finally:
-        kiosk.stop()
+        kiosk.close()
         client.stop()

@@ -17,7 +17,7 @@ from broker.wire.protocol import ServiceState
 from config.schema import CenterConfig, Service
 from drivers.printer import Ticket
 from kiosk import texts
-from kiosk.texts import Lang
+from qtkit.texts import Lang
 
 Tone = Literal["open", "closed", "priority"]
 

@@ -7,12 +7,11 @@ are the kiosk's own words around them.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
 
-Lang = Literal["vi", "en"]
-LANGS: tuple[Lang, ...] = ("vi", "en")
+from qtkit.formats import wait_text, weekday
+from qtkit.texts import Lang, Texts
 
-_TEXTS: dict[str, tuple[str, str]] = {
+TEXTS = Texts({
     # the other language's name, on the switch
     "switch_language": ("English", "Tiếng Việt"),
     "choose_department": ("Xin mời chọn cơ quan giải quyết hồ sơ",
@@ -59,19 +58,9 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "offline": ("Hệ thống đang tạm gián đoạn", "The system is temporarily unavailable"),
     "offline_help": ("Xin ông/bà vui lòng chờ trong giây lát.\nMáy sẽ tự hoạt động lại.",
                      "Please wait a moment.\nThe kiosk will resume by itself."),
-}
+})
 
-_WEEKDAYS: tuple[tuple[str, str], ...] = (
-    ("Thứ Hai", "Monday"), ("Thứ Ba", "Tuesday"), ("Thứ Tư", "Wednesday"),
-    ("Thứ Năm", "Thursday"), ("Thứ Sáu", "Friday"), ("Thứ Bảy", "Saturday"),
-    ("Chủ Nhật", "Sunday"),
-)
-
-
-def text(key: str, lang: Lang, **values: object) -> str:
-    vi, en = _TEXTS[key]
-    chosen = en if lang == "en" else vi
-    return chosen.format(**values) if values else chosen
+text = TEXTS.t
 
 
 def waiting(count: int, lang: Lang) -> str:
@@ -79,14 +68,10 @@ def waiting(count: int, lang: Lang) -> str:
 
 
 def wait_time(ewt_s: int, lang: Lang) -> str:
-    """Rounded up to whole minutes: a citizen told "about 5" who waits 6 feels misled. Under a
-    minute is said so, as the printed ticket says it (`drivers/printer/layout.py`)."""
-    if ewt_s < 60:
-        return text("wait_soon", lang)
-    minutes = -(-ewt_s // 60)
-    if minutes < 60:
-        return text("wait_minutes", lang, minutes=minutes)
-    return text("wait_hours", lang, hours=minutes // 60, minutes=minutes % 60)
+    """Rounded by `qtkit.formats.wait_text`, as the printed ticket rounds it
+    (`drivers/printer/layout.py`): screen and paper must say the same."""
+    return wait_text(ewt_s, soon=text("wait_soon", lang), minutes=text("wait_minutes", lang),
+                     hours=text("wait_hours", lang))
 
 
 def ahead(count: int, lang: Lang) -> str:
@@ -97,10 +82,9 @@ def opens(at: datetime, now: datetime, lang: Lang) -> str:
     clock = f"{at:%H:%M}"
     if at.date() == now.date():
         return text("opens_today", lang, time=clock)
-    weekday = _WEEKDAYS[at.weekday()][1 if lang == "en" else 0]
-    return text("opens_on", lang, time=clock, weekday=weekday, date=f"{at:%d/%m}")
+    return text("opens_on", lang, time=clock, weekday=weekday(at, lang), date=f"{at:%d/%m}")
 
 
 def printer_problem(health: str, lang: Lang) -> str:
     key = f"printer_{health}"
-    return text(key if key in _TEXTS else "printer_offline", lang)
+    return text(key if key in TEXTS else "printer_offline", lang)

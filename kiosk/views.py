@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 from kiosk import texts
 from kiosk.controller import KioskController
 from kiosk.model import KioskView, PrintState, Screen, Tile
+from qtkit.fonts import FAMILY
 
-FONT_FAMILY = "DejaVu Sans"
 DESIGN_SHORT_SIDE = 1080  # sizes below are in pixels on a 1080-pixel short side
 
 NAVY, INK, PAPER, PAGE = "#0B3B74", "#0B1F3A", "#FFFFFF", "#E9EEF4"
@@ -44,11 +44,11 @@ def stylesheet(scale: float) -> str:
         return max(1, round(size * scale))
 
     return f"""
-    QWidget#kiosk {{ background: {PAGE}; font-family: "{FONT_FAMILY}"; color: {INK}; }}
+    QWidget#kiosk {{ background: {PAGE}; font-family: "{FAMILY}"; color: {INK}; }}
     QLabel {{ color: {INK}; }}
     QFrame#header {{ background: {NAVY}; }}
     QLabel#center-name {{ color: {PAPER}; font-size: {px(30)}px; font-weight: bold; }}
-    QPushButton {{ font-family: "{FONT_FAMILY}"; }}
+    QPushButton {{ font-family: "{FAMILY}"; }}
     QPushButton#lang-button {{
         background: {PAPER}; color: {NAVY}; font-size: {px(30)}px; font-weight: bold;
         border: {px(3)}px solid {PAPER}; border-radius: {px(14)}px;

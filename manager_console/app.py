@@ -9,7 +9,7 @@ from broker.wire.clock import Clock, wall_clock
 from broker.wire.device_client import DeviceClient
 from manager_console.controller import ManagerController
 from manager_console.views import ManagerWindow
-from qms.qt_bridge import MqttBridge
+from qtkit.bridge import MqttBridge
 
 
 @dataclass
@@ -29,4 +29,5 @@ def create_manager_console(client: DeviceClient, *, lang: str = "vi",
     bridge = MqttBridge(client)
     controller = ManagerController(bridge, lang=lang, clock=clock)
     window = ManagerWindow(controller)
+    bridge.start()
     return ManagerConsole(window, controller, bridge)

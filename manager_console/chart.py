@@ -8,11 +8,10 @@ from collections.abc import Sequence
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from manager_console.texts import text
-from manager_console.widgets import FONT_FAMILY
+from qtkit.fonts import app_font
 
 _BLUE, _GREEN, _RED, _AMBER = "#0b3d91", "#2e7d32", "#b71c1c", "#e68a00"
 _BAR = 0.38
@@ -24,7 +23,7 @@ def _plot(name: str) -> pg.PlotWidget:
     plot.setMouseEnabled(x=False, y=False)
     plot.hideButtons()
     plot.showGrid(x=False, y=True, alpha=0.25)
-    font = QFont(FONT_FAMILY, 11)
+    font = app_font(point_size=11)
     for side in ("left", "bottom"):
         axis = plot.getAxis(side)
         axis.setPen(pg.mkPen("#000000"))

@@ -30,8 +30,8 @@ from manager_console.hall import (
 from manager_console.health import DeviceRow, HealthBook
 from manager_console.report_table import REPORT_KINDS, Table, report_table
 from manager_console.texts import text
-from qms.error_text import error_text
-from qms.qt_bridge import MqttBridge
+from qtkit.bridge import MqttBridge
+from qtkit.texts import error_text
 
 log = logging.getLogger("qms.manager")
 
@@ -81,9 +81,8 @@ class ManagerController(QObject):
         self.counters: dict[str, CounterState] = {}
         self.board: BoardState | None = None
         self.health = HealthBook()
-        self.connected = bridge.connected
-        self.ever_connected = self.connected  # before the first connect it is "connecting"
-        self.hub_online = bridge.hub_online
+        self.connected = self.hub_online = False
+        self.ever_connected = False  # before the first connect it is "connecting"
         self.report: ReportSet | None = None
         self.ranking: Ranking | None = None
         self._report_generation = 0
@@ -101,25 +100,6 @@ class ManagerController(QObject):
         self._timer.setInterval(1000)
         self._timer.timeout.connect(self.tick.emit)
         self._timer.start()
-        self._sync_from_cache()
-
-    def _sync_from_cache(self) -> None:
-        """The bridge replays the retained state to listeners as they subscribe, which was
-        before these signals were connected: read what the client already holds."""
-        topics = self.client.topics
-        if (config := self.client.config) is not None:
-            self._on_config(config)
-        if self.config is not None:
-            for service in self.config.services:
-                if (state := self.client.cached(topics.service_state(service.id))) is not None:
-                    self._on_service(state)
-            for counter in self.config.counters:
-                if (state := self.client.cached(topics.counter_state(counter.id))) is not None:
-                    self._on_counter(state)
-        if (board := self.client.cached(topics.board_state)) is not None:
-            self._on_board(board)
-        self.connected, self.hub_online = self.bridge.connected, self.bridge.hub_online
-        self.ever_connected = self.ever_connected or self.connected
 
     def close(self) -> None:
         self._timer.stop()

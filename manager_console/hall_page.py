@@ -7,8 +7,9 @@ from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QVBoxLayout, QWidget
 from manager_console.controller import ManagerController
 from manager_console.hall import alerts, summary
 from manager_console.health import problem_count
-from manager_console.texts import duration, text
+from manager_console.texts import text
 from manager_console.widgets import fill_table, label, set_flag, table
+from qtkit.formats import duration
 
 
 class HallPage(QWidget):

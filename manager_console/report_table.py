@@ -14,7 +14,8 @@ from typing import Any, Literal
 
 from config.schema import CenterConfig
 from manager_console.hall import counter_name, officer_name, service_name
-from manager_console.texts import day_text, decimal, duration, percent, text
+from manager_console.texts import day_text, decimal, percent, text
+from qtkit.formats import duration
 
 ReportKind = Literal["service", "counter", "officer", "day", "hourly"]
 REPORT_KINDS: tuple[ReportKind, ...] = ("service", "counter", "officer", "day", "hourly")

@@ -7,11 +7,10 @@ these are the console's own words around them.
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
 
-Lang = Literal["vi", "en"]
+from qtkit.texts import Texts
 
-_TEXTS: dict[str, tuple[str, str]] = {
+TEXTS = Texts({
     "window_title": ("Bảng điều hành — {center}", "Manager console — {center}"),
     "switch_language": ("English", "Tiếng Việt"),
     # connection
@@ -180,13 +179,9 @@ _TEXTS: dict[str, tuple[str, str]] = {
                       "No ratings in this period"),
     "period_day": ("ngày {day}", "on {day}"),
     "period_range": ("từ ngày {first} đến ngày {last}", "from {first} to {last}"),
-}
+})
 
-
-def text(key: str, lang: str, **values: object) -> str:
-    vi, en = _TEXTS[key]
-    chosen = en if lang == "en" else vi
-    return chosen.format(**values) if values else chosen
+text = TEXTS.t
 
 
 def day_text(day: date, lang: str) -> str:
@@ -197,16 +192,6 @@ def period_text(first: date, last: date, lang: str) -> str:
     if first == last:
         return text("period_day", lang, day=day_text(first, lang))
     return text("period_range", lang, first=day_text(first, lang), last=day_text(last, lang))
-
-
-def duration(seconds: float | None) -> str:
-    """A duration as a clock reads it: m:ss, or h:mm:ss from an hour on."""
-    if seconds is None:
-        return "—"
-    total = max(0, round(seconds))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def decimal(value: float, lang: str, places: int = 2) -> str:
@@ -220,7 +205,7 @@ def percent(share: float, lang: str) -> str:
 
 
 # What a device reports as health (its `health` dict), in plain words.
-HEALTH_PARTS: dict[str, tuple[str, str]] = {
+HEALTH_PARTS = Texts({
     "printer": ("Máy in", "Printer"),
     "audio": ("Âm thanh", "Audio"),
     "speech": ("Giọng đọc", "Voice"),
@@ -228,9 +213,9 @@ HEALTH_PARTS: dict[str, tuple[str, str]] = {
     "led": ("Bảng LED", "LED display"),
     "keypad": ("Bàn phím gọi số", "Keypad"),
     "screen": ("Màn hình", "Screen"),
-}
+})
 
-HEALTH_VALUES: dict[str, tuple[str, str]] = {
+HEALTH_VALUES = Texts({
     "ok": ("bình thường", "ok"),
     "paper_low": ("sắp hết giấy", "paper low"),
     "paper_out": ("HẾT GIẤY", "OUT OF PAPER"),
@@ -239,14 +224,14 @@ HEALTH_VALUES: dict[str, tuple[str, str]] = {
     "unknown": ("không đọc được trạng thái", "status unreadable"),
     "missing": ("KHÔNG CÓ", "MISSING"),
     "error": ("LỖI", "ERROR"),
-}
+})
 
 
 def health_part(part: str, lang: str) -> str:
-    vi, en = HEALTH_PARTS.get(part, (part, part))
-    return en if lang == "en" else vi
+    """A part the console has no words for is shown as the device names it."""
+    return HEALTH_PARTS.t(part, lang) if part in HEALTH_PARTS else part
 
 
 def health_value(value: object, lang: str) -> str:
-    vi, en = HEALTH_VALUES.get(str(value), (str(value), str(value)))
-    return en if lang == "en" else vi
+    key = str(value)
+    return HEALTH_VALUES.t(key, lang) if key in HEALTH_VALUES else key

@@ -19,7 +19,8 @@ from manager_console.hall_page import HallPage
 from manager_console.ratings_page import RatingsPage
 from manager_console.reports_page import ReportsPage
 from manager_console.texts import text
-from manager_console.widgets import STYLE, button, ensure_font, label, set_flag
+from manager_console.widgets import FONT_POINTS, STYLE, button, label, set_flag
+from qtkit.fonts import app_font
 
 WINDOW_SIZE = (1600, 960)
 
@@ -29,7 +30,7 @@ class ManagerWindow(QMainWindow):
         super().__init__()
         self.setObjectName("managerWindow")
         self.controller = controller
-        self.setFont(ensure_font())
+        self.setFont(app_font(point_size=FONT_POINTS))
         self.setStyleSheet(STYLE)
         self.resize(*WINDOW_SIZE)
 

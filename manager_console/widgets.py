@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontDatabase
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 
 from manager_console.health import Level
 from manager_console.report_table import Cell, Table
+from qtkit.fonts import FAMILY
 
-FONT_FAMILY = "DejaVu Sans"  # full Vietnamese coverage, also where no desktop fonts exist
 FONT_POINTS = 12
 
 # Background and text per level: white on deep red for problems, black on amber for warnings.
@@ -35,7 +35,7 @@ LEVEL_COLORS: dict[Level, tuple[str, str]] = {
 
 # The font lives in the stylesheet: under a stylesheet Qt does not pass a window's setFont on
 # to its children.
-_BASE = f'QWidget {{ color: #000000; font-family: "{FONT_FAMILY}"; font-size: {FONT_POINTS}pt; }}'
+_BASE = f'QWidget {{ color: #000000; font-family: "{FAMILY}"; font-size: {FONT_POINTS}pt; }}'
 STYLE = _BASE + """
 QMainWindow { background: #f4f6f8; }
 QTabWidget::pane { border: 2px solid #0b3d91; background: #f4f6f8; }
@@ -76,16 +76,6 @@ QLabel[kind="notice"] { font-size: 13pt; padding: 6px 10px; background: #e8f5e9;
 QLabel[kind="notice"][error="true"] { background: #ffebee; border: 2px solid #b71c1c;
                                       color: #b71c1c; font-weight: bold; }
 """
-
-
-def ensure_font() -> QFont:
-    """DejaVu Sans from the system, or the copy the drivers ship if the host lacks it."""
-    if FONT_FAMILY not in QFontDatabase.families():
-        from drivers.fonts import font_path
-
-        for bold in (False, True):
-            QFontDatabase.addApplicationFont(str(font_path(bold)))
-    return QFont(FONT_FAMILY, FONT_POINTS)
 
 
 def button(name: str, role: str = "") -> QPushButton:

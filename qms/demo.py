@@ -13,29 +13,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import os
-import shutil
-import signal
-import subprocess
-import sys
 import threading
-import time
-from dataclasses import dataclass, field
-from datetime import datetime
-from datetime import time as day_time
 from pathlib import Path
-from typing import Any
-from zoneinfo import ZoneInfo
 
-from broker.mosquitto.managed import ManagedBroker
-from broker.wire.clock import DemoClock, wall_clock
-from broker.wire.device_client import DeviceClient
-from config import load_config
 from config.load import DEFAULT_CONFIG
-from config.schema import CenterConfig
-
-log = logging.getLogger("qms.demo")
+from qms.demo_center import DemoCenter, start_center
 
 DEMO_COUNTERS = ("1", "2", "4")
 
@@ -65,80 +48,7 @@ def has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-@dataclass
-class Center:
-    """The running demo: broker, hub process, device clients and apps."""
-
-    config: CenterConfig
-    out: Path
-    broker: ManagedBroker
-    hub: subprocess.Popen
-    clock: Any
-    clients: list[DeviceClient] = field(default_factory=list)
-    apps: dict[str, Any] = field(default_factory=dict)
-
-    def client(self, device_id: str) -> DeviceClient:
-        device = self.config.device(device_id)
-        client = DeviceClient(self.broker.url, self.config.center.site, device_id,
-                              role=device.role if device else "").start()
-        client.wait_connected(10)
-        self.clients.append(client)
-        return client
-
-    def windows(self) -> dict[str, Any]:
-        return {name: app.window for name, app in self.apps.items()}
-
-    def stop(self) -> None:
-        for app in self.apps.values():
-            for method in ("stop", "close"):
-                if hasattr(app, method):
-                    getattr(app, method)()
-                    break
-        for client in self.clients:
-            client.stop()
-        if self.hub.poll() is None:
-            self.hub.send_signal(signal.SIGINT)
-            try:
-                self.hub.wait(10)
-            except subprocess.TimeoutExpired:
-                self.hub.kill()
-        self.broker.close()
-
-
-def start_center(config_path: str, out: Path, speed: float) -> Center:
-    config = load_config(config_path)
-    for stale in ("ledger.db", "ledger.db-wal", "ledger.db-shm"):
-        (out / stale).unlink(missing_ok=True)
-    for folder in ("tickets", "voice", "screens", "broker"):
-        shutil.rmtree(out / folder, ignore_errors=True)
-    out.mkdir(parents=True, exist_ok=True)
-    broker = ManagedBroker(data_dir=out / "broker").start()
-    log.info("broker: %s on %s", broker.kind, broker.url)
-    command = [sys.executable, "-m", "qms.cli", "hub", "--broker", broker.url, "--config",
-               config_path, "--db", str(out / "ledger.db"), "--always-open",
-               "--no-managed-broker"]
-    clock: Any = wall_clock
-    if speed != 1.0:
-        tz = ZoneInfo(config.center.timezone)
-        start = datetime.combine(datetime.now(tz).date(), day_time(7, 0), tz)
-        command += ["--clock-start", start.isoformat(), "--clock-speed", str(speed)]
-        clock = DemoClock(start, speed)
-    hub = subprocess.Popen(command, stdout=subprocess.DEVNULL,
-                           stderr=open(out / "hub.log", "w"))  # noqa: SIM115
-    center = Center(config, out, broker, hub, clock)
-    manager = center.client("manager-1")
-    deadline = time.monotonic() + 20
-    while not (manager.hub_online and manager.config) and time.monotonic() < deadline:
-        if hub.poll() is not None:
-            raise RuntimeError(f"the hub stopped: {(out / 'hub.log').read_text()[-1500:]}")
-        time.sleep(0.05)
-    if not manager.hub_online:
-        center.stop()
-        raise RuntimeError("the hub did not come online")
-    return center
-
-
-def build_apps(center: Center, *, voice: bool, headless: bool) -> None:
+def build_apps(center: DemoCenter, *, voice: bool, headless: bool) -> None:
     from counter_terminal.app import create_counter_terminal, create_tablet
     from display_board.app import create_board
     from display_board.voice import VoiceOptions
@@ -170,26 +80,21 @@ def run(args: argparse.Namespace) -> int:
     if headless:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
+
+    from qtkit.run import exec_until_stopped, qt_application
 
     out = Path(args.out).resolve()
-    app = QApplication(sys.argv[:1])
+    app = qt_application()
     center = start_center(args.config, out, args.speed if headless else 1.0)
     try:
         build_apps(center, voice=not args.no_voice, headless=headless)
-        # Python handles Ctrl-C only when it runs: a timer gives it the chance.
-        signal.signal(signal.SIGINT, lambda *_: app.quit())
-        signal.signal(signal.SIGTERM, lambda *_: app.quit())
-        tick = QTimer()
-        tick.timeout.connect(lambda: None)
-        tick.start(200)
         if headless:
-            from qms.demo_headless import HeadlessMorning
+            from qms.demo_headless import HeadlessMorning  # its Qt, only for this run
 
             morning = HeadlessMorning(center, app, citizens=args.citizens,
                                       minutes=args.minutes, shots=args.shots)
             QTimer.singleShot(0, morning.start)
-            app.exec()
+            exec_until_stopped(app)
             summary = morning.summary
             if summary is None:
                 return 1
@@ -208,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
                                          speed=1.0))
             threading.Thread(target=simulation.run, daemon=True).start()
         print(f"Demo center running (broker {center.broker.url}). Ctrl-C stops it.")
-        app.exec()
+        exec_until_stopped(app)
         return 0
     finally:
         center.stop()

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from drivers.printer import open_printer
 from kiosk import model as kiosk_model
-from qms.demo import Center
+from qms.demo_center import DemoCenter
 from qms.simulation import Plan, Simulation, summarize, summary_markdown
 
 log = logging.getLogger("qms.demo")
@@ -23,7 +23,7 @@ DRAIN_MINUTES = 90.0
 
 
 class HeadlessMorning(QObject):
-    def __init__(self, center: Center, app: QApplication, *, citizens: int, minutes: float,
+    def __init__(self, center: DemoCenter, app: QApplication, *, citizens: int, minutes: float,
                  shots: int) -> None:
         super().__init__()
         self.center, self.app = center, app

@@ -13,7 +13,7 @@ from tests.support import ARTIFACTS, HubProcess, device
 
 @pytest.fixture(autouse=True)
 def _collect_garbage_on_the_main_thread():
-    """Qt objects left by a test are freed here, on the GUI thread (see qms.qt_gc)."""
+    """Qt objects left by a test are freed here, on the GUI thread (see qtkit.gc)."""
     yield
     gc.collect()
 

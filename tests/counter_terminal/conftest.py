@@ -129,7 +129,7 @@ def terminal(devices, qtbot, artifacts) -> Iterator[Callable[..., TerminalScreen
 
     yield make
     for built in made:
-        built.stop()
+        built.close()
 
 
 class TabletScreen(Screen):

@@ -3,6 +3,7 @@ overlapping, stale ones dropped, health reported; inside a board and as `qms ann
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import subprocess
@@ -226,3 +227,35 @@ def test_a_pack_of_recorded_clips_speaks_instead_of_espeak(hub, devices, artifac
     assert spoken.error is None
     assert spoken.text == SENTENCE.format(number="sáu nghìn năm trăm linh một", counter="mười hai")
     assert spoken.wav is not None and 3.0 < wav_duration(spoken.wav) < 20.0
+
+
+def test_a_call_that_fails_is_logged_and_the_next_is_still_spoken(hub, devices, artifacts,
+                                                                   caplog):
+    kiosk, counter5 = devices("kiosk-1"), devices("counter-5")
+    _ready(kiosk, {counter5: "hve"}, "datdai", 1)
+    voice = _started(CallVoice(devices("announcer-1"),
+                               VoiceOptions(wav_dir=artifacts, chime=False)).start())
+    assert voice.announcer is not None
+    announce = voice.announcer.announce
+    failures: list[str] = []
+
+    def fails_once(number, *args, **kwargs):
+        if not failures:
+            failures.append(number)
+            raise RuntimeError("the speech engine broke")
+        return announce(number, *args, **kwargs)
+
+    voice.announcer.announce = fails_once
+    try:
+        with caplog.at_level(logging.ERROR, logger="qms.voice"):
+            counter5.request("counter.call_next")  # on paho's thread, the handler raises
+            wait_for(lambda: failures, timeout=20, what="the failing call")
+            counter5.request("counter.recall")  # paho's loop still runs: this one is spoken
+            wait_for(lambda: voice.history, timeout=20, what="the recall spoken")
+    finally:
+        voice.stop()
+    assert failures == ["2001"]
+    [spoken] = voice.history
+    assert spoken.call.kind == "recall" and spoken.call.number == "2001"
+    assert any("could not announce ticket.called 2001" in r.getMessage()
+               and r.exc_info is not None for r in caplog.records)

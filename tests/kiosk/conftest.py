@@ -113,7 +113,7 @@ def make_kiosk(devices, qtbot, printer_dir, artifacts) -> Callable[..., KioskDri
 
     yield make
     for kiosk in made:
-        kiosk.stop()
+        kiosk.close()
 
 
 class StatusWatch:

@@ -211,7 +211,7 @@ def test_closing_a_service_closes_it_on_the_kiosk(hub, devices, console, qtbot, 
         assert kiosk_client.request("ticket.issue", {"service": "datdai"})["ticket"]["number"]
         qtbot.waitUntil(lambda: _issuing_button(window, "datdai").text() == "Ngừng cấp số")
     finally:
-        kiosk.stop()
+        kiosk.close()
 
 
 def test_a_running_message_reaches_the_boards(hub, devices, console, qtbot, artifacts):

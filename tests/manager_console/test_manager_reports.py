@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from manager_console.texts import duration
+from qtkit.formats import duration
 from tests.manager_console.simulated_day import DAY, LivedDay, TicketRecord, expected_rows
 from tests.manager_console.ui import click, headers, open_tab, rows, rows_by_name
 from tests.support import CONFIG, device

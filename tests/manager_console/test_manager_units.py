@@ -13,8 +13,9 @@ from manager_console.export import csv_bytes, ratings_html
 from manager_console.hall import alerts, counter_rows, service_rows, summary
 from manager_console.health import HealthBook, Level, part_level, problem_count
 from manager_console.report_table import Table, ranking_table, report_table
-from manager_console.texts import decimal, duration, percent
+from manager_console.texts import decimal, percent
 from manager_console.widgets import two_lines
+from qtkit.formats import duration
 from tests.support import CONFIG
 
 TZ = timezone(timedelta(hours=7))

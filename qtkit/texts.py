@@ -1,8 +1,37 @@
-"""The hub's stable error codes in plain words for officers, citizens and managers."""
+"""The apps' words: each table maps a key to its (Vietnamese, English) pair, and `Texts.t` is
+the one lookup. Vietnamese is the default: anything but "en" reads Vietnamese.
+
+The hub's stable error codes in plain words, for officers, citizens and managers, live here
+too (`error_text`), since every app shows them.
+"""
 
 from __future__ import annotations
 
-ERROR_TEXT: dict[str, tuple[str, str]] = {
+from collections.abc import Mapping
+from typing import Literal
+
+Lang = Literal["vi", "en"]
+LANGS: tuple[Lang, ...] = ("vi", "en")
+
+
+class Texts:
+    """A bilingual string table; values fill the chosen text's `{placeholders}`."""
+
+    def __init__(self, table: Mapping[str, tuple[str, str]]) -> None:
+        self._table = dict(table)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._table
+
+    def t(self, key: str, lang: str, **values: object) -> str:
+        vi, en = self._table[key]
+        chosen = en if lang == "en" else vi
+        return chosen.format(**values) if values else chosen
+
+
+ERRORS = Texts({
+    # what a code the apps do not know says
+    "unknown": ("Có lỗi xảy ra", "Something went wrong"),
     "not_connected": ("Mất kết nối tới hệ thống", "Not connected to the system"),
     "timeout": ("Hệ thống không phản hồi, vui lòng thử lại",
                 "The system did not answer; try again"),
@@ -27,9 +56,8 @@ ERROR_TEXT: dict[str, tuple[str, str]] = {
                            "That is not possible for this ticket now"),
     "already_rated": ("Số này đã được đánh giá", "Already rated"),
     "rating_window_closed": ("Đã hết thời gian đánh giá", "The time to rate has passed"),
-}
+})
 
 
 def error_text(code: str, lang: str = "vi") -> str:
-    vi, en = ERROR_TEXT.get(code, ("Có lỗi xảy ra", "Something went wrong"))
-    return en if lang == "en" else vi
+    return ERRORS.t(code if code in ERRORS else "unknown", lang)

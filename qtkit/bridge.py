@@ -2,6 +2,10 @@
 
 Views and controllers never touch paho: they connect to these signals, which Qt queues onto
 the GUI thread, and send commands through `request`, whose callback also runs there.
+
+A bridge is silent until `start()`: an app connects every listener first, then starts it, and
+the listeners get what the client already holds and every change after it. So no app reads the
+client's cache itself to catch up.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from PySide6.QtCore import QObject, Signal
 from broker.wire import protocol
 from broker.wire.device_client import DeviceClient, RequestError
 from broker.wire.protocol import ParsedTopic
-from qms.qt_gc import collect_on_gui_thread
+from qtkit.gc import collect_on_gui_thread
 
 log = logging.getLogger("qms.bridge")
 
@@ -37,12 +41,10 @@ class MqttBridge(QObject):
 
     def __init__(self, client: DeviceClient, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        collect_on_gui_thread()  # every app has a bridge; see qms.qt_gc for why
+        collect_on_gui_thread()  # every app has a bridge; see qtkit.gc for why
         self.client = client
+        self._started = False
         self._reply.connect(self._deliver)
-        client.on_connection(self.connection_changed.emit)
-        client.on_state(self._on_state)
-        client.on_events(self.event_received.emit)
 
     @property
     def connected(self) -> bool:
@@ -52,15 +54,22 @@ class MqttBridge(QObject):
     def hub_online(self) -> bool:
         return self.client.hub_online
 
-    def replay(self) -> None:
-        """Emit what is already known again, for listeners connected after construction
-        (the client's cache is replayed into the constructor, before anyone listens)."""
+    def start(self) -> None:
+        """Call on the GUI thread once every listener is connected; later calls do nothing.
+
+        Before it returns, the listeners get the connection, the hub's status and every
+        retained message the client holds; then every change, queued from paho's thread.
+        Each listener is registered before the current value is read, so a change in between
+        arrives after it and none is lost.
+        """
+        if self._started:
+            return
+        self._started = True
+        self.client.on_connection(self.connection_changed.emit)
         self.connection_changed.emit(self.connected)
         self.hub_status_changed.emit(self.hub_online)
-        for topic, (_rev, message) in list(self.client.state.items()):
-            parsed = self.client.topics.parse(topic)
-            if parsed is not None:
-                self._on_state(parsed, message)
+        self.client.on_state(self._on_state)  # replays the client's cache here, at once
+        self.client.on_events(self.event_received.emit)
 
     def _on_state(self, topic: ParsedTopic, message: Any) -> None:
         if topic.kind == "hub_status":
