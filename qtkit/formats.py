@@ -1,13 +1,16 @@
 """How the apps write a wait, a weekday and a duration: one way each, on every screen.
 
-No Qt here, so the printer's ticket layout can write its wait with `wait_text` too.
+The wait is the printer's own `wait_text`, so the screen and the paper round it one way.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
+from drivers.printer.layout import wait_text
 from qtkit.texts import Texts
+
+__all__ = ["duration", "wait_text", "weekday"]
 
 _WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # date.weekday()'s order
 WEEKDAYS = Texts({
@@ -15,19 +18,6 @@ WEEKDAYS = Texts({
     "thu": ("Thứ Năm", "Thursday"), "fri": ("Thứ Sáu", "Friday"), "sat": ("Thứ Bảy", "Saturday"),
     "sun": ("Chủ Nhật", "Sunday"),
 })
-
-
-def wait_text(ewt_s: int, *, soon: str, minutes: str, hours: str) -> str:
-    """An estimated wait in one of three templates: `soon` under a minute, else `minutes`
-    ("{minutes}") or, from an hour on, `hours` ("{hours}", "{minutes}").
-
-    Rounded up to whole minutes: a citizen told "about 5" who waits 6 feels misled."""
-    if ewt_s < 60:
-        return soon
-    whole = -(-ewt_s // 60)
-    if whole < 60:
-        return minutes.format(minutes=whole)
-    return hours.format(hours=whole // 60, minutes=whole % 60)
 
 
 def weekday(day: date, lang: str) -> str:

@@ -93,13 +93,18 @@ def load_layout(path: Path | None = None) -> TicketLayout:
     return layout
 
 
-def _wait_text(ewt_s: int, labels: Labels) -> str:
+def wait_text(ewt_s: int, *, soon: str, minutes: str, hours: str) -> str:
+    """An estimated wait in one of three templates: `soon` under a minute, else `minutes`
+    ("{minutes}") or, from an hour on, `hours` ("{hours}", "{minutes}"). The kiosk's screen
+    writes its wait with this function too (`qtkit.formats`), so paper and screen agree.
+
+    Rounded up to whole minutes: a citizen told "about 5" who waits 6 feels misled."""
     if ewt_s < 60:
-        return labels.wait_soon
-    minutes = math.ceil(ewt_s / 60)
-    if minutes < 60:
-        return labels.wait_minutes.format(minutes=minutes)
-    return labels.wait_hours.format(hours=minutes // 60, minutes=minutes % 60)
+        return soon
+    whole = math.ceil(ewt_s / 60)
+    if whole < 60:
+        return minutes.format(minutes=whole)
+    return hours.format(hours=whole // 60, minutes=whole % 60)
 
 
 def ticket_fields(ticket: Ticket, labels: Labels) -> dict[str, Any]:
@@ -111,7 +116,8 @@ def ticket_fields(ticket: Ticket, labels: Labels) -> dict[str, Any]:
         "department_name": ticket.department_name,
         "issued": ticket.issued_at.strftime(labels.time_format),
         "ahead": ticket.ahead,
-        "ewt": _wait_text(ticket.ewt_s, labels),
+        "ewt": wait_text(ticket.ewt_s, soon=labels.wait_soon, minutes=labels.wait_minutes,
+                         hours=labels.wait_hours),
         "priority_label": ticket.priority_label or "",
         "footer": ticket.footer,
         "labels": labels,
