@@ -30,7 +30,7 @@ from broker.core.opening_hours import hours_of, is_open
 from broker.core.queue_state import (
     BoardCall,
     BoardMessage,
-    CounterState,
+    CounterDay,
     CounterStatus,
     QueueState,
     RatingRecord,
@@ -75,7 +75,10 @@ class QueueError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class Event:
+class EngineEvent:
+    """What a command made happen, published under `events/{kind}`; devices read it as the
+    wire's `Event`."""
+
     kind: str
     data: dict[str, Any]
 
@@ -84,7 +87,7 @@ class Event:
 class Accepted:
     state: QueueState
     result: dict[str, Any]
-    events: tuple[Event, ...]
+    events: tuple[EngineEvent, ...]
     tickets: tuple[Ticket, ...]  # the ticket rows this command changed
     rating: RatingRecord | None = None
 
@@ -132,7 +135,7 @@ class QueueEngine:
             day=day,
             tickets={},
             counters={
-                k.id: CounterState(k.id, CounterStatus.CLOSED, None, tuple(k.services),
+                k.id: CounterDay(k.id, CounterStatus.CLOSED, None, tuple(k.services),
                                    ordinary_streak=self.config.queue.ordinary_per_priority)
                 for k in self.config.counters
             },
@@ -230,9 +233,9 @@ class _Step:
         self.state, self.command, self.now = state, command, now
         self.args = command.args
         self.tickets: dict[str, Ticket] = {}
-        self.counters: dict[str, CounterState] = {}
+        self.counters: dict[str, CounterDay] = {}
         self.services: dict[str, ServiceDay] = {}
-        self.events: list[Event] = []
+        self.events: list[EngineEvent] = []
         self.board: tuple[BoardCall, ...] | None = None
         self.message: BoardMessage | bool | None = False  # False: unchanged
         self.rating: RatingRecord | None = None
@@ -241,19 +244,19 @@ class _Step:
     def ticket(self, ticket_id: str) -> Ticket:
         return self.tickets.get(ticket_id) or self.state.tickets[ticket_id]
 
-    def counter(self, counter_id: str) -> CounterState:
+    def counter(self, counter_id: str) -> CounterDay:
         return self.counters.get(counter_id) or self.state.counters[counter_id]
 
     def service(self, service_id: str) -> ServiceDay:
         return self.services.get(service_id) or self.state.services[service_id]
 
-    def put(self, item: Ticket | CounterState | ServiceDay) -> None:
+    def put(self, item: Ticket | CounterDay | ServiceDay) -> None:
         table = (self.tickets if isinstance(item, Ticket)
-                 else self.counters if isinstance(item, CounterState) else self.services)
+                 else self.counters if isinstance(item, CounterDay) else self.services)
         table[item.id] = item  # type: ignore[index]
 
     def emit(self, kind: str, **data: Any) -> None:
-        self.events.append(Event(kind, {"at": iso(self.now), **data}))
+        self.events.append(EngineEvent(kind, {"at": iso(self.now), **data}))
 
     def done(self, result: dict[str, Any]) -> Accepted:
         s = self.state
@@ -271,7 +274,7 @@ class _Step:
 
     # --- checks ---------------------------------------------------------------------------
 
-    def acting_counter(self) -> CounterState:
+    def acting_counter(self) -> CounterDay:
         """The counter this command acts on: a terminal's own, or the one a manager names."""
         device = self.command.device
         named = getattr(self.args, "counter", None)
@@ -306,12 +309,12 @@ class _Step:
         self.put(moved)
         return moved
 
-    def current_ticket(self, counter: CounterState) -> Ticket:
+    def current_ticket(self, counter: CounterDay) -> Ticket:
         if counter.ticket is None:
             raise QueueError("no_current_ticket", f"counter {counter.id} has no current ticket")
         return self.ticket(counter.ticket)
 
-    def require_open(self, counter: CounterState) -> None:
+    def require_open(self, counter: CounterDay) -> None:
         if counter.status is not CounterStatus.OPEN:
             raise QueueError("counter_not_open", f"counter {counter.id} is {counter.status}")
         if counter.ticket is not None:
@@ -332,7 +335,7 @@ class _Step:
         priority = (*day.waiting_priority, ticket.id) if ticket.priority else day.waiting_priority
         self.put(replace(day, waiting=(*day.waiting, ticket.id), waiting_priority=priority))
 
-    def call(self, counter: CounterState, ticket: Ticket) -> dict[str, Any]:
+    def call(self, counter: CounterDay, ticket: Ticket) -> dict[str, Any]:
         counter = self.count_overtaking(counter, ticket)
         if ticket.state is W:
             self.leave_queue(ticket)
@@ -356,7 +359,7 @@ class _Step:
         self.emit("ticket.called", **self.call_event(called, counter))
         return {"ticket": ticket_view(called)}
 
-    def call_event(self, ticket: Ticket, counter: CounterState) -> dict[str, Any]:
+    def call_event(self, ticket: Ticket, counter: CounterDay) -> dict[str, Any]:
         config_counter = self.config.counter(counter.id)
         assert config_counter is not None
         return {
@@ -365,7 +368,7 @@ class _Step:
             "officer": counter.officer, "calls": ticket.calls, "priority": ticket.priority,
         }
 
-    def counter_time(self, ticket: Ticket, counter: CounterState) -> None:
+    def counter_time(self, ticket: Ticket, counter: CounterDay) -> None:
         """A sample of how long a citizen of this service holds a counter, call to leaving
         (done, no-show or transfer): what the estimated wait is made of. Counted from the
         first call at this counter, so a no-show's recalls are in it."""
@@ -376,7 +379,7 @@ class _Step:
         samples = (*day.recent_service_s, held)[-self.config.queue.recent_service_samples:]
         self.put(replace(day, recent_service_s=samples))
 
-    def count_overtaking(self, counter: CounterState, ticket: Ticket) -> CounterState:
+    def count_overtaking(self, counter: CounterDay, ticket: Ticket) -> CounterDay:
         """Count this call if an ordinary citizen waits for the counter, and whether the
         called ticket went ahead of them without having been in line before them."""
         waiting = wait_estimate.oldest_ordinary(self.state, counter, but=ticket.id)
@@ -387,7 +390,7 @@ class _Step:
         return replace(counter, queued_calls=counter.queued_calls + 1,
                        overtaking_calls=counter.overtaking_calls + overtaking)
 
-    def delay_before_call(self, counter: CounterState, ticket: Ticket) -> CounterState:
+    def delay_before_call(self, counter: CounterDay, ticket: Ticket) -> CounterDay:
         """Keep how long this counter took to call a waiting citizen it could have called:
         from the citizen's arrival if the counter stood free before it (a pickup), else from
         the counter's last citizen leaving (a turnaround). A transferred ticket gives no
@@ -402,12 +405,12 @@ class _Step:
         return replace(counter,
                        recent_turnaround_s=(*counter.recent_turnaround_s, delay)[-keep:])
 
-    def board_call(self, ticket: Ticket, counter: CounterState) -> None:
+    def board_call(self, ticket: Ticket, counter: CounterDay) -> None:
         entry = BoardCall(ticket.id, ticket.number, counter.id, ticket.service, self.now)
         kept = tuple(c for c in self.state.board if c.ticket != ticket.id)
         self.board = (entry, *kept)[: self.config.queue.board_last_calls]
 
-    def counter_result(self, counter: CounterState) -> dict[str, Any]:
+    def counter_result(self, counter: CounterDay) -> dict[str, Any]:
         self.emit("counter.changed", counter=counter.id, status=counter.status.value,
                   officer=counter.officer, services=list(counter.services))
         ticket = self.ticket(counter.ticket) if counter.ticket else None

@@ -19,7 +19,7 @@ import paho.mqtt.client as mqtt
 from paho.mqtt.enums import MQTTErrorCode
 
 from broker.core.commands import READ_OPS, Command, ReportArgs
-from broker.core.engine import Accepted, Event, QueueEngine
+from broker.core.engine import Accepted, EngineEvent, QueueEngine
 from broker.core.queue_state import QueueState
 from broker.core.views import board_view, counter_view, service_view
 from broker.service.ledger import Ledger, Refusal
@@ -27,7 +27,7 @@ from broker.service.reports import report
 from broker.wire import protocol
 from broker.wire.clock import Clock, wall_clock
 from broker.wire.mqtt_link import BrokerAddress, new_client
-from broker.wire.protocol import QOS, Dropped, Refused, Topics
+from broker.wire.protocol import QOS, Refused, Topics, Unanswerable
 from config.schema import CenterConfig
 
 log = logging.getLogger("qms.hub")
@@ -74,7 +74,7 @@ class _Changes:
     services: set[str] = field(default_factory=set)
     counters: set[str] = field(default_factory=set)
     board: bool = False
-    events: list[Event] = field(default_factory=list)
+    events: list[EngineEvent] = field(default_factory=list)
     now: datetime | None = None  # the time of the last command, for the views
 
     def __bool__(self) -> bool:
@@ -131,7 +131,7 @@ class Hub:
             started = time.perf_counter()
             try:
                 incoming = protocol.decode_command(payload)
-            except Dropped as exc:
+            except Unanswerable as exc:
                 log.warning("dropped a payload from %s: %s", device_id, exc)
                 continue
             except Refused as exc:

@@ -136,7 +136,7 @@ class IncomingCommand:
     args: Args
 
 
-class Dropped(Exception):
+class Unanswerable(Exception):
     """A payload nobody can be answered for (not JSON, not an object, no id): log, drop."""
 
 
@@ -153,20 +153,20 @@ def encode_command(command_id: str, op: str, args: dict[str, Any] | None = None)
 
 
 def decode_command(payload: bytes) -> IncomingCommand:
-    """Strict: raises Dropped or Refused(code) for anything that is not a valid command."""
+    """Strict: raises Unanswerable or Refused(code) for anything that is not a valid command."""
     if len(payload) > MAX_PAYLOAD:
-        raise Dropped(f"payload of {len(payload)} bytes is over the {MAX_PAYLOAD} limit")
+        raise Unanswerable(f"payload of {len(payload)} bytes is over the {MAX_PAYLOAD} limit")
     try:
         message = msgspec.json.decode(payload)
     except msgspec.DecodeError as exc:
-        raise Dropped(f"not JSON: {exc}") from exc
+        raise Unanswerable(f"not JSON: {exc}") from exc
     except RecursionError as exc:
-        raise Dropped("JSON nested too deeply") from exc
+        raise Unanswerable("JSON nested too deeply") from exc
     if not isinstance(message, dict):
-        raise Dropped(f"not a JSON object but {type(message).__name__}")
+        raise Unanswerable(f"not a JSON object but {type(message).__name__}")
     command_id = message.get("id")
     if not isinstance(command_id, str) or not 1 <= len(command_id) <= 100:
-        raise Dropped("no usable id (a string of 1 to 100 characters)")
+        raise Unanswerable("no usable id (a string of 1 to 100 characters)")
     unknown = set(message) - {"v", "id", "op", "args"}
     if unknown:
         raise Refused(command_id, "bad_request", f"unknown fields {sorted(unknown)}")
