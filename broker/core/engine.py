@@ -38,6 +38,7 @@ from broker.core.queue_state import (
     Ticket,
     TicketState,
 )
+from broker.core.views import issued_ticket, ticket_info
 from config.schema import CenterConfig
 
 W, C, S, D, N, X = (TicketState.WAITING, TicketState.CALLED, TicketState.SERVING,
@@ -103,16 +104,6 @@ Outcome = Accepted | Rejected
 
 def iso(at: datetime | None) -> str | None:
     return at.isoformat(timespec="seconds") if at is not None else None
-
-
-def ticket_view(t: Ticket) -> dict[str, Any]:
-    return {
-        "id": t.id, "number": t.number, "service": t.service, "state": t.state.value,
-        "priority": t.priority, "reason": t.reason, "issued_at": iso(t.issued_at),
-        "counter": t.counter, "called_at": iso(t.called_at), "calls": t.calls,
-        "served_at": iso(t.served_at), "finished_at": iso(t.finished_at),
-        "for_counter": t.for_counter, "transfers": t.transfers,
-    }
 
 
 class QueueEngine:
@@ -357,7 +348,7 @@ class _Step:
         self.put(replace(self.service(ticket.service), last_called=ticket.number))
         self.board_call(called, counter)
         self.emit("ticket.called", **self.call_event(called, counter))
-        return {"ticket": ticket_view(called)}
+        return {"ticket": ticket_info(called)}
 
     def call_event(self, ticket: Ticket, counter: CounterDay) -> dict[str, Any]:
         config_counter = self.config.counter(counter.id)
@@ -417,7 +408,7 @@ class _Step:
         return {"counter": {
             "id": counter.id, "status": counter.status.value, "officer": counter.officer,
             "services": list(counter.services),
-            "ticket": ticket_view(ticket) if ticket else None,
+            "ticket": ticket_info(ticket) if ticket else None,
         }}
 
 
@@ -453,7 +444,7 @@ def _issue(step: _Step) -> Accepted:
     step.put(replace(day, next_seq=seq + 1, issued=day.issued + 1, last_issued=number))
     step.join_queue(ticket)
     ewt = step.engine.estimated_wait_s(step.state, args.service, step.now, priority)
-    view = {**ticket_view(ticket), "ahead": ahead, "ewt_s": ewt}
+    view = issued_ticket(ticket, ahead, ewt)
     step.emit("ticket.issued", ticket=ticket.id, number=number, service=service.id,
               priority=priority, ahead=ahead, ewt_s=ewt)
     return step.done({"ticket": view})
@@ -470,7 +461,7 @@ def _cancel(step: _Step) -> Accepted:
         sent_to = step.counter(ticket.for_counter)
         step.put(replace(sent_to, sent_here=_without(sent_to.sent_here, ticket.id)))
     step.emit("ticket.cancelled", ticket=ticket.id, number=ticket.number, service=ticket.service)
-    return step.done({"ticket": ticket_view(step.ticket(ticket.id))})
+    return step.done({"ticket": ticket_info(step.ticket(ticket.id))})
 
 
 def _open(step: _Step) -> Accepted:
@@ -540,14 +531,14 @@ def _recall(step: _Step) -> Accepted:
     recalled = step.move(ticket, called_at=step.now, calls=ticket.calls + 1)
     step.board_call(recalled, counter)
     step.emit("ticket.recalled", **step.call_event(recalled, counter))
-    return step.done({"ticket": ticket_view(recalled)})
+    return step.done({"ticket": ticket_info(recalled)})
 
 
 def _serve(step: _Step) -> Accepted:
     counter = step.acting_counter()
     ticket = step.move(step.current_ticket(counter), served_at=step.now)
     step.emit("ticket.serving", ticket=ticket.id, number=ticket.number, counter=counter.id)
-    return step.done({"ticket": ticket_view(ticket)})
+    return step.done({"ticket": ticket_info(ticket)})
 
 
 def _done(step: _Step) -> Accepted:
@@ -565,7 +556,7 @@ def _done(step: _Step) -> Accepted:
     step.emit("ticket.done", ticket=finished.id, number=finished.number, service=finished.service,
               counter=counter.id, officer=counter.officer, service_s=round(duration),
               note=args.note)
-    return step.done({"ticket": ticket_view(finished)})
+    return step.done({"ticket": ticket_info(finished)})
 
 
 def _no_show(step: _Step) -> Accepted:
@@ -576,7 +567,7 @@ def _no_show(step: _Step) -> Accepted:
     step.put(replace(counter, ticket=None, missed=(*counter.missed, missed.id), since=step.now))
     step.emit("ticket.no_show", ticket=missed.id, number=missed.number, service=missed.service,
               counter=counter.id)
-    return step.done({"ticket": ticket_view(missed)})
+    return step.done({"ticket": ticket_info(missed)})
 
 
 def _transfer(step: _Step) -> Accepted:
@@ -606,7 +597,7 @@ def _transfer(step: _Step) -> Accepted:
     step.emit("ticket.transferred", ticket=moved.id, number=moved.number,
               from_service=ticket.service, service=service, from_counter=counter.id,
               to_counter=for_counter)
-    return step.done({"ticket": ticket_view(moved)})
+    return step.done({"ticket": ticket_info(moved)})
 
 
 def _rate(step: _Step) -> Accepted:

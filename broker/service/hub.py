@@ -107,7 +107,7 @@ class Hub:
         now = clock()
         self.state: QueueState = ledger.rebuild(self.engine, self.engine.local(now).date())
         self.rev = 0
-        self.published: dict[str, Any] = {}
+        self.published: dict[str, protocol.Retained] = {}  # rev 0: compared without it
         self.publish: Callable[[str, bytes, bool], None] = lambda topic, payload, retain: None
         self.changes = _Changes()
 
@@ -255,7 +255,7 @@ class Hub:
         self.rev = max(self.rev + 1, time.time_ns() // 1000)
         return self.rev
 
-    def _put_state(self, topic: str, view: dict[str, Any], force: bool = False) -> None:
+    def _put_state(self, topic: str, view: protocol.Retained, force: bool = False) -> None:
         if not force and self.published.get(topic) == view:
             return
         self.published[topic] = view

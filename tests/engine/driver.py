@@ -40,9 +40,10 @@ class EngineDriver:
         return outcome
 
     def do(self, device: str, op: str, **args) -> dict:
+        """The result as the device reads it from the reply's JSON."""
         outcome = self.try_(device, op, **args)
         assert isinstance(outcome, Accepted), f"{op} refused: {outcome}"
-        return outcome.result
+        return msgspec.json.decode(msgspec.json.encode(outcome.result))
 
     def error(self, device: str, op: str, **args) -> str:
         before = self.state

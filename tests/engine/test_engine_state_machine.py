@@ -103,7 +103,7 @@ class QueueMachine(RuleBasedStateMachine):
         outcome = self._run(f"counter-{counter}", "counter.call_next")
         if not isinstance(outcome, Accepted):
             return
-        chosen = state.tickets[outcome.result["ticket"]["id"]]
+        chosen = state.tickets[outcome.result["ticket"].id]
         priority = [t for t in waiting if t.priority]
         ordinary = [t for t in waiting if not t.priority]
         # The interleave holds...
