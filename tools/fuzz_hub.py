@@ -31,7 +31,7 @@ import paho.mqtt.client as mqtt
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
-from broker.core.commands import OPS
+from broker.core.engine import OPS
 from broker.service.ledger import Ledger
 from broker.wire import protocol
 from broker.wire.device_client import DeviceClient, RequestError

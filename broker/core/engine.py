@@ -5,23 +5,25 @@ Pure: no MQTT, SQLite, Qt, clock or randomness. The hub feeds it; the ledger rep
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from broker.core import call_policy, wait_estimate
 from broker.core.commands import (
-    OPS,
+    Args,
     AssignArgs,
     CallArgs,
     Command,
     DoneArgs,
     IssueArgs,
     MessageArgs,
+    NoArgs,
     OpenArgs,
     RatingArgs,
+    ReportArgs,
     ServiceArgs,
     TicketArgs,
     TransferArgs,
@@ -39,27 +41,10 @@ from broker.core.queue_state import (
     TicketState,
 )
 from broker.core.views import issued_ticket, ticket_info
-from config.schema import CenterConfig
+from config.schema import CenterConfig, Role
 
 W, C, S, D, N, X = (TicketState.WAITING, TicketState.CALLED, TicketState.SERVING,
                     TicketState.DONE, TicketState.NO_SHOW, TicketState.CANCELLED)
-
-# Which ticket state each ticket command may leave, and where it goes. Anything else is
-# refused with `invalid_transition` and changes nothing. ticket.done and ticket.transfer from
-# `called` pass through `serving` (the citizen came to the desk at the call).
-TRANSITIONS: Mapping[tuple[str, TicketState], tuple[TicketState, ...]] = {
-    ("counter.call_next", W): (C,),
-    ("counter.call", W): (C,),
-    ("counter.call", N): (C,),
-    ("counter.recall", C): (C,),
-    ("ticket.serve", C): (S,),
-    ("ticket.done", C): (S, D),
-    ("ticket.done", S): (D,),
-    ("ticket.no_show", C): (N,),
-    ("ticket.transfer", C): (S, W),
-    ("ticket.transfer", S): (W,),
-    ("ticket.cancel", W): (X,),
-}
 
 # The lifecycle as edges, for checking that no ticket ever skips a state.
 LIFECYCLE_EDGES = frozenset(
@@ -203,14 +188,13 @@ class QueueEngine:
         day = now.date()
         if day != state.day:
             state = self.new_day(day)
-        handler = _HANDLERS.get(command.op)
         spec = OPS.get(command.op)
-        if handler is None or spec is None:
+        if spec is None or spec.handler is None:  # a read is the hub's, not the queue's
             return Rejected("unknown_op", f"unknown operation {command.op!r}")
         if command.device.role not in spec.roles:
             return Rejected("forbidden", f"a {command.device.role} may not {command.op}")
         try:
-            return handler(_Step(self, state, command, now))
+            return spec.handler(_Step(self, state, command, now, spec))
         except QueueError as exc:
             return Rejected(exc.code, exc.message)
 
@@ -219,9 +203,9 @@ class _Step:
     """One command being applied: collects the changes, then builds the Accepted outcome."""
 
     def __init__(self, engine: QueueEngine, state: QueueState, command: Command,
-                 now: datetime) -> None:
+                 now: datetime, spec: OpSpec) -> None:
         self.engine, self.config = engine, engine.config
-        self.state, self.command, self.now = state, command, now
+        self.state, self.command, self.now, self.spec = state, command, now, spec
         self.args = command.args
         self.tickets: dict[str, Ticket] = {}
         self.counters: dict[str, CounterDay] = {}
@@ -289,8 +273,8 @@ class _Step:
         return self.service(service_id)
 
     def move(self, ticket: Ticket, **changes: Any) -> Ticket:
-        """Move a ticket along the transition table, or refuse."""
-        path = TRANSITIONS.get((self.command.op, ticket.state))
+        """Move a ticket along the operation's transitions, or refuse."""
+        path = self.spec.transitions.get(ticket.state)
         if path is None:
             raise QueueError(
                 "invalid_transition",
@@ -660,22 +644,52 @@ def _message(step: _Step) -> Accepted:
     return step.done({"message": {"text": text, "until": iso(args.until)}})
 
 
-_HANDLERS = {
-    "ticket.issue": _issue,
-    "ticket.cancel": _cancel,
-    "counter.open": _open,
-    "counter.pause": _pause,
-    "counter.close": _close,
-    "counter.call_next": _call_next,
-    "counter.call": _call_number,
-    "counter.recall": _recall,
-    "ticket.serve": _serve,
-    "ticket.done": _done,
-    "ticket.no_show": _no_show,
-    "ticket.transfer": _transfer,
-    "rating.submit": _rate,
-    "counter.assign": _assign,
-    "service.open": _service_issuing(True),
-    "service.close": _service_issuing(False),
-    "board.message": _message,
+# --- the operations ---------------------------------------------------------------------------
+
+Handler = Callable[[_Step], Accepted]
+
+
+@dataclass(frozen=True, slots=True)
+class OpSpec:
+    """One operation: its arguments, who may send it, and what it does. The hub, the engine,
+    the ledger's replay and the protocol's decoding all read it here."""
+
+    args: type[Args]
+    roles: frozenset[Role]
+    # None: a read, answered by the hub from the ledger and never recorded as a command.
+    handler: Handler | None = None
+    # Which ticket state the operation may move a ticket from, and the states it then goes
+    # through. Anything else is refused with `invalid_transition` and changes nothing.
+    transitions: Mapping[TicketState, tuple[TicketState, ...]] = field(default_factory=dict)
+
+    @property
+    def read_only(self) -> bool:
+        return self.handler is None
+
+
+def _roles(*roles: Role) -> frozenset[Role]:
+    return frozenset(roles)
+
+
+# ticket.done and ticket.transfer from `called` pass through `serving` (the citizen came to the
+# desk at the call).
+OPS: Mapping[str, OpSpec] = {
+    "ticket.issue": OpSpec(IssueArgs, _roles("kiosk", "manager"), _issue),
+    "ticket.cancel": OpSpec(TicketArgs, _roles("manager"), _cancel, {W: (X,)}),
+    "counter.open": OpSpec(OpenArgs, _roles("counter", "manager"), _open),
+    "counter.pause": OpSpec(NoArgs, _roles("counter", "manager"), _pause),
+    "counter.close": OpSpec(NoArgs, _roles("counter", "manager"), _close),
+    "counter.call_next": OpSpec(NoArgs, _roles("counter"), _call_next, {W: (C,)}),
+    "counter.recall": OpSpec(NoArgs, _roles("counter"), _recall, {C: (C,)}),
+    "counter.call": OpSpec(CallArgs, _roles("counter"), _call_number, {W: (C,), N: (C,)}),
+    "ticket.serve": OpSpec(NoArgs, _roles("counter"), _serve, {C: (S,)}),
+    "ticket.done": OpSpec(DoneArgs, _roles("counter"), _done, {C: (S, D), S: (D,)}),
+    "ticket.no_show": OpSpec(NoArgs, _roles("counter"), _no_show, {C: (N,)}),
+    "ticket.transfer": OpSpec(TransferArgs, _roles("counter"), _transfer, {C: (S, W), S: (W,)}),
+    "rating.submit": OpSpec(RatingArgs, _roles("tablet"), _rate),
+    "counter.assign": OpSpec(AssignArgs, _roles("manager"), _assign),
+    "service.open": OpSpec(ServiceArgs, _roles("manager"), _service_issuing(True)),
+    "service.close": OpSpec(ServiceArgs, _roles("manager"), _service_issuing(False)),
+    "board.message": OpSpec(MessageArgs, _roles("manager"), _message),
+    "report.get": OpSpec(ReportArgs, _roles("manager")),
 }

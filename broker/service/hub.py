@@ -18,8 +18,8 @@ import msgspec
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import MQTTErrorCode
 
-from broker.core.commands import READ_OPS, Command, ReportArgs
-from broker.core.engine import Accepted, EngineEvent, QueueEngine
+from broker.core.commands import Command, ReportArgs
+from broker.core.engine import OPS, Accepted, EngineEvent, QueueEngine
 from broker.core.queue_state import QueueState
 from broker.core.views import board_view, counter_view, service_view
 from broker.service.ledger import Ledger, Refusal
@@ -167,7 +167,7 @@ class Hub:
             return
         if self._answer_again(batch, device_id, incoming.id):
             return
-        if incoming.op in READ_OPS:
+        if OPS[incoming.op].read_only:
             self._read(batch, device_id, incoming, started)
             return
         now = self.clock()
@@ -233,7 +233,7 @@ class Hub:
               started: float) -> None:
         device = self.config.device(device_id)
         assert device is not None
-        if device.role != "manager":
+        if device.role not in OPS[incoming.op].roles:
             self._refuse(batch, device_id, incoming.id, incoming.op, "forbidden",
                          f"a {device.role} may not {incoming.op}", started)
             return

@@ -17,8 +17,8 @@ from typing import Any
 import msgspec
 import sqlite_utils
 
-from broker.core.commands import OPS, Command
-from broker.core.engine import Accepted, QueueEngine
+from broker.core.commands import Command
+from broker.core.engine import OPS, Accepted, QueueEngine
 from broker.core.queue_state import QueueState, Ticket
 
 log = logging.getLogger(__name__)

@@ -15,7 +15,8 @@ from typing import Annotated, Any, Literal, TypeVar
 
 import msgspec
 
-from broker.core.commands import OPS, Args
+from broker.core.commands import Args
+from broker.core.engine import OPS
 from broker.core.messages import (
     VERSION,
     BoardCallInfo,

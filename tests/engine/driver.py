@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
-from broker.core.commands import OPS, Command
-from broker.core.engine import Accepted, QueueEngine, Rejected
+from broker.core.commands import Command
+from broker.core.engine import OPS, Accepted, QueueEngine, Rejected
 from broker.core.queue_state import QueueState
 from config import CenterConfig, load_config
 
