@@ -3,6 +3,7 @@ reply (only after the commit), the changed retained state, and the events out.""
 
 from __future__ import annotations
 
+import functools
 import logging
 import select
 import socket
@@ -12,7 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, ParamSpec
 
 import msgspec
 import paho.mqtt.client as mqtt
@@ -31,6 +32,7 @@ from broker.wire.protocol import QOS, Refused, Topics, Unanswerable
 from config.schema import CenterConfig
 
 log = logging.getLogger("qms.hub")
+_P = ParamSpec("_P")
 
 REFRESH_S = 5.0  # time moves views too: opening hours, a board message's end
 # The broker keeps at most `max_inflight_messages` (100) unacknowledged commands in flight to
@@ -339,6 +341,22 @@ class Hub:
                         force)
 
 
+def _guarded(callback: Callable[_P, None]) -> Callable[_P, None]:
+    """An MQTT callback that cannot stop the hub. paho raises what a callback raises out of
+    `loop()`, which would end the hub's one thread and leave the process up but deaf; like
+    Home Assistant's MQTT client, the hub logs it and goes on."""
+
+    @functools.wraps(callback)
+    def guarded(*args: _P.args, **kwargs: _P.kwargs) -> None:
+        try:
+            callback(*args, **kwargs)
+        except Exception:
+            log.exception("the hub's MQTT callback %s failed; the hub goes on",
+                          callback.__name__)
+
+    return guarded
+
+
 @dataclass(frozen=True, slots=True)
 class _Received:
     device: str | None  # None: not a command topic; acknowledged and ignored
@@ -364,9 +382,9 @@ class HubService:
         self.client = new_client(address, f"qms-hub-{hub.config.center.site}",
                                  clean_session=False, manual_ack=True)
         self.client.will_set(self.topics.hub_status, self._status("offline"), QOS, retain=True)
-        self.client.on_connect = self._on_connect
-        self.client.on_disconnect = self._on_disconnect
-        self.client.message_callback_add(self.topics.all_commands, self._on_command)
+        self.client.on_connect = _guarded(self._on_connect)
+        self.client.on_disconnect = _guarded(self._on_disconnect)
+        self.client.message_callback_add(self.topics.all_commands, _guarded(self._on_command))
         hub.publish = self._publish
         self._received: list[_Received] = []
         self._unacked: list[_Received] = []  # answered; acknowledged once their events are out
@@ -390,10 +408,13 @@ class HubService:
             return
         client.subscribe(self.topics.all_commands, QOS)
         client.publish(self.topics.hub_status, self._status("online"), QOS, retain=True)
-        self.hub.publish_all(force=True)
         self.connected = True
         log.info("hub online at %s (site %s, session present: %s)", self.address.url,
                  self.topics.site, flags.session_present)
+        # What the broker holds is unknown after a connect: if republishing fails part way,
+        # the refresh publishes every topic not yet put again.
+        self.hub.published.clear()
+        self.hub.publish_all(force=True)
 
     def _on_disconnect(self, client: mqtt.Client, userdata: object, flags: Any, reason: Any,
                        properties: Any) -> None:
