@@ -40,7 +40,7 @@ from broker.core.queue_state import (
     Ticket,
     TicketState,
 )
-from broker.core.views import issued_ticket, ticket_info
+from broker.core.views import issued_ticket_info, ticket_info
 from config.schema import CenterConfig, Role
 
 W, C, S, D, N, X = (TicketState.WAITING, TicketState.CALLED, TicketState.SERVING,
@@ -428,7 +428,7 @@ def _issue(step: _Step) -> Accepted:
     step.put(replace(day, next_seq=seq + 1, issued=day.issued + 1, last_issued=number))
     step.join_queue(ticket)
     ewt = step.engine.estimated_wait_s(step.state, args.service, step.now, priority)
-    view = issued_ticket(ticket, ahead, ewt)
+    view = issued_ticket_info(ticket, ahead, ewt)
     step.emit("ticket.issued", ticket=ticket.id, number=number, service=service.id,
               priority=priority, ahead=ahead, ewt_s=ewt)
     return step.done({"ticket": view})

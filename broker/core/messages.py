@@ -44,7 +44,7 @@ class TicketInfo(msgspec.Struct, frozen=True, kw_only=True):
     transfers: int = 0
 
 
-class IssuedTicket(TicketInfo, frozen=True, kw_only=True):
+class IssuedTicketInfo(TicketInfo, frozen=True, kw_only=True):
     """`ticket.issue`'s ticket: who is ahead of it, and its estimated wait."""
 
     ahead: int = 0

@@ -14,7 +14,7 @@ from broker.core.messages import (
     BoardNotice,
     BoardState,
     CounterState,
-    IssuedTicket,
+    IssuedTicketInfo,
     QueuedTicket,
     ServiceState,
     TicketInfo,
@@ -53,8 +53,8 @@ def ticket_info(t: Ticket) -> TicketInfo:
     )
 
 
-def issued_ticket(t: Ticket, ahead: int, ewt_s: int) -> IssuedTicket:
-    return IssuedTicket(**msgspec.structs.asdict(ticket_info(t)), ahead=ahead, ewt_s=ewt_s)
+def issued_ticket_info(t: Ticket, ahead: int, ewt_s: int) -> IssuedTicketInfo:
+    return IssuedTicketInfo(**msgspec.structs.asdict(ticket_info(t)), ahead=ahead, ewt_s=ewt_s)
 
 
 def service_view(engine: QueueEngine, state: QueueState, service_id: str, now: datetime
