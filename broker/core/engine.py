@@ -112,7 +112,7 @@ class QueueEngine:
             tickets={},
             counters={
                 k.id: CounterDay(k.id, CounterStatus.CLOSED, None, tuple(k.services),
-                                   ordinary_streak=self.config.queue.ordinary_per_priority)
+                                 ordinary_streak=self.config.queue.ordinary_per_priority)
                 for k in self.config.counters
             },
             services={s.id: ServiceDay(s.id, next_seq=s.range[0]) for s in self.config.services},

@@ -23,7 +23,7 @@ from broker.core.messages import (
 from broker.core.opening_hours import hours_of, next_opening
 from broker.core.queue_state import QueueState, Ticket
 
-if TYPE_CHECKING:  # the engine renders its replies' tickets with `ticket_info`
+if TYPE_CHECKING:  # only for the hints: the engine imports this module for its replies
     from broker.core.engine import QueueEngine
 
 QUEUE_PREVIEW = 50
