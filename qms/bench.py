@@ -25,8 +25,8 @@ from typing import Any
 import msgspec
 import paho.mqtt.client as mqtt
 
-from broker.core.commands import OPS, Command
-from broker.core.engine import Accepted, QueueEngine
+from broker.core.commands import Command
+from broker.core.engine import OPS, Accepted, QueueEngine
 from broker.mosquitto.managed import ManagedBroker
 from broker.service.ledger import Ledger
 from broker.wire import protocol

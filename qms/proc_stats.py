@@ -1,5 +1,5 @@
 """What the benchmark and the reliability scripts read: a process's memory and CPU time from
-/proc (psutil may not be installed), and percentiles of their timings."""
+/proc (no third-party package needed), and percentiles of their timings."""
 
 from __future__ import annotations
 

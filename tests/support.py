@@ -67,15 +67,17 @@ class HubProcess:
     """`qms hub` in its own process, as in a hall."""
 
     def __init__(self, broker_url: str, db: Path, *, config: Path | None = None,
-                 always_open: bool = True, log: Path | None = None) -> None:
+                 always_open: bool = True, log: Path | None = None,
+                 module: str = "qms.cli") -> None:
         self.broker_url, self.db, self.config = broker_url, db, config
+        self.module = module  # the `qms` command, or one that wraps it with a fault
         self.always_open = always_open
         self.log = log or db.with_suffix(".log")
         self.process: subprocess.Popen | None = None
 
     def start(self, wait: bool = True) -> HubProcess:
         started = datetime.now().astimezone().replace(microsecond=0)
-        command = [sys.executable, "-m", "qms.cli", "hub", "--broker", self.broker_url,
+        command = [sys.executable, "-m", self.module, "hub", "--broker", self.broker_url,
                    "--db", str(self.db), "--no-managed-broker"]
         if self.config is not None:
             command += ["--config", str(self.config)]

@@ -31,7 +31,7 @@ import paho.mqtt.client as mqtt
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
-from broker.core.commands import OPS
+from broker.core.engine import OPS
 from broker.service.ledger import Ledger
 from broker.wire import protocol
 from broker.wire.device_client import DeviceClient, RequestError
@@ -208,7 +208,7 @@ class Fuzzer:
         # those (all of them would hold hundreds of MB in a long run).
         try:
             incoming = protocol.decode_command(payload)
-        except (protocol.Dropped, protocol.Refused, ValueError, RecursionError):
+        except (protocol.Unanswerable, protocol.Refused, ValueError, RecursionError):
             incoming = None  # ValueError: invalid UTF-8 (UnicodeDecodeError), see above
         if incoming is not None:
             self.sent.setdefault((device_id, incoming.id), []).append(payload)
@@ -250,7 +250,7 @@ def _traceable(sent: dict[tuple[str, str], list[bytes]], device: str, command_id
     for payload in sent.get((device, command_id), []):
         try:
             incoming = protocol.decode_command(payload)
-        except (protocol.Dropped, protocol.Refused, ValueError, RecursionError):
+        except (protocol.Unanswerable, protocol.Refused, ValueError, RecursionError):
             continue
         if incoming.op == op and msgspec.json.decode(msgspec.json.encode(incoming.args)) == \
                 msgspec.json.decode(args):

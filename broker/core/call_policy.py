@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from broker.core.queue_state import CounterState, QueueState, Ticket
+from broker.core.queue_state import CounterDay, QueueState, Ticket
 
 
-def eligible(state: QueueState, counter: CounterState) -> list[Ticket]:
+def eligible(state: QueueState, counter: CounterDay) -> list[Ticket]:
     """Waiting tickets this counter may call: its services' queues, and those sent to it."""
     tickets = state.tickets
     found = [tickets[t] for service in counter.services for t in state.services[service].waiting
@@ -16,7 +16,7 @@ def eligible(state: QueueState, counter: CounterState) -> list[Ticket]:
     return found
 
 
-def priority_turn(waiting: Sequence[Ticket], counter: CounterState, ordinary_per_priority: int
+def priority_turn(waiting: Sequence[Ticket], counter: CounterDay, ordinary_per_priority: int
                   ) -> list[Ticket]:
     """The interleave: a priority ticket after every `ordinary_per_priority` ordinary calls.
 
@@ -34,14 +34,14 @@ def _arrival(ticket: Ticket) -> tuple:
     return (ticket.issued_at, ticket.seq, ticket.id)
 
 
-def oldest_first(waiting: Sequence[Ticket], counter: CounterState, ordinary_per_priority: int
+def oldest_first(waiting: Sequence[Ticket], counter: CounterDay, ordinary_per_priority: int
                  ) -> Ticket | None:
     """The interleave, then the oldest ticket among all the counter's services."""
     turn = priority_turn(waiting, counter, ordinary_per_priority)
     return min(turn, key=_arrival, default=None)
 
 
-def service_order(waiting: Sequence[Ticket], counter: CounterState, ordinary_per_priority: int
+def service_order(waiting: Sequence[Ticket], counter: CounterDay, ordinary_per_priority: int
                   ) -> Ticket | None:
     """The interleave, then the counter's first service that has anyone waiting (tickets sent
     to this counter first), oldest first within it."""
@@ -55,7 +55,7 @@ def service_order(waiting: Sequence[Ticket], counter: CounterState, ordinary_per
     return min(turn, key=rank, default=None)
 
 
-CallPolicy = Callable[[Sequence[Ticket], CounterState, int], Ticket | None]
+CallPolicy = Callable[[Sequence[Ticket], CounterDay, int], Ticket | None]
 
 POLICIES: dict[str, CallPolicy] = {
     "oldest_first": oldest_first,

@@ -1,4 +1,5 @@
-"""The operations devices send: their arguments, and which roles may send them."""
+"""The operations devices send: their arguments (who may send them, and what each does, is
+the engine's table of operations, `broker.core.engine.OPS`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from config.schema import Device, Id, Role
+from config.schema import Device, Id
 
 Number = Annotated[str, msgspec.Meta(min_length=1, max_length=12)]
 TicketId = Annotated[str, msgspec.Meta(min_length=1, max_length=80)]
@@ -81,41 +82,6 @@ class ReportArgs(Args):
     kind: ReportKind
     from_: date = msgspec.field(name="from")
     to: date
-
-
-@dataclass(frozen=True, slots=True)
-class OpSpec:
-    args: type[Args]
-    roles: frozenset[Role]
-
-
-def _spec(args: type[Args], *roles: Role) -> OpSpec:
-    return OpSpec(args, frozenset(roles))
-
-
-OPS: dict[str, OpSpec] = {
-    "ticket.issue": _spec(IssueArgs, "kiosk", "manager"),
-    "ticket.cancel": _spec(TicketArgs, "manager"),
-    "counter.open": _spec(OpenArgs, "counter", "manager"),
-    "counter.pause": _spec(NoArgs, "counter", "manager"),
-    "counter.close": _spec(NoArgs, "counter", "manager"),
-    "counter.call_next": _spec(NoArgs, "counter"),
-    "counter.recall": _spec(NoArgs, "counter"),
-    "counter.call": _spec(CallArgs, "counter"),
-    "ticket.serve": _spec(NoArgs, "counter"),
-    "ticket.done": _spec(DoneArgs, "counter"),
-    "ticket.no_show": _spec(NoArgs, "counter"),
-    "ticket.transfer": _spec(TransferArgs, "counter"),
-    "rating.submit": _spec(RatingArgs, "tablet"),
-    "counter.assign": _spec(AssignArgs, "manager"),
-    "service.open": _spec(ServiceArgs, "manager"),
-    "service.close": _spec(ServiceArgs, "manager"),
-    "board.message": _spec(MessageArgs, "manager"),
-    "report.get": _spec(ReportArgs, "manager"),
-}
-
-# Reads: answered from the ledger, never recorded as commands.
-READ_OPS = frozenset({"report.get"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,23 +5,25 @@ Pure: no MQTT, SQLite, Qt, clock or randomness. The hub feeds it; the ledger rep
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from broker.core import call_policy, wait_estimate
 from broker.core.commands import (
-    OPS,
+    Args,
     AssignArgs,
     CallArgs,
     Command,
     DoneArgs,
     IssueArgs,
     MessageArgs,
+    NoArgs,
     OpenArgs,
     RatingArgs,
+    ReportArgs,
     ServiceArgs,
     TicketArgs,
     TransferArgs,
@@ -30,7 +32,7 @@ from broker.core.opening_hours import hours_of, is_open
 from broker.core.queue_state import (
     BoardCall,
     BoardMessage,
-    CounterState,
+    CounterDay,
     CounterStatus,
     QueueState,
     RatingRecord,
@@ -38,27 +40,11 @@ from broker.core.queue_state import (
     Ticket,
     TicketState,
 )
-from config.schema import CenterConfig
+from broker.core.views import issued_ticket_info, ticket_info
+from config.schema import CenterConfig, Role
 
 W, C, S, D, N, X = (TicketState.WAITING, TicketState.CALLED, TicketState.SERVING,
                     TicketState.DONE, TicketState.NO_SHOW, TicketState.CANCELLED)
-
-# Which ticket state each ticket command may leave, and where it goes. Anything else is
-# refused with `invalid_transition` and changes nothing. ticket.done and ticket.transfer from
-# `called` pass through `serving` (the citizen came to the desk at the call).
-TRANSITIONS: Mapping[tuple[str, TicketState], tuple[TicketState, ...]] = {
-    ("counter.call_next", W): (C,),
-    ("counter.call", W): (C,),
-    ("counter.call", N): (C,),
-    ("counter.recall", C): (C,),
-    ("ticket.serve", C): (S,),
-    ("ticket.done", C): (S, D),
-    ("ticket.done", S): (D,),
-    ("ticket.no_show", C): (N,),
-    ("ticket.transfer", C): (S, W),
-    ("ticket.transfer", S): (W,),
-    ("ticket.cancel", W): (X,),
-}
 
 # The lifecycle as edges, for checking that no ticket ever skips a state.
 LIFECYCLE_EDGES = frozenset(
@@ -75,7 +61,10 @@ class QueueError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class Event:
+class EngineEvent:
+    """What a command made happen, published under `events/{kind}`; devices read it as the
+    wire's `Event`."""
+
     kind: str
     data: dict[str, Any]
 
@@ -84,7 +73,7 @@ class Event:
 class Accepted:
     state: QueueState
     result: dict[str, Any]
-    events: tuple[Event, ...]
+    events: tuple[EngineEvent, ...]
     tickets: tuple[Ticket, ...]  # the ticket rows this command changed
     rating: RatingRecord | None = None
 
@@ -100,16 +89,6 @@ Outcome = Accepted | Rejected
 
 def iso(at: datetime | None) -> str | None:
     return at.isoformat(timespec="seconds") if at is not None else None
-
-
-def ticket_view(t: Ticket) -> dict[str, Any]:
-    return {
-        "id": t.id, "number": t.number, "service": t.service, "state": t.state.value,
-        "priority": t.priority, "reason": t.reason, "issued_at": iso(t.issued_at),
-        "counter": t.counter, "called_at": iso(t.called_at), "calls": t.calls,
-        "served_at": iso(t.served_at), "finished_at": iso(t.finished_at),
-        "for_counter": t.for_counter, "transfers": t.transfers,
-    }
 
 
 class QueueEngine:
@@ -132,8 +111,8 @@ class QueueEngine:
             day=day,
             tickets={},
             counters={
-                k.id: CounterState(k.id, CounterStatus.CLOSED, None, tuple(k.services),
-                                   ordinary_streak=self.config.queue.ordinary_per_priority)
+                k.id: CounterDay(k.id, CounterStatus.CLOSED, None, tuple(k.services),
+                                 ordinary_streak=self.config.queue.ordinary_per_priority)
                 for k in self.config.counters
             },
             services={s.id: ServiceDay(s.id, next_seq=s.range[0]) for s in self.config.services},
@@ -209,14 +188,13 @@ class QueueEngine:
         day = now.date()
         if day != state.day:
             state = self.new_day(day)
-        handler = _HANDLERS.get(command.op)
         spec = OPS.get(command.op)
-        if handler is None or spec is None:
+        if spec is None or spec.handler is None:  # a read is the hub's, not the queue's
             return Rejected("unknown_op", f"unknown operation {command.op!r}")
         if command.device.role not in spec.roles:
             return Rejected("forbidden", f"a {command.device.role} may not {command.op}")
         try:
-            return handler(_Step(self, state, command, now))
+            return spec.handler(_Step(self, state, command, now, spec))
         except QueueError as exc:
             return Rejected(exc.code, exc.message)
 
@@ -225,14 +203,14 @@ class _Step:
     """One command being applied: collects the changes, then builds the Accepted outcome."""
 
     def __init__(self, engine: QueueEngine, state: QueueState, command: Command,
-                 now: datetime) -> None:
+                 now: datetime, spec: OpSpec) -> None:
         self.engine, self.config = engine, engine.config
-        self.state, self.command, self.now = state, command, now
+        self.state, self.command, self.now, self.spec = state, command, now, spec
         self.args = command.args
         self.tickets: dict[str, Ticket] = {}
-        self.counters: dict[str, CounterState] = {}
+        self.counters: dict[str, CounterDay] = {}
         self.services: dict[str, ServiceDay] = {}
-        self.events: list[Event] = []
+        self.events: list[EngineEvent] = []
         self.board: tuple[BoardCall, ...] | None = None
         self.message: BoardMessage | bool | None = False  # False: unchanged
         self.rating: RatingRecord | None = None
@@ -241,19 +219,19 @@ class _Step:
     def ticket(self, ticket_id: str) -> Ticket:
         return self.tickets.get(ticket_id) or self.state.tickets[ticket_id]
 
-    def counter(self, counter_id: str) -> CounterState:
+    def counter(self, counter_id: str) -> CounterDay:
         return self.counters.get(counter_id) or self.state.counters[counter_id]
 
     def service(self, service_id: str) -> ServiceDay:
         return self.services.get(service_id) or self.state.services[service_id]
 
-    def put(self, item: Ticket | CounterState | ServiceDay) -> None:
+    def put(self, item: Ticket | CounterDay | ServiceDay) -> None:
         table = (self.tickets if isinstance(item, Ticket)
-                 else self.counters if isinstance(item, CounterState) else self.services)
+                 else self.counters if isinstance(item, CounterDay) else self.services)
         table[item.id] = item  # type: ignore[index]
 
     def emit(self, kind: str, **data: Any) -> None:
-        self.events.append(Event(kind, {"at": iso(self.now), **data}))
+        self.events.append(EngineEvent(kind, {"at": iso(self.now), **data}))
 
     def done(self, result: dict[str, Any]) -> Accepted:
         s = self.state
@@ -271,7 +249,7 @@ class _Step:
 
     # --- checks ---------------------------------------------------------------------------
 
-    def acting_counter(self) -> CounterState:
+    def acting_counter(self) -> CounterDay:
         """The counter this command acts on: a terminal's own, or the one a manager names."""
         device = self.command.device
         named = getattr(self.args, "counter", None)
@@ -295,8 +273,8 @@ class _Step:
         return self.service(service_id)
 
     def move(self, ticket: Ticket, **changes: Any) -> Ticket:
-        """Move a ticket along the transition table, or refuse."""
-        path = TRANSITIONS.get((self.command.op, ticket.state))
+        """Move a ticket along the operation's transitions, or refuse."""
+        path = self.spec.transitions.get(ticket.state)
         if path is None:
             raise QueueError(
                 "invalid_transition",
@@ -306,12 +284,12 @@ class _Step:
         self.put(moved)
         return moved
 
-    def current_ticket(self, counter: CounterState) -> Ticket:
+    def current_ticket(self, counter: CounterDay) -> Ticket:
         if counter.ticket is None:
             raise QueueError("no_current_ticket", f"counter {counter.id} has no current ticket")
         return self.ticket(counter.ticket)
 
-    def require_open(self, counter: CounterState) -> None:
+    def require_open(self, counter: CounterDay) -> None:
         if counter.status is not CounterStatus.OPEN:
             raise QueueError("counter_not_open", f"counter {counter.id} is {counter.status}")
         if counter.ticket is not None:
@@ -332,7 +310,7 @@ class _Step:
         priority = (*day.waiting_priority, ticket.id) if ticket.priority else day.waiting_priority
         self.put(replace(day, waiting=(*day.waiting, ticket.id), waiting_priority=priority))
 
-    def call(self, counter: CounterState, ticket: Ticket) -> dict[str, Any]:
+    def call(self, counter: CounterDay, ticket: Ticket) -> dict[str, Any]:
         counter = self.count_overtaking(counter, ticket)
         if ticket.state is W:
             self.leave_queue(ticket)
@@ -354,9 +332,9 @@ class _Step:
         self.put(replace(self.service(ticket.service), last_called=ticket.number))
         self.board_call(called, counter)
         self.emit("ticket.called", **self.call_event(called, counter))
-        return {"ticket": ticket_view(called)}
+        return {"ticket": ticket_info(called)}
 
-    def call_event(self, ticket: Ticket, counter: CounterState) -> dict[str, Any]:
+    def call_event(self, ticket: Ticket, counter: CounterDay) -> dict[str, Any]:
         config_counter = self.config.counter(counter.id)
         assert config_counter is not None
         return {
@@ -365,7 +343,7 @@ class _Step:
             "officer": counter.officer, "calls": ticket.calls, "priority": ticket.priority,
         }
 
-    def counter_time(self, ticket: Ticket, counter: CounterState) -> None:
+    def counter_time(self, ticket: Ticket, counter: CounterDay) -> None:
         """A sample of how long a citizen of this service holds a counter, call to leaving
         (done, no-show or transfer): what the estimated wait is made of. Counted from the
         first call at this counter, so a no-show's recalls are in it."""
@@ -376,7 +354,7 @@ class _Step:
         samples = (*day.recent_service_s, held)[-self.config.queue.recent_service_samples:]
         self.put(replace(day, recent_service_s=samples))
 
-    def count_overtaking(self, counter: CounterState, ticket: Ticket) -> CounterState:
+    def count_overtaking(self, counter: CounterDay, ticket: Ticket) -> CounterDay:
         """Count this call if an ordinary citizen waits for the counter, and whether the
         called ticket went ahead of them without having been in line before them."""
         waiting = wait_estimate.oldest_ordinary(self.state, counter, but=ticket.id)
@@ -387,7 +365,7 @@ class _Step:
         return replace(counter, queued_calls=counter.queued_calls + 1,
                        overtaking_calls=counter.overtaking_calls + overtaking)
 
-    def delay_before_call(self, counter: CounterState, ticket: Ticket) -> CounterState:
+    def delay_before_call(self, counter: CounterDay, ticket: Ticket) -> CounterDay:
         """Keep how long this counter took to call a waiting citizen it could have called:
         from the citizen's arrival if the counter stood free before it (a pickup), else from
         the counter's last citizen leaving (a turnaround). A transferred ticket gives no
@@ -402,19 +380,19 @@ class _Step:
         return replace(counter,
                        recent_turnaround_s=(*counter.recent_turnaround_s, delay)[-keep:])
 
-    def board_call(self, ticket: Ticket, counter: CounterState) -> None:
+    def board_call(self, ticket: Ticket, counter: CounterDay) -> None:
         entry = BoardCall(ticket.id, ticket.number, counter.id, ticket.service, self.now)
         kept = tuple(c for c in self.state.board if c.ticket != ticket.id)
         self.board = (entry, *kept)[: self.config.queue.board_last_calls]
 
-    def counter_result(self, counter: CounterState) -> dict[str, Any]:
+    def counter_result(self, counter: CounterDay) -> dict[str, Any]:
         self.emit("counter.changed", counter=counter.id, status=counter.status.value,
                   officer=counter.officer, services=list(counter.services))
         ticket = self.ticket(counter.ticket) if counter.ticket else None
         return {"counter": {
             "id": counter.id, "status": counter.status.value, "officer": counter.officer,
             "services": list(counter.services),
-            "ticket": ticket_view(ticket) if ticket else None,
+            "ticket": ticket_info(ticket) if ticket else None,
         }}
 
 
@@ -450,7 +428,7 @@ def _issue(step: _Step) -> Accepted:
     step.put(replace(day, next_seq=seq + 1, issued=day.issued + 1, last_issued=number))
     step.join_queue(ticket)
     ewt = step.engine.estimated_wait_s(step.state, args.service, step.now, priority)
-    view = {**ticket_view(ticket), "ahead": ahead, "ewt_s": ewt}
+    view = issued_ticket_info(ticket, ahead, ewt)
     step.emit("ticket.issued", ticket=ticket.id, number=number, service=service.id,
               priority=priority, ahead=ahead, ewt_s=ewt)
     return step.done({"ticket": view})
@@ -467,7 +445,7 @@ def _cancel(step: _Step) -> Accepted:
         sent_to = step.counter(ticket.for_counter)
         step.put(replace(sent_to, sent_here=_without(sent_to.sent_here, ticket.id)))
     step.emit("ticket.cancelled", ticket=ticket.id, number=ticket.number, service=ticket.service)
-    return step.done({"ticket": ticket_view(step.ticket(ticket.id))})
+    return step.done({"ticket": ticket_info(step.ticket(ticket.id))})
 
 
 def _open(step: _Step) -> Accepted:
@@ -537,14 +515,14 @@ def _recall(step: _Step) -> Accepted:
     recalled = step.move(ticket, called_at=step.now, calls=ticket.calls + 1)
     step.board_call(recalled, counter)
     step.emit("ticket.recalled", **step.call_event(recalled, counter))
-    return step.done({"ticket": ticket_view(recalled)})
+    return step.done({"ticket": ticket_info(recalled)})
 
 
 def _serve(step: _Step) -> Accepted:
     counter = step.acting_counter()
     ticket = step.move(step.current_ticket(counter), served_at=step.now)
     step.emit("ticket.serving", ticket=ticket.id, number=ticket.number, counter=counter.id)
-    return step.done({"ticket": ticket_view(ticket)})
+    return step.done({"ticket": ticket_info(ticket)})
 
 
 def _done(step: _Step) -> Accepted:
@@ -562,7 +540,7 @@ def _done(step: _Step) -> Accepted:
     step.emit("ticket.done", ticket=finished.id, number=finished.number, service=finished.service,
               counter=counter.id, officer=counter.officer, service_s=round(duration),
               note=args.note)
-    return step.done({"ticket": ticket_view(finished)})
+    return step.done({"ticket": ticket_info(finished)})
 
 
 def _no_show(step: _Step) -> Accepted:
@@ -573,7 +551,7 @@ def _no_show(step: _Step) -> Accepted:
     step.put(replace(counter, ticket=None, missed=(*counter.missed, missed.id), since=step.now))
     step.emit("ticket.no_show", ticket=missed.id, number=missed.number, service=missed.service,
               counter=counter.id)
-    return step.done({"ticket": ticket_view(missed)})
+    return step.done({"ticket": ticket_info(missed)})
 
 
 def _transfer(step: _Step) -> Accepted:
@@ -603,7 +581,7 @@ def _transfer(step: _Step) -> Accepted:
     step.emit("ticket.transferred", ticket=moved.id, number=moved.number,
               from_service=ticket.service, service=service, from_counter=counter.id,
               to_counter=for_counter)
-    return step.done({"ticket": ticket_view(moved)})
+    return step.done({"ticket": ticket_info(moved)})
 
 
 def _rate(step: _Step) -> Accepted:
@@ -666,22 +644,52 @@ def _message(step: _Step) -> Accepted:
     return step.done({"message": {"text": text, "until": iso(args.until)}})
 
 
-_HANDLERS = {
-    "ticket.issue": _issue,
-    "ticket.cancel": _cancel,
-    "counter.open": _open,
-    "counter.pause": _pause,
-    "counter.close": _close,
-    "counter.call_next": _call_next,
-    "counter.call": _call_number,
-    "counter.recall": _recall,
-    "ticket.serve": _serve,
-    "ticket.done": _done,
-    "ticket.no_show": _no_show,
-    "ticket.transfer": _transfer,
-    "rating.submit": _rate,
-    "counter.assign": _assign,
-    "service.open": _service_issuing(True),
-    "service.close": _service_issuing(False),
-    "board.message": _message,
+# --- the operations ---------------------------------------------------------------------------
+
+Handler = Callable[[_Step], Accepted]
+
+
+@dataclass(frozen=True, slots=True)
+class OpSpec:
+    """One operation: its arguments, who may send it, and what it does. The hub, the engine,
+    the ledger's replay and the protocol's decoding all read it here."""
+
+    args: type[Args]
+    roles: frozenset[Role]
+    # None: a read, answered by the hub from the ledger and never recorded as a command.
+    handler: Handler | None = None
+    # Which ticket state the operation may move a ticket from, and the states it then goes
+    # through. Anything else is refused with `invalid_transition` and changes nothing.
+    transitions: Mapping[TicketState, tuple[TicketState, ...]] = field(default_factory=dict)
+
+    @property
+    def read_only(self) -> bool:
+        return self.handler is None
+
+
+def _roles(*roles: Role) -> frozenset[Role]:
+    return frozenset(roles)
+
+
+# ticket.done and ticket.transfer from `called` pass through `serving` (the citizen came to the
+# desk at the call).
+OPS: Mapping[str, OpSpec] = {
+    "ticket.issue": OpSpec(IssueArgs, _roles("kiosk", "manager"), _issue),
+    "ticket.cancel": OpSpec(TicketArgs, _roles("manager"), _cancel, {W: (X,)}),
+    "counter.open": OpSpec(OpenArgs, _roles("counter", "manager"), _open),
+    "counter.pause": OpSpec(NoArgs, _roles("counter", "manager"), _pause),
+    "counter.close": OpSpec(NoArgs, _roles("counter", "manager"), _close),
+    "counter.call_next": OpSpec(NoArgs, _roles("counter"), _call_next, {W: (C,)}),
+    "counter.recall": OpSpec(NoArgs, _roles("counter"), _recall, {C: (C,)}),
+    "counter.call": OpSpec(CallArgs, _roles("counter"), _call_number, {W: (C,), N: (C,)}),
+    "ticket.serve": OpSpec(NoArgs, _roles("counter"), _serve, {C: (S,)}),
+    "ticket.done": OpSpec(DoneArgs, _roles("counter"), _done, {C: (S, D), S: (D,)}),
+    "ticket.no_show": OpSpec(NoArgs, _roles("counter"), _no_show, {C: (N,)}),
+    "ticket.transfer": OpSpec(TransferArgs, _roles("counter"), _transfer, {C: (S, W), S: (W,)}),
+    "rating.submit": OpSpec(RatingArgs, _roles("tablet"), _rate),
+    "counter.assign": OpSpec(AssignArgs, _roles("manager"), _assign),
+    "service.open": OpSpec(ServiceArgs, _roles("manager"), _service_issuing(True)),
+    "service.close": OpSpec(ServiceArgs, _roles("manager"), _service_issuing(False)),
+    "board.message": OpSpec(MessageArgs, _roles("manager"), _message),
+    "report.get": OpSpec(ReportArgs, _roles("manager")),
 }

@@ -48,7 +48,9 @@ class Ticket:
 
 
 @dataclass(frozen=True, slots=True)
-class CounterState:
+class CounterDay:
+    """A counter's day in the queue; what devices see of it is the wire's `CounterState`."""
+
     id: str
     status: CounterStatus
     officer: str | None
@@ -122,7 +124,7 @@ class RatingRecord:
 class QueueState:
     day: date
     tickets: Mapping[str, Ticket]
-    counters: Mapping[str, CounterState]
+    counters: Mapping[str, CounterDay]
     services: Mapping[str, ServiceDay]
     board: tuple[BoardCall, ...] = ()
     message: BoardMessage | None = None

@@ -31,7 +31,7 @@ from datetime import datetime
 from heapq import heapify, heappop, heappush
 from itertools import accumulate
 
-from broker.core.queue_state import CounterState, CounterStatus, QueueState, ServiceDay, Ticket
+from broker.core.queue_state import CounterDay, CounterStatus, QueueState, ServiceDay, Ticket
 
 # Calls followed one by one; counting the rest keeps a forecast as cheap with ten thousand
 # waiting as with ten (tests/engine/test_wait_estimate.py). Walking 24, 36 or 60 calls gave
@@ -132,7 +132,7 @@ class CounterTimes:
         return mean * (self._longer_sums[below + 1] / (n - below - 1) - shape[below])
 
 
-def oldest_ordinary(state: QueueState, counter: CounterState, but: str) -> Ticket | None:
+def oldest_ordinary(state: QueueState, counter: CounterDay, but: str) -> Ticket | None:
     """The longest-waiting ordinary ticket that this counter could call, other than `but`.
     Looks only past the few priority or sent tickets at the head of each of its queues."""
     found: Ticket | None = None
@@ -146,9 +146,9 @@ def oldest_ordinary(state: QueueState, counter: CounterState, but: str) -> Ticke
     return found
 
 
-def overtaken_share(counters: list[CounterState]) -> float:
+def overtaken_share(counters: list[CounterDay]) -> float:
     """The share of these counters' calls today, made while an ordinary ticket waited for
-    them, that went to a ticket which was not in line before it (`CounterState`'s counts)."""
+    them, that went to a ticket which was not in line before it (`CounterDay`'s counts)."""
     overtaking = sum(k.overtaking_calls for k in counters)
     queued = sum(k.queued_calls for k in counters)
     return min(MAX_OVERTAKEN, overtaking / (queued + PRIOR_CALLS))

@@ -3,6 +3,7 @@ reply (only after the commit), the changed retained state, and the events out.""
 
 from __future__ import annotations
 
+import functools
 import logging
 import select
 import socket
@@ -12,14 +13,14 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, ParamSpec
 
 import msgspec
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import MQTTErrorCode
 
-from broker.core.commands import READ_OPS, Command, ReportArgs
-from broker.core.engine import Accepted, Event, QueueEngine
+from broker.core.commands import Command, ReportArgs
+from broker.core.engine import OPS, Accepted, EngineEvent, QueueEngine
 from broker.core.queue_state import QueueState
 from broker.core.views import board_view, counter_view, service_view
 from broker.service.ledger import Ledger, Refusal
@@ -27,10 +28,11 @@ from broker.service.reports import report
 from broker.wire import protocol
 from broker.wire.clock import Clock, wall_clock
 from broker.wire.mqtt_link import BrokerAddress, new_client
-from broker.wire.protocol import QOS, Dropped, Refused, Topics
+from broker.wire.protocol import QOS, Refused, Topics, Unanswerable
 from config.schema import CenterConfig
 
 log = logging.getLogger("qms.hub")
+_P = ParamSpec("_P")
 
 REFRESH_S = 5.0  # time moves views too: opening hours, a board message's end
 # The broker keeps at most `max_inflight_messages` (100) unacknowledged commands in flight to
@@ -74,7 +76,7 @@ class _Changes:
     services: set[str] = field(default_factory=set)
     counters: set[str] = field(default_factory=set)
     board: bool = False
-    events: list[Event] = field(default_factory=list)
+    events: list[EngineEvent] = field(default_factory=list)
     now: datetime | None = None  # the time of the last command, for the views
 
     def __bool__(self) -> bool:
@@ -107,7 +109,7 @@ class Hub:
         now = clock()
         self.state: QueueState = ledger.rebuild(self.engine, self.engine.local(now).date())
         self.rev = 0
-        self.published: dict[str, Any] = {}
+        self.published: dict[str, protocol.Retained] = {}  # rev 0: compared without it
         self.publish: Callable[[str, bytes, bool], None] = lambda topic, payload, retain: None
         self.changes = _Changes()
 
@@ -131,7 +133,7 @@ class Hub:
             started = time.perf_counter()
             try:
                 incoming = protocol.decode_command(payload)
-            except Dropped as exc:
+            except Unanswerable as exc:
                 log.warning("dropped a payload from %s: %s", device_id, exc)
                 continue
             except Refused as exc:
@@ -167,7 +169,7 @@ class Hub:
             return
         if self._answer_again(batch, device_id, incoming.id):
             return
-        if incoming.op in READ_OPS:
+        if OPS[incoming.op].read_only:
             self._read(batch, device_id, incoming, started)
             return
         now = self.clock()
@@ -233,7 +235,7 @@ class Hub:
               started: float) -> None:
         device = self.config.device(device_id)
         assert device is not None
-        if device.role != "manager":
+        if device.role not in OPS[incoming.op].roles:
             self._refuse(batch, device_id, incoming.id, incoming.op, "forbidden",
                          f"a {device.role} may not {incoming.op}", started)
             return
@@ -255,7 +257,7 @@ class Hub:
         self.rev = max(self.rev + 1, time.time_ns() // 1000)
         return self.rev
 
-    def _put_state(self, topic: str, view: dict[str, Any], force: bool = False) -> None:
+    def _put_state(self, topic: str, view: protocol.Retained, force: bool = False) -> None:
         if not force and self.published.get(topic) == view:
             return
         self.published[topic] = view
@@ -339,6 +341,22 @@ class Hub:
                         force)
 
 
+def _guarded(callback: Callable[_P, None]) -> Callable[_P, None]:
+    """An MQTT callback that cannot stop the hub. paho raises what a callback raises out of
+    `loop()`, which would end the hub's one thread and leave the process up but deaf; like
+    Home Assistant's MQTT client, the hub logs it and goes on."""
+
+    @functools.wraps(callback)
+    def guarded(*args: _P.args, **kwargs: _P.kwargs) -> None:
+        try:
+            callback(*args, **kwargs)
+        except Exception:
+            log.exception("the hub's MQTT callback %s failed; the hub goes on",
+                          callback.__name__)
+
+    return guarded
+
+
 @dataclass(frozen=True, slots=True)
 class _Received:
     device: str | None  # None: not a command topic; acknowledged and ignored
@@ -364,9 +382,9 @@ class HubService:
         self.client = new_client(address, f"qms-hub-{hub.config.center.site}",
                                  clean_session=False, manual_ack=True)
         self.client.will_set(self.topics.hub_status, self._status("offline"), QOS, retain=True)
-        self.client.on_connect = self._on_connect
-        self.client.on_disconnect = self._on_disconnect
-        self.client.message_callback_add(self.topics.all_commands, self._on_command)
+        self.client.on_connect = _guarded(self._on_connect)
+        self.client.on_disconnect = _guarded(self._on_disconnect)
+        self.client.message_callback_add(self.topics.all_commands, _guarded(self._on_command))
         hub.publish = self._publish
         self._received: list[_Received] = []
         self._unacked: list[_Received] = []  # answered; acknowledged once their events are out
@@ -390,10 +408,13 @@ class HubService:
             return
         client.subscribe(self.topics.all_commands, QOS)
         client.publish(self.topics.hub_status, self._status("online"), QOS, retain=True)
-        self.hub.publish_all(force=True)
         self.connected = True
         log.info("hub online at %s (site %s, session present: %s)", self.address.url,
                  self.topics.site, flags.session_present)
+        # What the broker holds is unknown after a connect: if republishing fails part way,
+        # the refresh publishes every topic not yet put again.
+        self.hub.published.clear()
+        self.hub.publish_all(force=True)
 
     def _on_disconnect(self, client: mqtt.Client, userdata: object, flags: Any, reason: Any,
                        properties: Any) -> None:

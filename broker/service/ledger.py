@@ -17,8 +17,8 @@ from typing import Any
 import msgspec
 import sqlite_utils
 
-from broker.core.commands import OPS, Command
-from broker.core.engine import Accepted, QueueEngine
+from broker.core.commands import Command
+from broker.core.engine import OPS, Accepted, QueueEngine
 from broker.core.queue_state import QueueState, Ticket
 
 log = logging.getLogger(__name__)
@@ -151,7 +151,8 @@ class StoredCommand:
 class Ledger:
     def __init__(self, path: str | Path, *, synchronous: str = "FULL") -> None:
         self.path = Path(path)
-        # One connection, used by whichever thread holds the hub's lock.
+        # One connection, used by one thread at a time: opened (and the day rebuilt) where the
+        # hub is built, then used by the hub's own thread alone.
         self.conn = sqlite3.connect(self.path, check_same_thread=False)
         self.db = sqlite_utils.Database(self.conn)
         self.conn.execute("PRAGMA journal_mode=WAL")

@@ -1,4 +1,7 @@
 """The wire contract (v1): topics and message shapes, built and parsed here and nowhere else.
+The shapes of the queue's state (`ServiceState`, `CounterState`, `BoardState`, `TicketInfo`)
+are typed in `broker.core.messages`, where the engine's views build them; devices read them
+from here, with the rest of the contract.
 
 The hub decodes what comes in strictly; devices decode what the hub sends leniently (fields
 they do not know are ignored), so fields can be added within v1.
@@ -6,17 +9,73 @@ they do not know are ignored), so fields can be added within v1.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Literal, TypeVar
 
 import msgspec
 
-from broker.core.commands import OPS, Args
+from broker.core.commands import Args
+from broker.core.engine import OPS
+from broker.core.messages import (
+    VERSION,
+    BoardCallInfo,
+    BoardNotice,
+    BoardState,
+    CounterState,
+    IssuedTicketInfo,
+    Message,
+    QueuedTicket,
+    Retained,
+    ServiceState,
+    TicketInfo,
+    TicketRef,
+)
 from config.schema import CenterConfig
 
-VERSION = 1
+# The contract, as devices import it: the queue state's shapes are typed in
+# `broker.core.messages` (the engine's views build them) and read from here with the rest.
+__all__ = [
+    "MAX_PAYLOAD",
+    "QOS",
+    "STATE_TYPES",
+    "VERSION",
+    "BoardCallInfo",
+    "BoardNotice",
+    "BoardState",
+    "CommandId",
+    "ConfigMessage",
+    "CounterState",
+    "DeviceStatus",
+    "ErrorBody",
+    "Event",
+    "HubStatus",
+    "IncomingCommand",
+    "IssuedTicketInfo",
+    "Message",
+    "ParsedTopic",
+    "QueuedTicket",
+    "Refused",
+    "Reply",
+    "Retained",
+    "ServiceState",
+    "TicketInfo",
+    "TicketRef",
+    "TopicKind",
+    "Topics",
+    "Unanswerable",
+    "decode",
+    "decode_command",
+    "decode_reply",
+    "encode",
+    "encode_command",
+    "encode_error",
+    "encode_event",
+    "encode_reply",
+    "encode_state",
+    "json_schemas",
+]
+
 MAX_PAYLOAD = 16 * 1024  # a command is a few hundred bytes; anything near this is hostile
 QOS = 1
 
@@ -136,7 +195,7 @@ class IncomingCommand:
     args: Args
 
 
-class Dropped(Exception):
+class Unanswerable(Exception):
     """A payload nobody can be answered for (not JSON, not an object, no id): log, drop."""
 
 
@@ -153,20 +212,20 @@ def encode_command(command_id: str, op: str, args: dict[str, Any] | None = None)
 
 
 def decode_command(payload: bytes) -> IncomingCommand:
-    """Strict: raises Dropped or Refused(code) for anything that is not a valid command."""
+    """Strict: raises Unanswerable or Refused(code) for anything that is not a valid command."""
     if len(payload) > MAX_PAYLOAD:
-        raise Dropped(f"payload of {len(payload)} bytes is over the {MAX_PAYLOAD} limit")
+        raise Unanswerable(f"payload of {len(payload)} bytes is over the {MAX_PAYLOAD} limit")
     try:
         message = msgspec.json.decode(payload)
     except msgspec.DecodeError as exc:
-        raise Dropped(f"not JSON: {exc}") from exc
+        raise Unanswerable(f"not JSON: {exc}") from exc
     except RecursionError as exc:
-        raise Dropped("JSON nested too deeply") from exc
+        raise Unanswerable("JSON nested too deeply") from exc
     if not isinstance(message, dict):
-        raise Dropped(f"not a JSON object but {type(message).__name__}")
+        raise Unanswerable(f"not a JSON object but {type(message).__name__}")
     command_id = message.get("id")
     if not isinstance(command_id, str) or not 1 <= len(command_id) <= 100:
-        raise Dropped("no usable id (a string of 1 to 100 characters)")
+        raise Unanswerable("no usable id (a string of 1 to 100 characters)")
     unknown = set(message) - {"v", "id", "op", "args"}
     if unknown:
         raise Refused(command_id, "bad_request", f"unknown fields {sorted(unknown)}")
@@ -201,107 +260,9 @@ def decode_reply(payload: bytes) -> Reply:
 # --- what the hub publishes (devices decode these leniently) --------------------------------
 
 
-class Message(msgspec.Struct, frozen=True, kw_only=True):
-    v: int = VERSION
-
-
-class Retained(Message, frozen=True, kw_only=True):
-    rev: int = 0
-
-
 class HubStatus(Message, frozen=True, kw_only=True):
     status: Literal["online", "offline"]
     at: datetime | None = None
-
-
-class TicketInfo(msgspec.Struct, frozen=True, kw_only=True):
-    id: str
-    number: str
-    service: str
-    state: str
-    priority: bool = False
-    reason: str | None = None
-    issued_at: datetime | None = None
-    counter: str | None = None
-    called_at: datetime | None = None
-    served_at: datetime | None = None
-    finished_at: datetime | None = None
-    calls: int = 0
-    for_counter: str | None = None
-    transfers: int = 0
-
-
-class QueuedTicket(msgspec.Struct, frozen=True, kw_only=True):
-    id: str
-    number: str
-    priority: bool = False
-    issued_at: datetime | None = None
-    for_counter: str | None = None
-
-
-class ServiceState(Retained, frozen=True, kw_only=True):
-    id: str
-    department: str = ""
-    waiting: int = 0
-    waiting_priority: int = 0
-    reserved: int = 0  # of `waiting`, those sent to one counter: only it may call them
-    open: bool = False
-    closed_reason: str | None = None
-    opens_at: datetime | None = None
-    ewt_s: int = 0
-    mean_service_s: int = 0
-    counters_open: int = 0
-    issued: int = 0
-    served: int = 0
-    daily_limit: int | None = None
-    last_issued: str | None = None
-    last_called: str | None = None
-    oldest_issued_at: datetime | None = None
-    queue: list[QueuedTicket] = []
-
-
-class TicketRef(msgspec.Struct, frozen=True, kw_only=True):
-    id: str
-    number: str
-    service: str
-
-
-class CounterState(Retained, frozen=True, kw_only=True):
-    id: str
-    number: int = 0
-    status: Literal["open", "paused", "closed"] = "closed"
-    officer: str | None = None
-    services: list[str] = []
-    ticket: TicketInfo | None = None
-    missed: list[TicketRef] = []
-    sent_here: list[TicketRef] = []
-
-    def may_call(self, services: Mapping[str, ServiceState]) -> int:
-        """How many waiting tickets this counter may call now (`counter.call_next`): those of
-        its services that are not sent to one counter, and those sent to it. From the
-        services' states, so that a new ticket changes one retained topic, not every
-        counter's."""
-        return len(self.sent_here) + sum(
-            s.waiting - s.reserved for s in map(services.get, self.services) if s is not None)
-
-
-class BoardCallInfo(msgspec.Struct, frozen=True, kw_only=True):
-    ticket: str = ""
-    number: str
-    counter: str
-    counter_number: int = 0
-    service: str = ""
-    at: datetime
-
-
-class BoardNotice(msgspec.Struct, frozen=True, kw_only=True):
-    text: str
-    until: datetime | None = None
-
-
-class BoardState(Retained, frozen=True, kw_only=True):
-    calls: list[BoardCallInfo] = []
-    message: BoardNotice | None = None
 
 
 class ConfigMessage(Retained, frozen=True, kw_only=True):
@@ -330,7 +291,7 @@ class DeviceStatus(Message, frozen=True, kw_only=True):
     session: str = ""
     version: str = ""
     role: str = ""
-    health: dict[str, Any] = {}
+    health: dict[str, Any] = msgspec.field(default_factory=dict)
     at: datetime | None = None
 
 
@@ -338,8 +299,10 @@ def encode(message: Message | dict[str, Any]) -> bytes:
     return msgspec.json.encode(message)
 
 
-def encode_state(view: dict[str, Any], rev: int) -> bytes:
-    return msgspec.json.encode({"v": VERSION, "rev": rev, **view})
+def encode_state(view: Retained, rev: int) -> bytes:
+    """A view as published: the hub compares views without their `rev`, and numbers each
+    one only as it goes out."""
+    return msgspec.json.encode(msgspec.structs.replace(view, rev=rev))
 
 
 def encode_event(kind: str, data: dict[str, Any]) -> bytes:

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
-from broker.core.commands import OPS, Command
-from broker.core.engine import Accepted, QueueEngine, Rejected
+from broker.core.commands import Command
+from broker.core.engine import OPS, Accepted, QueueEngine, Rejected
 from broker.core.queue_state import QueueState
 from config import CenterConfig, load_config
 
@@ -40,9 +40,10 @@ class EngineDriver:
         return outcome
 
     def do(self, device: str, op: str, **args) -> dict:
+        """The result as the device reads it from the reply's JSON."""
         outcome = self.try_(device, op, **args)
         assert isinstance(outcome, Accepted), f"{op} refused: {outcome}"
-        return outcome.result
+        return msgspec.json.decode(msgspec.json.encode(outcome.result))
 
     def error(self, device: str, op: str, **args) -> str:
         before = self.state

@@ -123,14 +123,14 @@ class Hall:
                 yield 60
                 self.q.do(device, "ticket.no_show")
                 continue
-            service = self.q.config.service(ticket["service"])
+            service = self.q.config.service(ticket.service)
             mean_s = service.mean_service_s if service else 600
             duration = rng.lognormvariate(math.log(mean_s) - 0.08, 0.4)
             yield rng.uniform(15, 40)
             self.q.do(device, "ticket.serve")
             yield duration
             if rng.random() < self.plan.transfer_share and len(self.services) > 1:
-                target = rng.choice([s.id for s in self.services if s.id != ticket["service"]])
+                target = rng.choice([s.id for s in self.services if s.id != ticket.service])
                 self.q.do(device, "ticket.transfer", service=target)
                 continue
             self.q.do(device, "ticket.done")

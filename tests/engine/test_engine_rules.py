@@ -8,7 +8,7 @@ from itertools import pairwise
 import msgspec
 import pytest
 
-from broker.core.engine import TRANSITIONS
+from broker.core.engine import OPS
 from broker.core.queue_state import TicketState
 from config import load_config
 from tests.engine.driver import MONDAY_8AM, TZ, EngineDriver
@@ -466,10 +466,11 @@ def test_board_keeps_the_configured_number_of_calls(q):
 def test_every_transition_table_entry_is_an_edge_of_the_lifecycle():
     from broker.core.engine import LIFECYCLE_EDGES
 
-    for (_op, start), path in TRANSITIONS.items():
-        states = (start, *path)
-        for edge in pairwise(states):
-            assert edge in LIFECYCLE_EDGES, edge
+    for spec in OPS.values():
+        for start, path in spec.transitions.items():
+            states = (start, *path)
+            for edge in pairwise(states):
+                assert edge in LIFECYCLE_EDGES, edge
 
 
 def test_unknown_op_changes_nothing(q):

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from broker.core.call_policy import eligible
-from broker.core.engine import LIFECYCLE_EDGES, TRANSITIONS, Accepted
+from broker.core.engine import LIFECYCLE_EDGES, OPS, Accepted
 from broker.core.queue_state import TicketState
 from broker.service.ledger import Ledger
 from tests.engine.driver import EngineDriver
@@ -57,7 +57,7 @@ class QueueMachine(RuleBasedStateMachine):
                 continue
             if old.state is ticket.state and op in ("rating.submit",):
                 continue
-            path = TRANSITIONS[(op, old.state)]
+            path = OPS[op].transitions[old.state]
             assert path[-1] is ticket.state
             states = (old.state, *path)
             assert all(edge in LIFECYCLE_EDGES for edge in pairwise(states))
@@ -103,7 +103,7 @@ class QueueMachine(RuleBasedStateMachine):
         outcome = self._run(f"counter-{counter}", "counter.call_next")
         if not isinstance(outcome, Accepted):
             return
-        chosen = state.tickets[outcome.result["ticket"]["id"]]
+        chosen = state.tickets[outcome.result["ticket"].id]
         priority = [t for t in waiting if t.priority]
         ordinary = [t for t in waiting if not t.priority]
         # The interleave holds...

@@ -25,6 +25,8 @@ def test_the_same_id_twice_gives_one_ticket_and_the_same_reply(hub, broker):
         peer.send("kiosk-1", "counter.call_next", None, "refused-id")
         peer.send("kiosk-1", "counter.call_next", None, "refused-id")
         wait_for(lambda: len(peer.replies_to("refused-id")) == 2)
+        (_, refused), (_, again) = peer.replies_to("refused-id")
+        assert again == refused and refused["error"]["code"] == "forbidden"
         # Someone else's id is not theirs to replay.
         peer.send("kiosk-2", "ticket.issue", {"service": "dkdn"}, "same-id")
         wait_for(lambda: len(peer.replies_to("same-id")) == 3)

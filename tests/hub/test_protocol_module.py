@@ -66,7 +66,7 @@ def test_devices_ignore_fields_they_do_not_know():
 
 @pytest.mark.parametrize("payload", [b"{", b"[]", b'{"v": 1}'])
 def test_the_hub_drops_what_it_cannot_answer(payload):
-    with pytest.raises(protocol.Dropped):
+    with pytest.raises(protocol.Unanswerable):
         protocol.decode_command(payload)
 
 

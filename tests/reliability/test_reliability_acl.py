@@ -9,6 +9,7 @@ import sys
 import time
 import tomllib
 import uuid
+from datetime import datetime
 from urllib.parse import quote
 
 import pytest
@@ -159,9 +160,10 @@ def test_a_device_cannot_forge_state_status_or_another_devices_health(secured):
 
     forger = RawClient(port, "counter-7", passwords["counter-7"], "forger")
     wait_for(forger.connected.is_set)
-    fake_board = protocol.encode_state({"calls": [{"number": "9999", "counter": "1",
-                                                  "at": "2030-01-01T00:00:00+07:00"}]},
-                                       rev=2**62)
+    fake_board = protocol.encode(protocol.BoardState(
+        calls=[protocol.BoardCallInfo(number="9999", counter="1",
+                                      at=datetime.fromisoformat("2030-01-01T00:00:00+07:00"))],
+        rev=2**62))
     forger.publish(TOPICS.board_state, fake_board, retain=True)
     forger.publish(TOPICS.hub_status, b'{"v":1,"status":"offline"}', retain=True)
     forger.publish(TOPICS.device_status("counter-5"),

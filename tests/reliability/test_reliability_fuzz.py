@@ -26,5 +26,5 @@ BAD_UTF8 = b'{"v":1,"id":"u","op":"\x9a\xac\xcf"}'
 
 @pytest.mark.parametrize("payload", [DEEP, BAD_UTF8], ids=["deep-nesting", "invalid-utf8"])
 def test_hostile_payloads_are_dropped_by_the_decoder(payload):
-    with pytest.raises((protocol.Dropped, protocol.Refused)):
+    with pytest.raises((protocol.Unanswerable, protocol.Refused)):
         protocol.decode_command(payload)
