@@ -14,7 +14,7 @@ from broker.wire.protocol import BoardState, CounterState, Event, Retained, Serv
 from config.schema import CenterConfig, Text
 from display_board.zone import zone_of
 
-CounterStatus = Literal["ready", "called", "serving", "paused", "closed"]
+TileStatus = Literal["ready", "called", "serving", "paused", "closed"]
 CALL_KINDS = frozenset({"ticket.called", "ticket.recalled"})
 
 
@@ -23,7 +23,7 @@ class CounterRow:
     id: str
     number: int
     ticket: str  # the number at the counter, "" when none
-    status: CounterStatus
+    status: TileStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +166,7 @@ class BoardModel:
         return state.number if state else 0
 
 
-def _status(state: CounterState | None) -> CounterStatus:
+def _status(state: CounterState | None) -> TileStatus:
     if state is None or state.status == "closed":
         return "closed"
     if state.status == "paused":

@@ -15,7 +15,7 @@ from typing import Any, Literal
 from broker.core.opening_hours import hours_of, next_opening
 from broker.wire.protocol import ServiceState
 from config.schema import CenterConfig, Service
-from drivers.printer import Ticket
+from drivers.printer import PrintedTicket
 from kiosk import texts
 from qtkit.texts import Lang
 
@@ -162,13 +162,13 @@ def priority_label(config: CenterConfig, group_id: str | None, lang: Lang) -> st
 
 
 def print_job(config: CenterConfig, issued: Mapping[str, Any], lang: Lang,
-              priority_group: str | None) -> Ticket:
+              priority_group: str | None) -> PrintedTicket:
     """The printer's ticket from the hub's `ticket.issue` result."""
     service = config.service(issued["service"])
     if service is None:
         raise ValueError(f"the hub issued a ticket for {issued['service']!r}, not in the config")
     department = config.department(service.department)
-    return Ticket(
+    return PrintedTicket(
         center_name=config.center.name.get(lang),
         number=issued["number"],
         service_name=service.name.get(lang),

@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from drivers.printer import PrinterError, PrinterHealth, Ticket, TicketPrinter
+from drivers.printer import PrintedTicket, PrinterError, PrinterHealth, TicketPrinter
 
 log = logging.getLogger("qms.kiosk.printer")
 
@@ -51,7 +51,7 @@ class PrinterService(QObject):
         """Ask the printer now (not the last poll): a job is about to depend on the answer."""
         self._run(self._read_health, lambda health: (self._record(health), on_done(health)))
 
-    def print_ticket(self, ticket: Ticket, on_done: PrintedHandler) -> None:
+    def print_ticket(self, ticket: PrintedTicket, on_done: PrintedHandler) -> None:
         def done(failure: PrinterHealth | None) -> None:
             if failure is not None:  # what the failed job found is the printer's news
                 self._record(failure)
@@ -98,7 +98,7 @@ class PrinterService(QObject):
             log.exception("reading the printer's health failed")
             return PrinterHealth.OFFLINE
 
-    def _print(self, ticket: Ticket) -> PrinterHealth | None:
+    def _print(self, ticket: PrintedTicket) -> PrinterHealth | None:
         try:
             self.printer.print_ticket(ticket)
         except PrinterError as exc:

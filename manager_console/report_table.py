@@ -17,8 +17,9 @@ from manager_console.hall import counter_name, officer_name, service_name
 from manager_console.texts import day_text, decimal, percent, text
 from qtkit.formats import duration
 
-ReportKind = Literal["service", "counter", "officer", "day", "hourly"]
-REPORT_KINDS: tuple[ReportKind, ...] = ("service", "counter", "officer", "day", "hourly")
+# The report tabs (ratings have a page of their own).
+TableKind = Literal["service", "counter", "officer", "day", "hourly"]
+REPORT_KINDS: tuple[TableKind, ...] = ("service", "counter", "officer", "day", "hourly")
 
 Cell = str | int | float | None
 Row = dict[str, Any]

@@ -1,4 +1,4 @@
-"""Ticket printer: a ``Ticket`` in, one ESC/POS job out, on a real printer or a virtual one.
+"""Ticket printer: a ``PrintedTicket`` in, one ESC/POS job out, on a real printer or a virtual one.
 
     printer = open_printer("serial:/dev/ttyUSB0?baud=115200", profile="raster")
     printer.print_ticket(ticket)      # raises PrinterError, never drops a ticket silently
@@ -22,7 +22,7 @@ from drivers.printer.job import build_job
 from drivers.printer.layout import TicketLayout, load_layout
 from drivers.printer.printers import EscposPrinter, TicketPrinter
 from drivers.printer.profiles import PROFILES, PrinterProfile, get_profile
-from drivers.printer.ticket import Ticket
+from drivers.printer.ticket import PrintedTicket
 from drivers.printer.transports import (
     FileTransport,
     NetworkTransport,
@@ -36,10 +36,10 @@ __all__ = [
     "PROFILES",
     "EscposDecodeError",
     "EscposPrinter",
+    "PrintedTicket",
     "PrinterError",
     "PrinterHealth",
     "PrinterProfile",
-    "Ticket",
     "TicketLayout",
     "TicketPrinter",
     "VirtualPrinter",

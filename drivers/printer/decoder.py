@@ -2,8 +2,8 @@
 
 The virtual printer and the tests look at a ticket through this: it reads the exact bytes the
 driver sends, so a wrong command shows up as a wrong picture, never as a right picture drawn
-from the Ticket. It knows the commands the driver emits and a few neighbours (status queries,
-feeds, fonts); any other command raises ``EscposDecodeError`` with its offset.
+from the ticket's data. It knows the commands the driver emits and a few neighbours (status
+queries, feeds, fonts); any other command raises ``EscposDecodeError`` with its offset.
 
 Native text is drawn the way a printer does it: cells of font A (12 x 24 dots) or font B
 (9 x 17), enlarged by GS ! / ESC ! (drawn smooth at that size), lines bottom-aligned and

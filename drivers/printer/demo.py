@@ -11,7 +11,7 @@ import sys
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from drivers.printer import PROFILES, PrinterError, Ticket, open_printer
+from drivers.printer import PROFILES, PrintedTicket, PrinterError, open_printer
 
 _TEXTS = {
     "vi": {
@@ -31,9 +31,9 @@ _TEXTS = {
 }
 
 
-def demo_ticket(lang: str = "vi", priority: bool = True) -> Ticket:
+def demo_ticket(lang: str = "vi", priority: bool = True) -> PrintedTicket:
     texts = _TEXTS[lang]
-    return Ticket(
+    return PrintedTicket(
         center_name=texts["center_name"],
         number="1023",
         service_name=texts["service_name"],

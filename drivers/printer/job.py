@@ -17,7 +17,7 @@ from drivers.fonts import load_font
 from drivers.printer.layout import Block, Style, TicketLayout, load_layout, ticket_fields
 from drivers.printer.profiles import FONT_A_WIDTH, PrinterProfile, get_profile
 from drivers.printer.raster_text import render_line, wrap_balanced, wrap_pixels
-from drivers.printer.ticket import Ticket
+from drivers.printer.ticket import PrintedTicket
 
 _QR_EC = {"L": QR_ECLEVEL_L, "M": QR_ECLEVEL_M, "Q": QR_ECLEVEL_Q, "H": QR_ECLEVEL_H}
 _FEED_DOTS = b"\x1bJ"  # ESC J n: print and feed n dots
@@ -138,7 +138,7 @@ def _wanted(block: Block, fields: dict[str, object]) -> bool:
 
 
 def build_job(
-    ticket: Ticket,
+    ticket: PrintedTicket,
     profile: PrinterProfile | str = "raster",
     layout: TicketLayout | None = None,
 ) -> bytes:

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-from drivers.printer.ticket import LANGS, Ticket
+from drivers.printer.ticket import LANGS, PrintedTicket
 
 Align = Literal["left", "center", "right"]
 
@@ -107,7 +107,7 @@ def wait_text(ewt_s: int, *, soon: str, minutes: str, hours: str) -> str:
     return hours.format(hours=whole // 60, minutes=whole % 60)
 
 
-def ticket_fields(ticket: Ticket, labels: Labels) -> dict[str, Any]:
+def ticket_fields(ticket: PrintedTicket, labels: Labels) -> dict[str, Any]:
     """The values a layout's templates can use, formatted for the ticket's language."""
     return {
         "center_name": ticket.center_name,

@@ -14,14 +14,14 @@ from drivers.printer.health import (
 from drivers.printer.job import build_job
 from drivers.printer.layout import TicketLayout
 from drivers.printer.profiles import PrinterProfile
-from drivers.printer.ticket import Ticket
+from drivers.printer.ticket import PrintedTicket
 from drivers.printer.transports import Transport
 
 _STATUS_QUERIES = (QUERY_PRINTER, QUERY_OFFLINE_CAUSE, QUERY_PAPER)
 
 
 class TicketPrinter(Protocol):
-    def print_ticket(self, ticket: Ticket) -> None:
+    def print_ticket(self, ticket: PrintedTicket) -> None:
         """Prints the ticket or raises PrinterError; a ticket is never dropped silently."""
         ...
 
@@ -68,7 +68,7 @@ class EscposPrinter:
             self.last_error = f"{self.device}: status replies {got} are not ESC/POS (baud rate?)"
         return health
 
-    def print_ticket(self, ticket: Ticket) -> None:
+    def print_ticket(self, ticket: PrintedTicket) -> None:
         job = build_job(ticket, self.profile, self.layout)
         with self._lock:
             before = self._health()

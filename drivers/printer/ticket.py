@@ -7,7 +7,7 @@ LANGS = ("vi", "en")
 
 
 @dataclass(frozen=True, slots=True)
-class Ticket:
+class PrintedTicket:
     center_name: str
     number: str
     service_name: str

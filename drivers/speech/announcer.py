@@ -28,8 +28,8 @@ from drivers.speech.wav import Audio, chime, join, read_wav, silence, write_wav
 log = logging.getLogger("qms.drivers.announcer")
 
 Kind = Literal["call", "recall"]
-Outcome = Literal["queued", "merged", "stale"]
-Clock = Callable[[], float | datetime]
+Queued = Literal["queued", "merged", "stale"]
+TimeSource = Callable[[], float | datetime]
 PAUSE_S = 0.7  # between the chime and the call, and between repeats
 
 
@@ -73,7 +73,7 @@ class Announcer:
         chime: Path | bool | None = True,
         repeat: int = 1,
         max_age_s: float = 15.0,
-        clock: Clock = time.time,
+        clock: TimeSource = time.time,
         wav_dir: Path | None = None,
         *,
         play: bool | None = None,
@@ -124,7 +124,7 @@ class Announcer:
         lang: str = "vi",
         at: float | datetime | None = None,
         kind: Kind = "call",
-    ) -> Outcome:
+    ) -> Queued:
         """Queues a call. "merged": the number was already waiting to be called (a recall, or
         the same event twice), so it is said once, to the counter given last. "stale": older
         than ``max_age_s`` already, dropped."""

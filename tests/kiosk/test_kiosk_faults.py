@@ -3,7 +3,7 @@ cannot hand out, reports its health, and comes back by itself."""
 
 from __future__ import annotations
 
-from drivers.printer import PrinterError, PrinterHealth, Ticket, VirtualPrinter, open_printer
+from drivers.printer import PrintedTicket, PrinterError, PrinterHealth, VirtualPrinter, open_printer
 from tests.kiosk.conftest import StatusWatch, service_state
 
 
@@ -17,7 +17,7 @@ class JamsAfterHealthCheck:
     def health(self) -> PrinterHealth:
         return self.printer.health()
 
-    def print_ticket(self, ticket: Ticket) -> None:
+    def print_ticket(self, ticket: PrintedTicket) -> None:
         self.printer.set_health(PrinterHealth.PAPER_OUT)
         raise PrinterError(f"ticket {ticket.number} stopped half-way", PrinterHealth.PAPER_OUT)
 
