@@ -24,7 +24,7 @@ ALLOWED: dict[str, set[str]] = {
     "broker.mosquitto": {"config"},
     "broker.service": {"broker.core", "broker.wire", "broker.mosquitto", "config"},
     "drivers": {"config"},
-    "qtkit": {"broker.core", "broker.wire", "config", "drivers"},
+    "qtkit": {"broker.wire", "config", "drivers"},
     "web": {"broker.core", "broker.wire", "config"},
     **{app: {"qtkit", "broker.core", "broker.wire", "config", "drivers"} for app in APPS},
 }
