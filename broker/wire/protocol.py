@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal, TypeVar
 
 import msgspec
@@ -212,6 +212,10 @@ class Retained(Message, frozen=True, kw_only=True):
 class HubStatus(Message, frozen=True, kw_only=True):
     status: Literal["online", "offline"]
     at: datetime | None = None
+    # Online only: the business day the hub keeps (the ledger's, not the clock's), and by how
+    # many seconds the machine's clock is behind the ledger's last command (0: it is not).
+    day: date | None = None
+    clock_behind_s: int = 0
 
 
 class TicketInfo(msgspec.Struct, frozen=True, kw_only=True):
