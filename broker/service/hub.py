@@ -383,12 +383,18 @@ class Hub:
         for counter_id in sorted(changes.counters):
             if interrupted():
                 return False
+            if self.config.counter(counter_id) is None:  # removed from the config mid-day
+                changes.counters.discard(counter_id)
+                continue
             self._put_state(self.topics.counter_state(counter_id),
                             counter_view(self.engine, self.state, counter_id))
             changes.counters.discard(counter_id)
         for service_id in sorted(changes.services):
             if interrupted():
                 return False
+            if self.config.service(service_id) is None:  # removed from the config mid-day
+                changes.services.discard(service_id)
+                continue
             self._put_state(self.topics.service_state(service_id),
                             service_view(self.engine, self.state, service_id, changes.now))
             changes.services.discard(service_id)
@@ -406,10 +412,10 @@ class Hub:
         if force:
             self.publish(self.topics.config, protocol.encode(protocol.ConfigMessage(
                 config=self.config, rev=self._next_rev())), True)
-        for service_id in self.state.services:
+        for service_id in filter(self.config.service, self.state.services):
             self._put_state(self.topics.service_state(service_id),
                             service_view(self.engine, self.state, service_id, now), force)
-        for counter_id in self.state.counters:
+        for counter_id in filter(self.config.counter, self.state.counters):
             self._put_state(self.topics.counter_state(counter_id),
                             counter_view(self.engine, self.state, counter_id), force)
         self._put_state(self.topics.board_state, board_view(self.engine, self.state, now),
