@@ -88,9 +88,9 @@ def check_opened(path: Path, conn: sqlite3.Connection, newest_schema: int) -> No
                 raise LedgerRefused(path, f"was written by a newer hub (schema {version}; this "
                                     f"hub knows up to {newest_schema})")
         # A write that changes nothing: fails on a read-only file, folder or file system.
+        user_version = conn.execute("PRAGMA user_version").fetchone()[0]
         with conn:
-            conn.execute("CREATE TABLE IF NOT EXISTS _write_check(x)")
-            conn.execute("DROP TABLE _write_check")
+            conn.execute(f"PRAGMA user_version = {int(user_version)}")
     except sqlite3.DatabaseError as exc:
         text = str(exc)
         if "readonly" in text or "read-only" in text:
