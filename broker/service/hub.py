@@ -6,11 +6,12 @@ from __future__ import annotations
 import logging
 import select
 import socket
+import sqlite3
 import ssl
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -211,18 +212,30 @@ class Hub:
             self.ledger.record_many([(p.command, p.args, p.now, p.outcome, p.reply)
                                      for p in batch.accepted], batch.kept)
             return True
-        except Exception:
+        except Exception as exc:
             # Not committed, so nothing of the batch is acknowledged: the state goes back and
             # every device retries with the same id (its refusals were judged on state that
             # now never was: they went with the transaction).
             log.exception("ledger write failed for a batch of %d commands",
                           len(batch.accepted))
             self.state = batch.before
+            if isinstance(exc, sqlite3.IntegrityError):
+                self._trust_the_ledger(exc)
             for answer in batch.replies:
                 self.publish(answer.topic, protocol.encode_error(
                     answer.command_id, "unavailable", "the hub could not store the command; "
                     "retry"), False)
             return False
+
+    def _trust_the_ledger(self, exc: sqlite3.IntegrityError) -> None:
+        """The ledger refused a write (a ticket id already issued): the hub's state is not
+        what the ledger holds. The ledger is the truth: the day is rebuilt from it, so the
+        devices' retries are judged on it (and get the next number, not the same one)."""
+        log.critical("the ledger refused to write a row again (%s): the hub's state differs "
+                     "from the ledger; rebuilding day %s from the ledger", exc, self.state.day)
+        before = self.state
+        self.state = self.ledger.rebuild(self.engine, before.day)
+        self._note_changes(replace(before, day=date.min), self.clock())
 
     def _answer_again(self, batch: _Batch, device_id: str, command_id: str,
                       asked: tuple[str, bytes]) -> bool:

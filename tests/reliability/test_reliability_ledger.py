@@ -105,7 +105,8 @@ def test_a_clock_behind_the_ledger_keeps_the_ledgers_day_and_issues_no_number_tw
 
 def test_a_ticket_row_is_written_once(tmp_path):
     """The last line of defence: even an engine that issued an id again could not overwrite
-    the first ticket's row: the commit fails loudly, the hub answers `unavailable`."""
+    the first ticket's row: the commit fails loudly, the hub answers `unavailable` and
+    rebuilds its day from the ledger."""
     ledger = Ledger(tmp_path / "ledger.db")
     hub = Hub(CONFIG, ledger, enforce_hours=False)
     sent: list[bytes] = []
@@ -117,6 +118,9 @@ def test_a_ticket_row_is_written_once(tmp_path):
     assert json.loads(sent[-1])["error"]["code"] == "unavailable"
     assert ledger.conn.execute("SELECT * FROM tickets").fetchall() == [row]
     assert ledger.reply_for("b") is None
+    # the hub went back to the ledger's truth: the device's retry gets the next number
+    hub.handle("kiosk-1", encode_command("b", "ticket.issue", {"service": "dkdn"}))
+    assert json.loads(sent[-1])["result"]["ticket"]["number"] == "1002"
     with pytest.raises(sqlite3.IntegrityError, match="another ticket"), ledger.conn:
         ledger.conn.execute("UPDATE tickets SET issued_at = 'x' WHERE id = ?", (row[0],))
     ledger.close()
