@@ -21,6 +21,7 @@ import uuid
 from datetime import datetime
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from broker.service.hub import Hub
@@ -377,3 +378,34 @@ def test_a_command_id_reused_with_other_arguments_is_an_id_conflict(broker, hub,
     finally:
         kiosk.stop()
         counter.stop()
+
+
+def test_a_service_and_a_counter_removed_mid_day_keep_their_tickets(tmp_path):
+    """Off-wire, the same replay: a config without `moitruong` and without counter 6 (which
+    holds a called citizen); the hub starts, shows the rest, and the tickets are all there."""
+    db = tmp_path / "ledger.db"
+    hub = Hub(CONFIG, Ledger(db), enforce_hours=False)
+    for n in range(3):
+        hub.handle("kiosk-1", encode_command(f"m{n}", "ticket.issue", {"service": "moitruong"}))
+        hub.handle("kiosk-1", encode_command(f"g{n}", "ticket.issue", {"service": "gpxd"}))
+    hub.handle("counter-6", encode_command("o6", "counter.open", {}))
+    hub.handle("counter-6", encode_command("c6", "counter.call_next", {}))
+    before = dict(hub.state.tickets)
+    hub.ledger.close()
+
+    counters = [msgspec.structs.replace(k, services=[s for s in k.services if s != "moitruong"])
+                for k in CONFIG.counters if k.id != "6"]
+    smaller = msgspec.structs.replace(
+        CONFIG, services=[s for s in CONFIG.services if s.id != "moitruong"], counters=counters,
+        devices=[d for d in CONFIG.devices if d.counter != "6"])
+    hub = Hub(smaller, Ledger(db), enforce_hours=False)
+    published: dict[str, bytes] = {}
+    hub.publish = lambda topic, payload, retain: published.__setitem__(topic, payload)
+    hub.publish_all(force=True)
+    assert set(hub.state.tickets) == set(before)  # nothing lost
+    assert hub.topics.service_state("moitruong") not in published
+    assert hub.topics.counter_state("6") not in published
+    assert json.loads(published[hub.topics.service_state("gpxd")])["waiting"] == 2
+    hub.handle("kiosk-1", encode_command("g9", "ticket.issue", {"service": "gpxd"}))
+    assert hub.state.services["gpxd"].issued == 4
+    hub.ledger.close()
