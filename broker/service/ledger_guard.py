@@ -25,9 +25,9 @@ class LedgerRefused(Exception):
         super().__init__(
             f"ledger {path}: {problem}. The hub will not start on it (it would lose or "
             f"reissue the day's tickets). Stop the hub, move the file aside and restore the "
-            f"last good backup: python -m broker.service.backup restore --from <backup.db> "
-            f"--db {path} --force (check a backup first with: python -m broker.service.backup "
-            f"verify <backup.db>)")
+            f"last good backup: python -m broker.service.backup --config <center.toml> "
+            f"restore --from <backup.db> --db {path} --force (check a backup first with: "
+            f"python -m broker.service.backup verify <backup.db>)")
 
 
 def check_before_open(path: Path) -> bool:
@@ -38,8 +38,8 @@ def check_before_open(path: Path) -> bool:
     except FileNotFoundError:
         folder = path.parent if str(path.parent) else Path(".")
         if not os.access(folder, os.W_OK | os.X_OK):
-            raise LedgerRefused(path, f"there is none, and folder {folder} is not writable "
-                                "by this user") from None
+            raise LedgerRefused(path, f"there is none, and folder {folder} does not exist or "
+                                "is not writable by this user") from None
         return False
     except OSError as exc:
         raise LedgerRefused(path, f"cannot be read ({exc.strerror})") from exc

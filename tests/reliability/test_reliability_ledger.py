@@ -199,7 +199,7 @@ def test_a_bad_ledger_is_refused_with_one_message_and_exit_3(broker, tmp_path, k
     errors = [line for line in done.stderr.splitlines() if " ERROR " in line]
     assert len(errors) == 1, done.stderr
     assert f"ledger {db}: " in errors[0] and says in errors[0]
-    assert "python -m broker.service.backup restore" in errors[0]
+    assert "python -m broker.service.backup --config <center.toml> restore" in errors[0]
     assert db.stat().st_size == size  # nothing written to it
 
 
