@@ -118,13 +118,13 @@ class Hub:
                         clock().isoformat(timespec="seconds"), self.clock.behind,
                         self.engine.local(now).date(), now.isoformat(timespec="seconds"))
         today = self.engine.local(now).date()
-        self._close_last_day(today, now)
+        closed = self._close_last_day(today, now)
         self.state: QueueState = ledger.rebuild(self.engine, today)
         self.refusals = RefusalBudget(today, ledger.refusals_by_device(today))
         self.rev = 0
         self.published: dict[str, Any] = {}
         self.publish: Callable[[str, bytes, bool], None] = lambda topic, payload, retain: None
-        self.changes = _Changes()
+        self.changes = _Changes(events=list(closed))  # published once the hub is online
 
     # --- commands ---------------------------------------------------------------------------
 
@@ -326,17 +326,18 @@ class Hub:
             self._note_changes(batch.before, now)
             self.changes.events += batch.accepted[0].outcome.events
 
-    def _close_last_day(self, today: date, now: datetime) -> None:
+    def _close_last_day(self, today: date, now: datetime) -> tuple[Event, ...]:
         """At start: the last day the ledger lived, if it is over and was not closed (the hub
-        was not running at its midnight), is closed now."""
+        was not running at its midnight), is closed now; its events."""
         last = self.ledger.last_day_before(today)
         if last is None or self.ledger.has_command(day_close_id(last)):
-            return
+            return ()
         self.state = self.ledger.rebuild(self.engine, last)
         batch = _Batch(self.state)
         self._close_day(batch, now)
         self.ledger.record_many([(p.command, p.args, p.now, p.outcome, p.reply)
                                  for p in batch.accepted])
+        return batch.accepted[0].outcome.events
 
     # --- retained state ---------------------------------------------------------------------
 

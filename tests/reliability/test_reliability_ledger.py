@@ -334,8 +334,11 @@ def test_a_day_the_hub_was_off_at_midnight_is_closed_at_its_next_start(broker, t
     kiosk = device(broker.url, "kiosk-1")
     given = kiosk.request("ticket.issue", {"service": "dkdn"})["ticket"]
     hub.stop()
+    board = device(broker.url, "board-hall")
+    events = EventLog(board)
     hub = HubProcess(broker.url, db, args=_clock("2026-12-07T07:00:00")).start()
     try:
+        wait_for(lambda: events.of("day.closed"), what="the day.closed event")
         assert _rows(db, "SELECT state FROM tickets WHERE id = ?", given["id"]) == [
             ("day_closed",)]
         assert _rows(db, "SELECT id, day FROM commands WHERE op = 'day.close'") == [
@@ -344,6 +347,7 @@ def test_a_day_the_hub_was_off_at_midnight_is_closed_at_its_next_start(broker, t
         assert ticket["id"] == "20261207-dkdn-1001"
     finally:
         kiosk.stop()
+        board.stop()
         hub.stop()
     # and the backup check replays the closed day to the same rows
     checked = subprocess.run([sys.executable, "-m", "broker.service.backup", "verify", str(db)],
