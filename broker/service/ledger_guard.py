@@ -95,4 +95,7 @@ def check_opened(path: Path, conn: sqlite3.Connection, newest_schema: int) -> No
         text = str(exc)
         if "readonly" in text or "read-only" in text:
             raise LedgerRefused(path, f"is not writable ({text})") from exc
+        if "locked" in text or "busy" in text:
+            raise LedgerRefused(path, f"is held by another process ({text}): is another hub "
+                                "running on it?") from exc
         raise LedgerRefused(path, f"is corrupt or not a ledger (SQLite: {text})") from exc
