@@ -451,7 +451,15 @@ class _Engines:
         engine = self.made.get(config_id)
         if engine is None:
             assert config_id is not None
-            config = self.ledger.config_by_id(config_id)
+            try:
+                config = self.ledger.config_by_id(config_id)
+            except (KeyError, msgspec.DecodeError) as exc:
+                # A config this hub's schema cannot read any more (written by another
+                # version): its commands replay under today's config, as before migration 3.
+                log.warning("ledger: config %s cannot be read (%s); its commands replay under "
+                            "the current config", config_id, exc)
+                self.made[config_id] = self.current
+                return self.current
             if msgspec.json.encode(config) == msgspec.json.encode(self.current.config):
                 engine = self.current
             else:

@@ -420,3 +420,16 @@ def test_a_service_and_a_counter_removed_mid_day_keep_their_tickets(tmp_path):
     hub.handle("kiosk-1", encode_command("g9", "ticket.issue", {"service": "gpxd"}))
     assert hub.state.services["gpxd"].issued == 4
     hub.ledger.close()
+
+
+def test_a_stored_config_this_hub_cannot_read_replays_under_todays(tmp_path):
+    """A config body written by another version of the schema: the day still replays."""
+    db = tmp_path / "ledger.db"
+    hub = Hub(CONFIG, Ledger(db), enforce_hours=False)
+    hub.handle("kiosk-1", encode_command("a", "ticket.issue", {"service": "dkdn"}))
+    with hub.ledger.conn:
+        hub.ledger.conn.execute("UPDATE configs SET body = '{\"center\": 1}', hash = 'old'")
+    hub.ledger.close()
+    hub = Hub(CONFIG, Ledger(db), enforce_hours=False)
+    assert hub.state.services["dkdn"].issued == 1
+    hub.ledger.close()
