@@ -19,7 +19,7 @@ import msgspec
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import MQTTErrorCode
 
-from broker.core.commands import READ_OPS, Command, ReportArgs
+from broker.core.commands import OPS, READ_OPS, Command, ReportArgs
 from broker.core.day_end import DAY_CLOSE_OP, HUB_DEVICE_ID, DayCloseArgs, close_day, day_close_id
 from broker.core.engine import Accepted, Event, QueueEngine
 from broker.core.queue_state import QueueState
@@ -252,7 +252,7 @@ class Hub:
                          protocol.encode_error(command_id, "bad_request",
                                                "this command id is already used"),
                          f"{device_id} reused {command_id} of {found[0]}")
-        elif first is not None and first != asked:
+        elif first is not None and not _same_command(first, asked):
             # Not the same command again: answering it with the first one's result would
             # tell the device that what it asked now was done. Nothing is stored.
             batch.answer(self.topics.device_reply(device_id), command_id,
@@ -434,6 +434,21 @@ class Hub:
                             counter_view(self.engine, self.state, counter_id), force)
         self._put_state(self.topics.board_state, board_view(self.engine, self.state, now),
                         force)
+
+
+def _same_command(first: tuple[str, bytes], again: tuple[str, bytes]) -> bool:
+    """Whether a command id's first (op, args) and the one sent again ask the same thing: the
+    stored args are read back through today's args type, so a field added since (with its
+    default) does not make a retry look like another command."""
+    if first == again:
+        return True
+    spec = OPS.get(first[0])
+    if first[0] != again[0] or spec is None:
+        return False
+    try:
+        return msgspec.json.encode(msgspec.json.decode(first[1], type=spec.args)) == again[1]
+    except msgspec.DecodeError:
+        return False
 
 
 @dataclass(frozen=True, slots=True)
