@@ -433,3 +433,13 @@ def test_a_stored_config_this_hub_cannot_read_replays_under_todays(tmp_path):
     hub = Hub(CONFIG, Ledger(db), enforce_hours=False)
     assert hub.state.services["dkdn"].issued == 1
     hub.ledger.close()
+
+
+def test_a_retry_is_the_same_command_even_if_its_args_were_stored_by_an_older_version():
+    from broker.core.commands import IssueArgs
+    from broker.service.hub import _same_command
+
+    now = msgspec.json.encode(IssueArgs(service="dkdn"))
+    assert _same_command(("ticket.issue", b'{"service":"dkdn"}'), ("ticket.issue", now))
+    assert not _same_command(("ticket.issue", b'{"service":"datdai"}'), ("ticket.issue", now))
+    assert not _same_command(("ticket.cancel", b'{"service":"dkdn"}'), ("ticket.issue", now))
