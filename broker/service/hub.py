@@ -114,7 +114,7 @@ class Hub:
         now = self.clock()
         if self.clock.behind:
             log.warning("the clock (%s) is %d s behind the ledger's last command: the hub keeps "
-                        "the ledger's day %s and time %s until the clock catches up",
+                        "the ledger's day %s, going on from %s, until the clock is set right",
                         clock().isoformat(timespec="seconds"), self.clock.behind,
                         self.engine.local(now).date(), now.isoformat(timespec="seconds"))
         today = self.engine.local(now).date()

@@ -18,7 +18,8 @@ import subprocess
 import sys
 import time
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import msgspec
@@ -26,6 +27,7 @@ import pytest
 
 from broker.service.hub import Hub
 from broker.service.ledger import Ledger
+from broker.service.ledger_clock import LedgerClock
 from broker.service.ledger_guard import EXIT_BAD_LEDGER
 from broker.wire.device_client import RequestError
 from broker.wire.protocol import encode_command
@@ -74,8 +76,9 @@ def test_a_clock_behind_the_ledger_keeps_the_ledgers_day_and_issues_no_number_tw
     hub.stop()
     first_row = _rows(db, "SELECT * FROM tickets WHERE id = ?", first["id"])
 
-    # Restarted with the clock 30 minutes behind, before midnight, and running 300 times
-    # faster: it crosses midnight within 0.2 s, and stays behind the ledger for ~6 s more.
+    # Restarted with the clock half an hour behind, before midnight, and running 300 times
+    # faster: the clock crosses midnight within 0.2 s; the hub's time goes on from the
+    # ledger's last command at the clock's pace, so it never sees that midnight.
     watch = HubStatusWatch(broker.url)
     hub = HubProcess(broker.url, db, args=_clock("2026-12-05T23:59:00", 300)).start()
     try:
@@ -84,31 +87,42 @@ def test_a_clock_behind_the_ledger_keeps_the_ledgers_day_and_issues_no_number_tw
         assert str(watch.status.day) == DAY
         assert 0 < watch.status.clock_behind_s <= 1800
         numbers = []
-        deadline = time.monotonic() + 2  # the hub's clock passes its midnight meanwhile
+        deadline = time.monotonic() + 2
         while time.monotonic() < deadline:
             numbers.append(kiosk.request("ticket.issue", {"service": "dkdn"})["ticket"]["id"])
             time.sleep(0.1)
         assert numbers[0] == "20261206-dkdn-1002"
         assert len(set(numbers)) == len(numbers) and first["id"] not in numbers
-        # once the clock has caught up, the status says so and the numbers go on
-        wait_for(lambda: watch.status.clock_behind_s == 0, timeout=20,
-                 what="the status to say the clock caught up")
-        assert str(watch.status.day) == DAY
-        after = kiosk.request("ticket.issue", {"service": "dkdn"})["ticket"]
-        assert int(after["number"]) == 1002 + len(numbers)
         assert _rows(db, "SELECT * FROM tickets WHERE id = ?", first["id"]) == first_row
         assert _rows(db, "SELECT DISTINCT day FROM commands") == [(DAY,)]
-        # the hub's time never went back: commands are in order of time
+        # the hub's time never went back, and went on: each command has a later time
         times = [datetime.fromisoformat(t) for (t,) in
                  _rows(db, "SELECT at FROM commands ORDER BY seq")]
-        assert times == sorted(times)
+        assert all(a < b for a, b in pairwise(times))
         log = hub.log.read_text()
         assert "behind the ledger's last command" in log and f"day {DAY}" in log
-        assert "the clock has caught up with the ledger" in log
+        hub.stop()
+        # the clock set right (NTP): the status says 0 and the numbers go on
+        hub = HubProcess(broker.url, db, args=_clock(f"{DAY}T09:00:00")).start()
+        wait_for(lambda: watch.status.clock_behind_s == 0, what="the status to say 0")
+        after = kiosk.request("ticket.issue", {"service": "dkdn"})["ticket"]
+        assert int(after["number"]) == 1002 + len(numbers)
     finally:
         kiosk.stop()
         hub.stop()
         watch.close()
+
+
+def test_the_hubs_time_never_goes_back():
+    """Off-wire, the clock the hub reads through the ledger: behind at start, stepped back
+    while running, then set right."""
+    base = datetime.fromisoformat(f"{DAY}T10:00:00+07:00")
+    readings = iter([-3600, -3590, -7200, -7195, 60, 61])  # seconds from 10:00
+    clock = LedgerClock(lambda: base + timedelta(seconds=next(readings)), base)
+    seen = [(clock() - base).total_seconds() for _ in range(6)]
+    assert seen == [0, 10, 10, 15, 60, 61]  # stands, goes on at the clock's pace, follows it
+    clock = LedgerClock(lambda: base, base + timedelta(seconds=30))
+    assert clock() == base + timedelta(seconds=30) and clock.behind == 30
 
 
 def test_a_ticket_row_is_written_once(tmp_path):
