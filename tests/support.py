@@ -68,10 +68,11 @@ class HubProcess:
 
     def __init__(self, broker_url: str, db: Path, *, config: Path | None = None,
                  always_open: bool = True, log: Path | None = None,
-                 module: str = "qms.cli") -> None:
+                 module: str = "qms.cli", args: tuple[str, ...] = ()) -> None:
         self.broker_url, self.db, self.config = broker_url, db, config
         self.module = module  # the `qms` command, or one that wraps it with a fault
         self.always_open = always_open
+        self.args = args  # more options of `qms hub`, e.g. --clock-start
         self.log = log or db.with_suffix(".log")
         self.process: subprocess.Popen | None = None
 
@@ -83,6 +84,7 @@ class HubProcess:
             command += ["--config", str(self.config)]
         if self.always_open:
             command.append("--always-open")
+        command += self.args
         watch = HubStatusWatch(self.broker_url) if wait else None
         self.process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
                                         stderr=open(self.log, "ab"))  # noqa: SIM115

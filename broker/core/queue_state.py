@@ -15,6 +15,7 @@ class TicketState(StrEnum):
     DONE = "done"
     NO_SHOW = "no_show"
     CANCELLED = "cancelled"
+    DAY_CLOSED = "day_closed"  # not served: the day closed while it waited or was served
 
 
 class CounterStatus(StrEnum):

@@ -7,12 +7,13 @@ import functools
 import logging
 import select
 import socket
+import sqlite3
 import ssl
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from typing import Any, ParamSpec
 
 import msgspec
@@ -20,16 +21,19 @@ import paho.mqtt.client as mqtt
 from paho.mqtt.enums import MQTTErrorCode
 
 from broker.core.commands import Command, ReportArgs
+from broker.core.day_end import DAY_CLOSE_OP, HUB_DEVICE_ID, DayCloseArgs, close_day, day_close_id
 from broker.core.engine import OPS, Accepted, EngineEvent, QueueEngine
 from broker.core.queue_state import QueueState
 from broker.core.views import board_view, counter_view, service_view
 from broker.service.ledger import Ledger, Refusal
+from broker.service.ledger_clock import LedgerClock
+from broker.service.refusal_policy import RefusalBudget, judged_on_state
 from broker.service.reports import report
 from broker.wire import protocol
 from broker.wire.clock import Clock, wall_clock
 from broker.wire.mqtt_link import BrokerAddress, new_client
 from broker.wire.protocol import QOS, Refused, Topics, Unanswerable
-from config.schema import CenterConfig
+from config.schema import CenterConfig, Device
 
 log = logging.getLogger("qms.hub")
 _P = ParamSpec("_P")
@@ -89,6 +93,7 @@ class _Batch:
     accepted: list[_Pending] = field(default_factory=list)
     replies: list[_Answer] = field(default_factory=list)  # in the order the commands came
     ids: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # id -> device, reply
+    asked: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # id -> op, args
     kept: list[Refusal] = field(default_factory=list)  # refusals judged on the queue's state
 
     def answer(self, topic: str, command_id: str, payload: bytes, log: str,
@@ -105,13 +110,23 @@ class Hub:
         self.topics = Topics(config.center.site)
         self.engine = QueueEngine(config, enforce_hours=enforce_hours)
         self.ledger = ledger
-        self.clock = clock
-        now = clock()
-        self.state: QueueState = ledger.rebuild(self.engine, self.engine.local(now).date())
+        ledger.use_config(config)  # what comes next is lived with this config
+        # The day belongs to the ledger: the hub's time never goes back before its last command.
+        self.clock = LedgerClock(clock, ledger.last_moment())
+        now = self.clock()
+        if self.clock.behind:
+            log.warning("the clock (%s) is %d s behind the ledger's last command: the hub keeps "
+                        "the ledger's day %s, going on from %s, until the clock is set right",
+                        clock().isoformat(timespec="seconds"), self.clock.behind,
+                        self.engine.local(now).date(), now.isoformat(timespec="seconds"))
+        today = self.engine.local(now).date()
+        closed = self._close_last_day(today, now)
+        self.state: QueueState = ledger.rebuild(self.engine, today)
+        self.refusals = RefusalBudget(today, ledger.refusals_by_device(today))
         self.rev = 0
         self.published: dict[str, protocol.Retained] = {}  # rev 0: compared without it
         self.publish: Callable[[str, bytes, bool], None] = lambda topic, payload, retain: None
-        self.changes = _Changes()
+        self.changes = _Changes(events=list(closed))  # published once the hub is online
 
     # --- commands ---------------------------------------------------------------------------
 
@@ -167,22 +182,29 @@ class Hub:
             self._refuse(batch, device_id, incoming.id, incoming.op, "forbidden",
                          f"device {device_id!r} is not in this center's config", started)
             return
-        if self._answer_again(batch, device_id, incoming.id):
+        args = msgspec.json.encode(incoming.args)
+        if self._answer_again(batch, device_id, incoming.id, (incoming.op, args)):
             return
         if OPS[incoming.op].read_only:
             self._read(batch, device_id, incoming, started)
             return
         now = self.clock()
+        if self.engine.local(now).date() != self.state.day:
+            self._close_day(batch, now)
         command = Command(incoming.id, incoming.op, incoming.args, device)
         outcome = self.engine.apply(self.state, command, now)
         if not isinstance(outcome, Accepted):
+            local = self.engine.local(now)
+            keep = (judged_on_state(device, incoming.op, incoming.args, outcome.code)
+                    and self.refusals.take(device_id, local.date()))
+            batch.asked[incoming.id] = (incoming.op, args)
             self._refuse(batch, device_id, incoming.id, incoming.op, outcome.code,
-                         outcome.message, started, self.engine.local(now))
+                         outcome.message, started, local if keep else None, args)
             return
         reply = protocol.encode_reply(incoming.id, outcome.result)
-        batch.accepted.append(_Pending(command, msgspec.json.encode(incoming.args), now,
-                                       outcome, reply))
+        batch.accepted.append(_Pending(command, args, now, outcome, reply))
         batch.ids[incoming.id] = (device_id, reply)
+        batch.asked[incoming.id] = (incoming.op, args)
         self.state = outcome.state
         batch.answer(self.topics.device_reply(device_id), incoming.id, reply,
                      f"{device_id} {incoming.op} {incoming.id} ok", started)
@@ -192,42 +214,70 @@ class Hub:
             self.ledger.record_many([(p.command, p.args, p.now, p.outcome, p.reply)
                                      for p in batch.accepted], batch.kept)
             return True
-        except Exception:
+        except Exception as exc:
             # Not committed, so nothing of the batch is acknowledged: the state goes back and
             # every device retries with the same id (its refusals were judged on state that
             # now never was: they went with the transaction).
             log.exception("ledger write failed for a batch of %d commands",
                           len(batch.accepted))
             self.state = batch.before
+            if isinstance(exc, sqlite3.IntegrityError):
+                self._trust_the_ledger(exc)
             for answer in batch.replies:
                 self.publish(answer.topic, protocol.encode_error(
                     answer.command_id, "unavailable", "the hub could not store the command; "
                     "retry"), False)
             return False
 
-    def _answer_again(self, batch: _Batch, device_id: str, command_id: str) -> bool:
-        found = batch.ids.get(command_id) or self.ledger.reply_for(command_id)
+    def _trust_the_ledger(self, exc: sqlite3.IntegrityError) -> None:
+        """The ledger refused a write (a ticket id already issued): the hub's state is not
+        what the ledger holds. The ledger is the truth: the day is rebuilt from it, so the
+        devices' retries are judged on it (and get the next number, not the same one)."""
+        log.critical("the ledger refused to write a row again (%s): the hub's state differs "
+                     "from the ledger; rebuilding day %s from the ledger", exc, self.state.day)
+        before = self.state
+        self.state = self.ledger.rebuild(self.engine, before.day)
+        self._note_changes(replace(before, day=date.min), self.clock())
+
+    def _answer_again(self, batch: _Batch, device_id: str, command_id: str,
+                      asked: tuple[str, bytes]) -> bool:
+        found = batch.ids.get(command_id)
+        first = batch.asked.get(command_id)
         if found is None:
-            return False
+            stored = self.ledger.answer_for(command_id)
+            if stored is None:
+                return False
+            found = (stored.device, stored.reply)
+            first = (stored.op, stored.args) if stored.args is not None else None
         if found[0] != device_id:
             batch.answer(self.topics.device_reply(device_id), command_id,
                          protocol.encode_error(command_id, "bad_request",
                                                "this command id is already used"),
                          f"{device_id} reused {command_id} of {found[0]}")
+        elif first is not None and not _same_command(first, asked):
+            # Not the same command again: answering it with the first one's result would
+            # tell the device that what it asked now was done. Nothing is stored.
+            batch.answer(self.topics.device_reply(device_id), command_id,
+                         protocol.encode_error(command_id, "id_conflict",
+                                               f"this command id was used for {first[0]} with "
+                                               "other arguments; send a new id"),
+                         f"{device_id} reused {command_id} with other arguments: id_conflict")
         else:
             batch.answer(self.topics.device_reply(device_id), command_id, found[1],
                          f"{device_id} repeated {command_id}: answered as before")
         return True
 
     def _refuse(self, batch: _Batch, device_id: str, command_id: str, op: str, code: str,
-                message: str, started: float, judged_at: datetime | None = None) -> None:
+                message: str, started: float, judged_at: datetime | None = None,
+                args: bytes | None = None) -> None:
         """`judged_at`: the engine refused it on the queue's state at that time, which may
         change, so the refusal is committed with the batch; other refusals (a malformed
-        command, an unknown device) come out the same whenever they are judged again."""
+        command, an unknown device, a role that may not) come out the same whenever they are
+        judged again (`broker.service.refusal_policy`)."""
         reply = protocol.encode_error(command_id, code, message)
         batch.ids[command_id] = (device_id, reply)
         if judged_at is not None:
-            batch.kept.append(Refusal(command_id, device_id, op, judged_at, reply))
+            batch.kept.append(Refusal(command_id, device_id, op, judged_at, reply, args))
         batch.answer(self.topics.device_reply(device_id), command_id, reply,
                      f"{device_id} {op} {command_id} refused {code} ({message})", started)
 
@@ -249,6 +299,47 @@ class Hub:
             incoming.id, {"kind": args.kind, "from": args.from_.isoformat(),
                           "to": args.to.isoformat(), "rows": rows}),
             f"{device_id} {incoming.op} {incoming.id} ok", started)
+
+    # --- the end of a day -------------------------------------------------------------------
+
+    def _close_day(self, batch: _Batch, now: datetime) -> None:
+        """The day the state holds has ended (the hub's time is past its midnight): its close
+        goes into this batch, before the commands of the new day, and the state starts the
+        new day. Tickets not served get `day_closed` and one `day.closed` event lists them."""
+        day = self.state.day
+        outcome = close_day(self.engine, self.state, now)
+        command_id = day_close_id(day)
+        reply = protocol.encode_reply(command_id, outcome.result)
+        command = Command(command_id, DAY_CLOSE_OP, DayCloseArgs(day=day),
+                          Device(id=HUB_DEVICE_ID, role="manager"))
+        batch.accepted.append(_Pending(command, msgspec.json.encode(command.args), now, outcome,
+                                       reply))
+        batch.ids[command_id] = (HUB_DEVICE_ID, reply)
+        self.state = self.engine.new_day(self.engine.local(now).date())
+        log.info("day %s closed at %s: %d tickets not served", day,
+                 self.engine.local(now).isoformat(timespec="seconds"),
+                 len(outcome.result["not_served"]))
+
+    def _roll_over(self, now: datetime) -> None:
+        """A new day with no command yet (the refresh, a connect): close the old day now."""
+        batch = _Batch(self.state)
+        self._close_day(batch, now)
+        if self._commit(batch):
+            self._note_changes(batch.before, now)
+            self.changes.events += batch.accepted[0].outcome.events
+
+    def _close_last_day(self, today: date, now: datetime) -> tuple[EngineEvent, ...]:
+        """At start: the last day the ledger lived, if it is over and was not closed (the hub
+        was not running at its midnight), is closed now; its events."""
+        last = self.ledger.last_day_before(today)
+        if last is None or self.ledger.has_command(day_close_id(last)):
+            return ()
+        self.state = self.ledger.rebuild(self.engine, last)
+        batch = _Batch(self.state)
+        self._close_day(batch, now)
+        self.ledger.record_many([(p.command, p.args, p.now, p.outcome, p.reply)
+                                 for p in batch.accepted])
+        return batch.accepted[0].outcome.events
 
     # --- retained state ---------------------------------------------------------------------
 
@@ -308,12 +399,18 @@ class Hub:
         for counter_id in sorted(changes.counters):
             if interrupted():
                 return False
+            if self.config.counter(counter_id) is None:  # removed from the config mid-day
+                changes.counters.discard(counter_id)
+                continue
             self._put_state(self.topics.counter_state(counter_id),
                             counter_view(self.engine, self.state, counter_id))
             changes.counters.discard(counter_id)
         for service_id in sorted(changes.services):
             if interrupted():
                 return False
+            if self.config.service(service_id) is None:  # removed from the config mid-day
+                changes.services.discard(service_id)
+                continue
             self._put_state(self.topics.service_state(service_id),
                             service_view(self.engine, self.state, service_id, changes.now))
             changes.services.discard(service_id)
@@ -327,14 +424,14 @@ class Hub:
         """Every retained topic; `force` republishes unchanged ones too (after a connect)."""
         now = now or self.clock()
         if self.engine.local(now).date() != self.state.day:
-            self.state = self.engine.new_day(self.engine.local(now).date())
+            self._roll_over(now)
         if force:
             self.publish(self.topics.config, protocol.encode(protocol.ConfigMessage(
                 config=self.config, rev=self._next_rev())), True)
-        for service_id in self.state.services:
+        for service_id in filter(self.config.service, self.state.services):
             self._put_state(self.topics.service_state(service_id),
                             service_view(self.engine, self.state, service_id, now), force)
-        for counter_id in self.state.counters:
+        for counter_id in filter(self.config.counter, self.state.counters):
             self._put_state(self.topics.counter_state(counter_id),
                             counter_view(self.engine, self.state, counter_id), force)
         self._put_state(self.topics.board_state, board_view(self.engine, self.state, now),
@@ -355,6 +452,21 @@ def _guarded(callback: Callable[_P, None]) -> Callable[_P, None]:
                           callback.__name__)
 
     return guarded
+
+
+def _same_command(first: tuple[str, bytes], again: tuple[str, bytes]) -> bool:
+    """Whether a command id's first (op, args) and the one sent again ask the same thing: the
+    stored args are read back through today's args type, so a field added since (with its
+    default) does not make a retry look like another command."""
+    if first == again:
+        return True
+    spec = OPS.get(first[0])
+    if first[0] != again[0] or spec is None:
+        return False
+    try:
+        return msgspec.json.encode(msgspec.json.decode(first[1], type=spec.args)) == again[1]
+    except msgspec.DecodeError:
+        return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -387,6 +499,8 @@ class HubService:
         self.client.message_callback_add(self.topics.all_commands, _guarded(self._on_command))
         hub.publish = self._publish
         self._received: list[_Received] = []
+        self._status_behind = 0  # the clock_behind_s of the last status published
+        self._status_day = hub.state.day
         self._unacked: list[_Received] = []  # answered; acknowledged once their events are out
         self._changed_at = 0.0  # when the state the devices see fell behind
         self._stop = threading.Event()
@@ -395,7 +509,26 @@ class HubService:
     def _status(self, status: str) -> bytes:
         # Liveness is wall time, even when a demo runs the queue's clock faster.
         at = wall_clock().astimezone(self.hub.engine.tz)  # the offset of the hall, like events
-        return protocol.encode(protocol.HubStatus(status=status, at=at))  # type: ignore[arg-type]
+        if status != "online":
+            return protocol.encode(protocol.HubStatus(status=status, at=at))  # type: ignore[arg-type]
+        self._status_behind = self.hub.clock.behind
+        self._status_day = self.hub.state.day
+        return protocol.encode(protocol.HubStatus(
+            status="online", at=at, day=self.hub.state.day, clock_behind_s=self._status_behind))
+
+    def _status_changed(self) -> bool:
+        """Whether the clock came back or fell behind (or moved a minute) since the status."""
+        behind, shown = self.hub.clock.behind, self._status_behind
+        if self.hub.state.day != self._status_day:
+            return True
+        if (behind > 0) != (shown > 0):
+            if behind:
+                log.warning("the clock is %d s behind the ledger: the hub keeps the ledger's "
+                            "day and time", behind)
+            else:
+                log.info("the clock has caught up with the ledger")
+            return True
+        return abs(behind - shown) >= 60
 
     def _publish(self, topic: str, payload: bytes, retain: bool) -> None:
         # Outside paho's callbacks and with no paho thread, this writes to the socket at once.
@@ -508,6 +641,9 @@ class HubService:
                 if self.connected:
                     try:
                         self.hub.publish_all()
+                        if self._status_changed():
+                            self.client.publish(self.topics.hub_status, self._status("online"),
+                                                QOS, retain=True)
                     except Exception:
                         log.exception("refresh failed")
         self._sign_off()

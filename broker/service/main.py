@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import signal
+import sqlite3
 import threading
 from datetime import datetime
 from pathlib import Path
@@ -13,6 +14,7 @@ from zoneinfo import ZoneInfo
 from broker.mosquitto.managed import ManagedBroker, port_open
 from broker.service.hub import Hub, HubService
 from broker.service.ledger import Ledger
+from broker.service.ledger_guard import EXIT_BAD_LEDGER, LedgerRefused
 from broker.wire.clock import DemoClock, wall_clock
 from broker.wire.mqtt_link import parse_broker_url
 from config import ConfigError, load_config
@@ -29,7 +31,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", default=str(DEFAULT_CONFIG),
                         help="the center's TOML config (default: the demo center)")
     parser.add_argument("--db", default="data/ledger.db",
-                        help="the SQLite ledger file, created if missing (default %(default)s)")
+                        help="the SQLite ledger file, created if missing; a file that is not a "
+                        f"sound ledger is refused (exit {EXIT_BAD_LEDGER}) "
+                        "(default %(default)s)")
     parser.add_argument("--always-open", action="store_true",
                         help="ignore opening hours (demos and tests)")
     parser.add_argument("--no-managed-broker", action="store_true",
@@ -50,7 +54,12 @@ def run(args: argparse.Namespace) -> int:
         log.error("%s", exc)
         return 2
     db = Path(args.db)
-    db.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        db.parent.mkdir(parents=True, exist_ok=True)
+        ledger = Ledger(db)
+    except (LedgerRefused, sqlite3.DatabaseError, OSError) as exc:
+        log.error("%s", _refused(db, exc))  # one plain message, no traceback
+        return EXIT_BAD_LEDGER
     # Before anything starts: a Ctrl-C at any moment from here stops what did start.
     stopping = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -66,7 +75,14 @@ def run(args: argparse.Namespace) -> int:
         if start.tzinfo is None:
             start = start.replace(tzinfo=ZoneInfo(config.center.timezone))
         clock = DemoClock(start, args.clock_speed)
-    hub = Hub(config, Ledger(db), clock=clock, enforce_hours=not args.always_open)
+    try:
+        hub = Hub(config, ledger, clock=clock, enforce_hours=not args.always_open)
+    except sqlite3.DatabaseError as exc:  # corruption that the quick check did not see
+        log.error("%s", _refused(db, exc))
+        ledger.close()
+        if managed is not None:
+            managed.close()
+        return EXIT_BAD_LEDGER
     service = HubService(hub, address)
     service.start()
     stopping.wait()
@@ -75,3 +91,13 @@ def run(args: argparse.Namespace) -> int:
     if managed is not None:
         managed.close()
     return 0
+
+
+def _refused(db: Path, exc: Exception) -> LedgerRefused:
+    """The operator's message for a ledger the hub will not run on (exit EXIT_BAD_LEDGER,
+    which the systemd unit does not restart on: the same file would be refused again)."""
+    if isinstance(exc, LedgerRefused):
+        return exc
+    if isinstance(exc, OSError):
+        return LedgerRefused(db, f"cannot be created or opened ({exc})")
+    return LedgerRefused(db, f"cannot be read as a ledger (SQLite: {exc})")

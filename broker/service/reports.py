@@ -64,12 +64,13 @@ def report(conn: sqlite3.Connection, config: CenterConfig, kind: str, first: dat
             continue  # never reached a counter
         row = rows.setdefault(key, {"waits": [], "services": [], "ratings": [0, 0, 0, 0],
                                     "issued": 0, "served": 0, "no_show": 0, "waiting": 0,
-                                    "cancelled": 0})
+                                    "cancelled": 0, "day_closed": 0})
         row["issued"] += 1
         row["served"] += state == "done"
         row["no_show"] += state == "no_show"
         row["waiting"] += state == "waiting"
         row["cancelled"] += state == "cancelled"
+        row["day_closed"] += state == "day_closed"  # not served: the day closed
         wait = _seconds(issued_at, first_called_at)
         if wait is not None:
             row["waits"].append(wait)

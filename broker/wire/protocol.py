@@ -10,7 +10,7 @@ they do not know are ignored), so fields can be added within v1.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal, TypeVar
 
 import msgspec
@@ -263,6 +263,10 @@ def decode_reply(payload: bytes) -> Reply:
 class HubStatus(Message, frozen=True, kw_only=True):
     status: Literal["online", "offline"]
     at: datetime | None = None
+    # Online only: the business day the hub keeps (the ledger's, not the clock's), and by how
+    # many seconds the machine's clock is behind the ledger's last command (0: it is not).
+    day: date | None = None
+    clock_behind_s: int = 0
 
 
 class ConfigMessage(Retained, frozen=True, kw_only=True):

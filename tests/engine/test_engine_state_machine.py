@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tempfile
 from collections import Counter
+from datetime import datetime, time, timedelta
 from itertools import pairwise
 from pathlib import Path
 
@@ -14,14 +15,26 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from broker.core.call_policy import eligible
+from broker.core.commands import Command
+from broker.core.day_end import (
+    DAY_CLOSE_OP,
+    HUB_DEVICE_ID,
+    UNFINISHED,
+    DayCloseArgs,
+    close_day,
+    day_close_id,
+)
 from broker.core.engine import LIFECYCLE_EDGES, OPS, Accepted
-from broker.core.queue_state import TicketState
+from broker.core.queue_state import CounterStatus, TicketState
 from broker.service.ledger import Ledger
-from tests.engine.driver import EngineDriver
+from config.schema import Device
+from tests.engine.driver import TZ, EngineDriver
 
 COUNTERS = ["1", "2", "4", "9"]
 SERVICES = ["dkdn", "dautu", "datdai", "lltp"]
 REASONS = [None, "elderly", "disabled"]
+# The day's end: an unfinished ticket's only way out besides the lifecycle.
+DAY_END_EDGES = frozenset((s, TicketState.DAY_CLOSED) for s in UNFINISHED)
 
 
 class QueueMachine(RuleBasedStateMachine):
@@ -161,6 +174,36 @@ class QueueMachine(RuleBasedStateMachine):
         waiting = sorted(t.id for t in self.q.state.tickets.values()
                          if t.state is TicketState.WAITING)
         self._run("manager-1", "ticket.cancel", ticket=data.draw(st.sampled_from(waiting)))
+
+    @rule()
+    def the_day_ends(self):
+        """Midnight: what was not served ends as day_closed, counters close, queues and the
+        board clear; the close is in the ledger and the day replays to it; the next morning
+        starts a new day."""
+        state = self.q.state
+        at = datetime.combine(state.day + timedelta(days=1), time(0, 0, 5), TZ)
+        outcome = close_day(self.q.engine, state, at)
+        closed = outcome.state
+        for ticket in state.tickets.values():
+            after = closed.tickets[ticket.id]
+            assert after.state is (TicketState.DAY_CLOSED if ticket.state in UNFINISHED
+                                   else ticket.state)
+            assert after.state is ticket.state or (ticket.state, after.state) in DAY_END_EDGES
+        assert {t.id for t in outcome.tickets} == {
+            t.id for t in state.tickets.values() if t.state in UNFINISHED}
+        assert all(k.status is CounterStatus.CLOSED and k.ticket is None
+                   for k in closed.counters.values())
+        assert all(not d.waiting and not d.waiting_priority for d in closed.services.values())
+        assert closed.board == () and closed.message is None
+        (event,) = outcome.events
+        assert event.data["not_served"] == len(outcome.tickets)
+        command = Command(day_close_id(state.day), DAY_CLOSE_OP, DayCloseArgs(day=state.day),
+                          Device(id=HUB_DEVICE_ID, role="manager"))
+        self.ledger.record(command, msgspec.json.encode(command.args), at, outcome,
+                           msgspec.json.encode(outcome.result))
+        assert self.ledger.rebuild(self.q.engine, state.day) == closed
+        self.q.now = at.replace(hour=8, minute=0, second=0)
+        self.q.state = self.q.engine.new_day(self.q.now.date())
 
     # --- invariants -----------------------------------------------------------------------
 

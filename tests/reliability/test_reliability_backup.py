@@ -7,11 +7,14 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import uuid
 
 from broker.mosquitto.managed import ManagedBroker
 from broker.service.backup import restore, verify
+from broker.service.hub import Hub
 from broker.service.ledger import MIGRATIONS, Ledger
 from broker.wire.device_client import RequestError
+from broker.wire.protocol import encode_command
 from tests.support import CONFIG, ROOT, HubProcess, device, wait_for
 from tools.fault_injection import RetainedWatch, differences, truth, wait_until
 
@@ -56,7 +59,7 @@ def test_online_backup_verify_and_restore(broker, hub, devices, tmp_path):
     stop.set()
     worker.join(10)
     assert made.returncode == 0, made.stdout + made.stderr
-    assert ": OK: schema 2" in made.stdout
+    assert f": OK: schema {MIGRATIONS[-1][0]}" in made.stdout
 
     # One consistent snapshot: exactly the first commands of the live ledger, as stored.
     live, saved = _commands(hub.db), _commands(copy)
@@ -102,24 +105,48 @@ def test_online_backup_verify_and_restore(broker, hub, devices, tmp_path):
             watch.close()
 
 
+def _schema_1_ledger(path) -> None:
+    """A ledger as the first release wrote it (migration 1 only), with one day of commands:
+    written by today's code, then taken back to schema 1."""
+    hub = Hub(CONFIG, Ledger(path), enforce_hours=False)
+    for device_id, op, args in [("kiosk-1", "ticket.issue", {"service": "datdai"}),
+                                ("kiosk-1", "ticket.issue", {"service": "datdai"}),
+                                ("counter-4", "counter.open", {"officer": "pthd"}),
+                                ("counter-4", "counter.call_next", {})]:
+        hub.handle(device_id, encode_command(uuid.uuid4().hex, op, args))
+    hub.ledger.close()
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("DROP TRIGGER tickets_written_once")
+        conn.execute("ALTER TABLE commands DROP COLUMN config")
+        conn.execute("DROP TABLE configs")
+        conn.execute("DROP TABLE refusals")
+        conn.execute("DELETE FROM schema_migrations WHERE version > 1")
+    conn.close()
+
+
 def test_a_backup_from_before_a_migration_restores_and_is_migrated(tmp_path):
     old = tmp_path / "old.db"
-    Ledger(old).close()
-    conn = sqlite3.connect(old)
-    with conn:  # as a ledger written before the refusals table existed
-        conn.execute("DROP TABLE refusals")
-        conn.execute("DELETE FROM schema_migrations WHERE version = 2")
-    conn.close()
+    _schema_1_ledger(old)
     assert verify(old, CONFIG).ok
     restored = restore(old, tmp_path / "ledger.db", CONFIG)
-    assert restored.ok and restored.schema == 1
+    assert restored.ok and restored.schema == 1 and restored.tickets == 2
     ledger = Ledger(tmp_path / "ledger.db")
-    assert ledger.schema_version == max(v for v, _ in MIGRATIONS) == 2
+    newest = max(v for v, _ in MIGRATIONS)
+    assert ledger.schema_version == newest == 3
     assert ledger.reply_for("nothing") is None  # the refusals table is there
     ledger.close()
+    # The migrated ledger runs a hub: the day goes on from its numbers, under a kept config.
+    hub = Hub(CONFIG, Ledger(tmp_path / "ledger.db"), enforce_hours=False)
+    assert hub.state.services["datdai"].issued == 2
+    assert hub.state.counters[CONFIG.device("counter-4").counter].ticket is not None
+    hub.handle("kiosk-1", encode_command("after", "ticket.issue", {"service": "datdai"}))
+    assert hub.state.services["datdai"].issued == 3
+    hub.ledger.close()
+    assert verify(tmp_path / "ledger.db", CONFIG).ok
     conn = sqlite3.connect(old)
     with conn:
         conn.execute("INSERT INTO schema_migrations(version, applied_at) VALUES (9, 'later')")
     conn.close()
     newer = verify(old, CONFIG)
-    assert not newer.ok and "newer than this hub's 2" in newer.problems[0]
+    assert not newer.ok and f"newer than this hub's {newest}" in newer.problems[0]
