@@ -224,6 +224,15 @@ HEALTH_VALUES = Texts({
     "unknown": ("không đọc được trạng thái", "status unreadable"),
     "missing": ("KHÔNG CÓ", "MISSING"),
     "error": ("LỖI", "ERROR"),
+    # the hall's voice: what is wrong and what to check
+    "no_sound_device": ("LOA KHÔNG PHÁT: máy không thấy thiết bị âm thanh — kiểm tra loa, dây "
+                        "cắm và nguồn; thử lệnh aplay -l",
+                        "SILENT: no sound device — check the speakers, the cable and the "
+                        "power; try aplay -l"),
+    "no_audio_player": ("LOA KHÔNG PHÁT: chưa cài chương trình phát âm thanh (aplay, gói "
+                        "alsa-utils)", "SILENT: no audio player (aplay, package alsa-utils)"),
+    "play_failed": ("LOA KHÔNG PHÁT: không phát được âm thanh — kiểm tra loa và âm lượng",
+                    "SILENT: could not play — check the speakers and the volume"),
 })
 
 
