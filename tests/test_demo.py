@@ -109,7 +109,8 @@ def test_each_demo_window_is_usable_at_its_place_and_keeps_its_name(hub, devices
             # nothing of its content makes a window grow past its place, onto its neighbour
             hint = window.minimumSizeHint()
             assert hint.width() <= w and hint.height() <= h, (name, hint.toTuple(), (w, h))
-            assert window.geometry().getRect() == (x, y, w, h), name
+            assert window.size().toTuple() == (w, h), name
+            assert abs(window.x() - x) <= 3 and abs(window.y() - y) <= 3, name
             window.grab().save(str(artifacts / f"{name}.png"))
         kiosk = apps["kiosk"].window
         # every button of the kiosk's first screen, the priority one too, is inside it
