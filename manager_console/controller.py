@@ -5,6 +5,8 @@ signals and calls its methods."""
 from __future__ import annotations
 
 import logging
+import math
+import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import partial
@@ -34,6 +36,10 @@ from qtkit.bridge import MqttBridge
 from qtkit.texts import error_text
 
 log = logging.getLogger("qms.manager")
+
+# "Ngừng cấp số" acts at once on screen but reaches the hub only after this long, so that a
+# slip can be taken back with "Hoàn tác" (no kiosk ever saw the service closed).
+UNDO_S = 5.0
 
 # File names without diacritics: they travel through USB sticks and e-mail.
 _FILE_SLUGS = {"service": "dich-vu", "counter": "quay", "officer": "can-bo", "day": "theo-ngay",
@@ -87,6 +93,8 @@ class ManagerController(QObject):
         self.ranking: Ranking | None = None
         self._report_generation = 0
         self._ranking_generation = 0
+        self.undo_s = UNDO_S
+        self._held_stops: dict[str, tuple[float, QTimer]] = {}  # service: (deadline, timer)
 
         bridge.connection_changed.connect(self._on_connection)
         bridge.hub_status_changed.connect(self._on_hub_status)
@@ -103,6 +111,8 @@ class ManagerController(QObject):
 
     def close(self) -> None:
         self._timer.stop()
+        for _, timer in self._held_stops.values():
+            timer.stop()
         self._unwatch_devices()
 
     # --- what arrives -----------------------------------------------------------------------
@@ -234,10 +244,47 @@ class ManagerController(QObject):
                            services=names))
 
     def set_issuing(self, service_id: str, issuing: bool) -> None:
+        """Resumes at once; stops after `undo_s`, unless `undo_stop` comes first."""
+        if not issuing and self.undo_s > 0:
+            self._hold_stop(service_id)
+            return
+        self._send_issuing(service_id, issuing)
+
+    def _send_issuing(self, service_id: str, issuing: bool) -> None:
         op, key = ("service.open", "done_issuing_open") if issuing else (
             "service.close", "done_issuing_close")
         self._command(op, {"service": service_id},
                       text(key, self.lang, service=self.service_label(service_id)))
+
+    def _hold_stop(self, service_id: str) -> None:
+        if service_id in self._held_stops:
+            return
+        timer = QTimer(self, singleShot=True)
+        timer.timeout.connect(lambda: self._stop_now(service_id))
+        timer.start(round(self.undo_s * 1000))
+        self._held_stops[service_id] = (time.monotonic() + self.undo_s, timer)
+        self.notice.emit(text("stop_held", self.lang, service=self.service_label(service_id),
+                              seconds=math.ceil(self.undo_s)), False)
+        self.hall_changed.emit()
+
+    def _stop_now(self, service_id: str) -> None:
+        if self._held_stops.pop(service_id, None) is not None:
+            self._send_issuing(service_id, False)
+            self.hall_changed.emit()
+
+    def undo_stop(self, service_id: str) -> None:
+        """Takes back a "Ngừng cấp số" not yet sent: the hub never hears of it."""
+        held = self._held_stops.pop(service_id, None)
+        if held is not None:
+            held[1].stop()
+            self.notice.emit(text("stop_undone", self.lang,
+                                  service=self.service_label(service_id)), False)
+            self.hall_changed.emit()
+
+    def stop_held_s(self, service_id: str) -> int | None:
+        """Seconds until a held-back stop of the service is sent, or None."""
+        held = self._held_stops.get(service_id)
+        return None if held is None else max(1, math.ceil(held[0] - time.monotonic()))
 
     def send_message(self, message: str, minutes: int = 0) -> None:
         """A running message on every board; for `minutes` (0: until cleared)."""

@@ -117,6 +117,7 @@ class ManagerWindow(QMainWindow):
     def _on_tick(self) -> None:
         self.clock.setText(self.controller.local(self.controller.now()).strftime("%H:%M:%S"))
         self.hall.render_hall()
+        self.control.render_issuing()  # a held-back stop counts down
 
     def _render_connection(self) -> None:
         c, lang = self.controller, self.controller.lang
