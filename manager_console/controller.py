@@ -40,6 +40,10 @@ log = logging.getLogger("qms.manager")
 # "Ngừng cấp số" acts at once on screen but reaches the hub only after this long, so that a
 # slip can be taken back with "Hoàn tác" (no kiosk ever saw the service closed).
 UNDO_S = 5.0
+# The hall's "issued" per service follows the reports' rule (a transferred ticket counts under
+# the service it was sent to): the hub's service report for today, fetched again this long
+# after the services change.
+HALL_FIGURES_MS = 3_000
 
 # File names without diacritics: they travel through USB sticks and e-mail.
 _FILE_SLUGS = {"service": "dich-vu", "counter": "quay", "officer": "can-bo", "day": "theo-ngay",
@@ -94,6 +98,10 @@ class ManagerController(QObject):
         self._report_generation = 0
         self._ranking_generation = 0
         self.undo_s = UNDO_S
+        self.issued_today: dict[str, int] | None = None  # per service, by the reports' rule
+        self._figures_timer = QTimer(self, singleShot=True, interval=HALL_FIGURES_MS)
+        self._figures_timer.timeout.connect(self.load_hall_figures)
+        self._today_shown = False  # the reports and ratings of today, once at the start
         self._held_stops: dict[str, tuple[float, QTimer]] = {}  # service: (deadline, timer)
 
         bridge.connection_changed.connect(self._on_connection)
@@ -111,6 +119,7 @@ class ManagerController(QObject):
 
     def close(self) -> None:
         self._timer.stop()
+        self._figures_timer.stop()
         for _, timer in self._held_stops.values():
             timer.stop()
         self._unwatch_devices()
@@ -123,22 +132,59 @@ class ManagerController(QObject):
         if not connected:
             self.hub_online = False
         self.connection_changed.emit()
+        self._when_ready()
 
     def _on_hub_status(self, online: bool) -> None:
         self.hub_online = online
         self.connection_changed.emit()
+        self._when_ready()
 
     def _on_config(self, config: CenterConfig) -> None:
         if config == self.config:
             return
         self.config = config
         self.config_changed.emit()
+        self._when_ready()
+
+    def _when_ready(self) -> None:
+        """Once the hub answers: the hall's figures, and today's report and ranking at once,
+        so that no page is blank until "Xem" is pressed."""
+        if not self.can_command or self.config is None:
+            return
+        self.load_hall_figures()
+        if not self._today_shown:
+            self._today_shown = True
+            today = self.today()
+            if self.report is None:
+                self.load_report(today, today)
+            if self.ranking is None:
+                self.load_ranking(today, today)
+
+    def load_hall_figures(self) -> None:
+        if not self.can_command or self.config is None:
+            return
+        today = self.today()
+        self.bridge.request("report.get", _period_args("service", today, today),
+                            self._hall_figures_done)
+
+    def _hall_figures_done(self, result: dict[str, Any] | None,
+                           error: RequestError | None) -> None:
+        if error is not None or result is None:
+            log.info("the hall's figures did not come: %s", error)
+            return
+        issued = {row["key"]: int(row.get("issued") or 0) for row in result.get("rows", [])
+                  if row.get("key")}
+        if issued != self.issued_today:
+            self.issued_today = issued
+            self.hall_changed.emit()
 
     def _on_service(self, state: ServiceState) -> None:
         held = self.services.get(state.id)
         if held is not None and state.rev < held.rev:
             return
         self.services[state.id] = state
+        if not self._figures_timer.isActive():
+            self._figures_timer.start()
         self.hall_changed.emit()
 
     def _on_counter(self, state: CounterState) -> None:
@@ -179,7 +225,8 @@ class ManagerController(QObject):
     def service_rows(self) -> list[ServiceRow]:
         if self.config is None:
             return []
-        return service_rows(self.config, self.services, self.now(), self.lang)
+        return service_rows(self.config, self.services, self.now(), self.lang,
+                            issued=self.issued_today)
 
     def counter_rows(self) -> list[CounterRow]:
         if self.config is None:

@@ -20,8 +20,14 @@ class HallPage(QWidget):
         self.summary = label("hallSummary", "summary")
         self.alerts = label("hallAlerts", "alert", wrap=True)
         self.alerts.hide()
-        self.service_table = table("serviceTable")
-        self.counter_table = table("counterTable", stretch=(3,))
+        # Two-line headers keep the figures' columns narrow, so that the names fit a
+        # 1366x768 office screen; long texts wrap rather than being cut off.
+        self.service_table = table("serviceTable", wrap_headers=True)
+        self.counter_table = table("counterTable", stretch=(3,), wrap_headers=True)
+        for wrapping in (self.service_table, self.counter_table):
+            wrapping.setWordWrap(True)
+            wrapping.verticalHeader().setSectionResizeMode(
+                QHeaderView.ResizeMode.ResizeToContents)
         self.devices_title = label("devicesTitle", "section")
         self.device_table = table("deviceTable", stretch=(1,))
         self.device_table.setWordWrap(True)

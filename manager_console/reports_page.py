@@ -33,6 +33,8 @@ class ReportsPage(QWidget):
         self.load_button.clicked.connect(lambda: controller.load_report(*self.period.period()))
         self.export_button.clicked.connect(self._export)
         self.status = label("reportStatus", "section")
+        # The one rule by which both this page and the hall count a transferred ticket.
+        self.rule = label("reportRule", wrap=True)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("reportTabs")
         self.tables: dict[str, QTableWidget] = {}
@@ -50,6 +52,7 @@ class ReportsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.period)
         layout.addWidget(self.status)
+        layout.addWidget(self.rule)
         layout.addWidget(self.tabs, 1)
 
     def retranslate(self) -> None:
@@ -57,6 +60,7 @@ class ReportsPage(QWidget):
         self.period.retranslate(lang)
         self.load_button.setText(text("load_report", lang))
         self.export_button.setText(text("export_csv", lang))
+        self.rule.setText(text("report_rule", lang))
         for index, kind in enumerate(REPORT_KINDS):
             self.tabs.setTabText(index, text(f"report_tab_{kind}", lang))
         self.chart.retranslate(lang)

@@ -129,6 +129,10 @@ TEXTS = Texts({
     "export_csv": ("Xuất CSV", "Export CSV"),
     "loading": ("Đang tải…", "Loading…"),
     "report_for": ("Báo cáo {period}", "Report {period}"),
+    "report_rule": ("Mỗi số được tính ở dịch vụ cuối cùng của số đó: số đã chuyển sang dịch vụ "
+                    "khác được tính ở dịch vụ nhận (như ở Sảnh chờ).",
+                    "Each ticket counts under its last service: a ticket transferred to "
+                    "another service counts under the one it was sent to (as in the Hall)."),
     "report_empty": ("Chưa có số liệu cho khoảng thời gian này",
                      "No figures for this period"),
     "report_tab_service": ("Theo dịch vụ", "By service"),
