@@ -20,7 +20,7 @@ from broker.wire.clock import Clock, wall_clock
 from broker.wire.device_client import RequestError
 from broker.wire.protocol import BoardState, CounterState, DeviceStatus, ServiceState
 from config.schema import CenterConfig
-from manager_console.export import csv_bytes, ratings_html
+from manager_console.export import csv_bytes, ratings_html, xlsx_bytes
 from manager_console.hall import (
     CounterRow,
     ServiceRow,
@@ -31,7 +31,7 @@ from manager_console.hall import (
 )
 from manager_console.health import DeviceRow, HealthBook
 from manager_console.report_table import REPORT_KINDS, Table, report_table
-from manager_console.texts import text
+from manager_console.texts import period_text, text
 from qtkit.bridge import MqttBridge
 from qtkit.texts import error_text
 
@@ -408,9 +408,25 @@ class ManagerController(QObject):
     # --- exports ----------------------------------------------------------------------------
 
     def csv_file_name(self, kind: str) -> str:
+        return self.report_file_name(kind, "csv")
+
+    def report_file_name(self, kind: str, extension: str) -> str:
         assert self.report is not None
         period = _period_slug(self.report.first, self.report.last)
-        return f"bao-cao-{_FILE_SLUGS[kind]}_{period}.csv"
+        return f"bao-cao-{_FILE_SLUGS[kind]}_{period}.{extension}"
+
+    def export_report_xlsx(self, kind: str, path: Path) -> bool:
+        """The report as a spreadsheet: numbers that are numbers, formatted as on screen,
+        the period in its title and the counting rule under it."""
+        if self.report is None or self.config is None:
+            self.notice.emit(text("export_nothing", self.lang), True)
+            return False
+        table = report_table(self.config, kind, self.report.rows.get(kind, []), self.lang,
+                             typed=True)
+        period = period_text(self.report.first, self.report.last, self.lang)
+        sheet = text(f"report_tab_{kind}", self.lang)
+        title = f"{text('report_for', self.lang, period=period)} — {sheet}"
+        return self._write(path, xlsx_bytes(table, title, text("report_rule", self.lang), sheet))
 
     def html_file_name(self) -> str:
         assert self.ranking is not None

@@ -1,4 +1,5 @@
-"""Files a manager takes away: a report as CSV, the rating ranking as a static web page.
+"""Files a manager takes away: a report as CSV or as a spreadsheet (.xlsx), the rating
+ranking as a static web page.
 
 Pure: tables and rows in, bytes or text out; writing the file is the caller's.
 """
@@ -13,7 +14,7 @@ from html import escape
 from typing import Any
 
 from config.schema import CenterConfig
-from manager_console.report_table import Table, ranking_rows, ranking_table
+from manager_console.report_table import Cell, Table, ranking_rows, ranking_table
 from manager_console.texts import period_text, text
 
 
@@ -25,6 +26,64 @@ def csv_bytes(table: Table) -> bytes:
     writer.writerow(table.headers)
     writer.writerows([["" if cell is None else cell for cell in row] for row in table.rows])
     return out.getvalue().encode("utf-8-sig")
+
+
+# How each kind of figure reads in the spreadsheet: as on the screen (Excel writes the
+# decimal comma of a Vietnamese Windows itself). A duration is a time of day in Excel: m:ss
+# under an hour, h:mm:ss above, like `qtkit.formats.duration`.
+XLSX_FORMATS = {
+    "count": "0",
+    "duration": "[<0.0416666666666667]m:ss;[h]:mm:ss",
+    "share": "0.0%",
+    "score": "0.00",
+}
+
+
+def xlsx_bytes(table: Table, title: str, note: str = "", sheet: str = "Báo cáo") -> bytes:
+    """The table as an Excel workbook: the title (with its period) on top, then `note`, then
+    the headers and the rows; figures are numbers, formatted as the screen shows them."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    kinds = table.kinds or ["text"] * len(table.headers)
+    book = Workbook()
+    ws = book.active
+    ws.title = sheet[:31]
+    book.properties.title = title
+    ws.append([title])
+    ws["A1"].font = Font(bold=True, size=14, color="0B3D91")
+    if note:
+        ws.append([note])
+        ws["A2"].font = Font(italic=True)
+    ws.append([])
+    ws.append(table.headers)
+    header_row = ws.max_row
+    for cell in ws[header_row]:
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="0B3D91")
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    for row in table.rows:
+        ws.append([_xlsx_value(value, kind) for value, kind in zip(row, kinds, strict=True)])
+        for cell, kind in zip(ws[ws.max_row], kinds, strict=True):
+            if kind in XLSX_FORMATS:
+                cell.number_format = XLSX_FORMATS[kind]
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=2)
+    for index, header in enumerate(table.headers, 1):
+        values = [str(header)] + [str(r[index - 1]) for r in table.rows if r[index - 1] is not None]
+        width = max(len(v) for v in values) if index == 1 else max(len(str(header)) // 2 + 2, 9)
+        ws.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 10), 40)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _xlsx_value(value: Cell, kind: str) -> Cell:
+    if value is None:
+        return None
+    if kind == "duration":
+        return float(value) / 86400  # Excel's time is a share of a day
+    return value
 
 
 RATINGS_TITLE = "Kết quả đánh giá mức độ hài lòng"

@@ -127,6 +127,8 @@ TEXTS = Texts({
     "this_month": ("Tháng này", "This month"),
     "load_report": ("Xem báo cáo", "Show report"),
     "export_csv": ("Xuất CSV", "Export CSV"),
+    "export_xlsx": ("Xuất Excel", "Export Excel"),
+    "xlsx_filter": ("Bảng tính Excel (*.xlsx)", "Excel workbook (*.xlsx)"),
     "loading": ("Đang tải…", "Loading…"),
     "report_for": ("Báo cáo {period}", "Report {period}"),
     "report_rule": ("Mỗi số được tính ở dịch vụ cuối cùng của số đó: số đã chuyển sang dịch vụ "

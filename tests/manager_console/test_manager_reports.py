@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import time, timedelta
 from html.parser import HTMLParser
 
 import pytest
@@ -138,14 +138,14 @@ def test_csv_export_opens_in_excel_with_vietnamese(simulated_day, manager, conso
     raw = (tmp_path / asked[0]).read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs to read UTF-8
     table = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
-    assert table[0][:4] == ["key", "Dịch vụ", "Đã cấp", "Đã phục vụ"]
+    # names, not the config's internal codes, in the first column
+    assert table[0][:3] == ["Dịch vụ", "Đã cấp", "Đã phục vụ"]
     assert "Chờ trung bình (giây)" in table[0]
-    by_key = {row[0]: dict(zip(table[0], row, strict=True)) for row in table[1:]}
+    by_name = {row[0]: dict(zip(table[0], row, strict=True)) for row in table[1:]}
     expected = expected_rows(list(simulated_day.day.tickets.values()), "service")
-    assert set(by_key) == set(expected)
+    assert set(by_name) == {CONFIG.service(key).name.vi for key in expected}
     for key, want in expected.items():
-        row = by_key[key]
-        assert row["Dịch vụ"] == CONFIG.service(key).name.vi
+        row = by_name[CONFIG.service(key).name.vi]
         assert int(row["Đã cấp"]) == want["issued"]
         assert int(row["Vắng mặt"]) == want["no_show"]
         assert int(row["Chờ trung bình (giây)"]) == want["mean_wait_s"]
@@ -158,6 +158,51 @@ def test_csv_export_opens_in_excel_with_vietnamese(simulated_day, manager, conso
     assert asked[-1] == "bao-cao-can-bo_2024-05-06.csv"
     officers = (tmp_path / asked[-1]).read_bytes().decode("utf-8-sig")
     assert "Phạm Thị Hồng Diễm" in officers
+
+
+def test_xlsx_export_has_numbers_formatted_as_on_screen(simulated_day, manager, console, qtbot,
+                                                        tmp_path):
+    from openpyxl import load_workbook
+
+    window = console(manager, clock=simulated_day.clock).window
+    asked: list[tuple[str, str]] = []
+
+    def choose(suggested: str, file_filter: str) -> str:
+        asked.append((suggested, file_filter))
+        return str(tmp_path / suggested)
+
+    window.choose_save_path = choose
+    _load_report(qtbot, window)
+    page = window.reports
+    open_tab(qtbot, page.tabs, 0)
+    click(qtbot, page.xlsx_button)
+    assert asked == [("bao-cao-dich-vu_2024-05-06.xlsx", "Bảng tính Excel (*.xlsx)")]
+    book = load_workbook(tmp_path / asked[0][0])
+    sheet = book.active
+    assert sheet.title == "Theo dịch vụ"
+    assert sheet["A1"].value == "Báo cáo ngày 06/05/2024 — Theo dịch vụ"
+    assert book.properties.title == sheet["A1"].value
+    assert sheet["A2"].value.startswith("Mỗi số được tính ở dịch vụ cuối cùng")
+    header_row = next(r for r in range(1, 10) if sheet.cell(r, 1).value == "Dịch vụ")
+    names = [sheet.cell(header_row, c).value for c in range(1, sheet.max_column + 1)]
+    assert names == headers(page.tables["service"])
+    screen = rows_by_name(page.tables["service"])
+    for r in range(header_row + 1, sheet.max_row + 1):
+        row = {name: sheet.cell(r, c + 1) for c, name in enumerate(names)}
+        shown = screen[row["Dịch vụ"].value]
+        issued = row["Đã cấp"]
+        assert isinstance(issued.value, int) and str(issued.value) == shown["Đã cấp"]
+        wait = row["Chờ TB"]
+        if shown["Chờ TB"] != "—":
+            # a time in Excel (a share of a day, read back as a time) shown as the screen's m:ss
+            assert isinstance(wait.value, time) and "m:ss" in wait.number_format
+            seconds = wait.value.hour * 3600 + wait.value.minute * 60 + wait.value.second
+            assert duration(seconds) == shown["Chờ TB"]
+        share = row["Tỷ lệ hài lòng"]
+        if shown["Tỷ lệ hài lòng"] != "—":
+            assert isinstance(share.value, int | float) and share.number_format == "0.0%"
+            assert f"{share.value * 100:.1f}".replace(".", ",") + "%" == shown["Tỷ lệ hài lòng"]
+            assert row["Điểm TB"].number_format == "0.00"
 
 
 def _expected_ranking(tickets: list[TicketRecord], kind: str) -> list[str]:
