@@ -87,6 +87,7 @@ def _xlsx_value(value: Cell, kind: str) -> Cell:
 
 
 RATINGS_TITLE = "Kết quả đánh giá mức độ hài lòng"
+UNRANKED_NOTE = "Dấu — ở cột Hạng: chưa đủ lượt đánh giá để xếp hạng."
 
 _STYLE = """
   * { box-sizing: border-box; }
@@ -110,6 +111,29 @@ _STYLE = """
   tr.top td.rank { background: #ffd54f; }
   .empty { font-style: italic; color: #444; }
   .note, footer { margin-top: 20px; font-size: .95rem; color: #333; }
+  td, h1, .center { overflow-wrap: anywhere; }
+  /* A phone (390 px): each officer a card, each figure on its own line under its name. */
+  @media (max-width: 640px) {
+    body { padding: 0; }
+    main { padding: 16px 12px; border-radius: 0; box-shadow: none; }
+    h1 { font-size: 1.35rem; }
+    h2 { font-size: 1.15rem; }
+    table, thead, tbody, tr, td { display: block; width: 100%; }
+    thead { position: absolute; left: -9999px; top: -9999px; }
+    tbody tr, tbody tr:nth-child(even) { background: #fff; border: 1px solid #c5ccd6;
+                                         border-radius: 6px; margin: 0 0 10px;
+                                         padding: 6px 10px; }
+    td { border: none; padding: 3px 0; display: flex; justify-content: space-between;
+         gap: 12px; text-align: right; }
+    td::before { content: attr(data-label); color: #444; text-align: left; font-weight: normal; }
+    td.name { font-size: 1.1rem; text-align: left; }
+    td.name::before { content: none; }
+    td.rank { text-align: right; }
+    tr.top td.rank { background: none; }
+    tr.top { border: 2px solid #e0a800; }
+    td.empty { display: block; text-align: left; }
+    td.empty::before { content: none; }
+  }
 """
 
 
@@ -142,7 +166,7 @@ def ratings_html(config: CenterConfig, rows: Sequence[dict[str, Any]], first: da
 <p class="period">Kỳ đánh giá: {period}</p>
 </header>
 {"".join(sections)}
-<p class="note">{escape(text("ranking_rule", lang))}</p>
+<p class="note">{escape(text("ranking_rule", lang))} {escape(UNRANKED_NOTE)}</p>
 <footer>Tổng số lượt đánh giá: {total}. Cập nhật lúc {stamp}.</footer>
 </main>
 </body>
@@ -158,15 +182,19 @@ def _ranking_section(config: CenterConfig, kind: str, rows: Sequence[dict[str, A
         body = (f'<tr><td class="empty" colspan="{len(table.headers)}">'
                 f'{escape(text("ranking_empty", "vi"))}</td></tr>')
     else:
-        body = "".join(_ranking_row(cells) for cells in table.rows)
+        body = "".join(_ranking_row(cells, table.headers) for cells in table.rows)
     return (f'<section id="{kind}s">\n<h2>{escape(title)}</h2>\n'
             f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>\n"
             "</section>\n")
 
 
-def _ranking_row(cells: list[Any]) -> str:
+def _ranking_row(cells: list[Any], headers: list[str]) -> str:
+    """One row; each cell carries its column's name, which a phone shows beside it."""
     rank, name, *figures = cells
+    labels = [escape(h, quote=True) for h in headers]
     top = ' class="top"' if rank == 1 else ""
-    tds = [f'<td class="rank">{rank}</td>', f'<td class="name">{escape(str(name))}</td>']
-    tds += [f'<td class="num">{escape(str(value))}</td>' for value in figures]
+    tds = [f'<td class="rank" data-label="{labels[0]}">{escape(str(rank))}</td>',
+           f'<td class="name" data-label="{labels[1]}">{escape(str(name))}</td>']
+    tds += [f'<td class="num" data-label="{label}">{escape(str(value))}</td>'
+            for label, value in zip(labels[2:], figures, strict=True)]
     return f"<tr{top}>{''.join(tds)}</tr>\n"

@@ -155,15 +155,46 @@ def ranking_table(config: CenterConfig, kind: Literal["officer", "counter"],
             name = officer_name(config, row["key"]) or row.get("name") or row["key"]
         else:
             name = counter_name(config, row["key"], lang)
-        body.append([row.get("rank"), name, row.get("ratings", 0),
+        rank = row.get("rank")
+        body.append([rank if rank is not None else text("unranked", lang), name,
+                     row.get("ratings", 0),
                      *(distribution.get(str(s), 0) for s in scores),
                      _share(row.get("satisfied_share"), lang, export),
                      _score(row.get("mean_score"), lang, export)])
     return Table(headers, body, numeric)
 
 
+# An officer is ranked only with this many ratings in the period: one "very satisfied" must
+# not put anyone first. Among the ranked, the share satisfied is drawn toward the center's
+# share as if each had PRIOR_RATINGS more ratings at it, so that 20 of 20 ranks above 5 of 5.
+MIN_RATINGS = 5
+PRIOR_RATINGS = 10
+
+
 def ranking_rows(rows: Sequence[Row], kind: str) -> list[Row]:
-    return sorted((r for r in rows if r.get("kind") == kind), key=lambda r: r.get("rank", 0))
+    """One side of the hub's `rating` report, ranked by the console's rule: those with at
+    least MIN_RATINGS by their share satisfied drawn toward the center's (then the mean
+    score, then how many rated); the others after them, unranked (`rank` None), most rated
+    first."""
+    mine = [dict(r) for r in rows if r.get("kind") == kind]
+    total = sum(int(r.get("ratings") or 0) for r in mine)
+    satisfied = sum(float(r.get("satisfied_share") or 0) * int(r.get("ratings") or 0)
+                    for r in mine)
+    center = satisfied / total if total else 0.0
+    for row in mine:
+        n = int(row.get("ratings") or 0)
+        share = float(row.get("satisfied_share") or 0)
+        row["adjusted_share"] = (share * n + center * PRIOR_RATINGS) / (n + PRIOR_RATINGS)
+    ranked = sorted((r for r in mine if int(r.get("ratings") or 0) >= MIN_RATINGS),
+                    key=lambda r: (-r["adjusted_share"], -float(r.get("mean_score") or 0),
+                                   -int(r.get("ratings") or 0), str(r.get("key"))))
+    for rank, row in enumerate(ranked, 1):
+        row["rank"] = rank
+    few = sorted((r for r in mine if int(r.get("ratings") or 0) < MIN_RATINGS),
+                 key=lambda r: (-int(r.get("ratings") or 0), str(r.get("key"))))
+    for row in few:
+        row["rank"] = None
+    return ranked + few
 
 
 def _share(share: float | None, lang: str, export: bool) -> Cell:

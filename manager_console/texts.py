@@ -188,10 +188,15 @@ TEXTS = Texts({
                     "Satisfaction results {period}"),
     "ranking_officers": ("Xếp hạng cán bộ", "Officers ranked"),
     "ranking_counters": ("Xếp hạng quầy", "Counters ranked"),
-    "ranking_rule": ("Xếp hạng theo tỷ lệ hài lòng (Rất hài lòng và Hài lòng), rồi theo điểm "
-                     "trung bình (thang 4 điểm), rồi theo số lượt đánh giá.",
-                     "Ranked by the share satisfied (the two top levels), then the mean score "
-                     "(out of 4), then the number of ratings."),
+    "ranking_rule": ("Chỉ xếp hạng khi có từ 5 lượt đánh giá trở lên. Xếp theo tỷ lệ hài lòng "
+                     "(Rất hài lòng và Hài lòng) đã cân theo số lượt: ít lượt thì tỷ lệ được "
+                     "kéo về mức chung của trung tâm (như thêm 10 lượt ở mức chung); rồi theo "
+                     "điểm trung bình (thang 4 điểm), rồi theo số lượt đánh giá.",
+                     "Ranked only with at least 5 ratings. Ranked by the share satisfied (the "
+                     "two top levels) weighed by the number of ratings: with few, the share is "
+                     "drawn toward the center's (as if 10 more ratings at it); then the mean "
+                     "score (out of 4), then the number of ratings."),
+    "unranked": ("—", "—"),
     "ranking_empty": ("Chưa có lượt đánh giá nào trong khoảng thời gian này",
                       "No ratings in this period"),
     "period_day": ("ngày {day}", "on {day}"),
