@@ -123,3 +123,14 @@ def test_each_demo_window_is_usable_at_its_place_and_keeps_its_name(hub, devices
         for app in apps.values():
             app.close()
         apps["manager"].controller.close()
+
+
+def test_the_windowed_demo_keeps_its_spoken_wavs_like_the_headless_one(tmp_path):
+    from qms.demo import voice_options
+
+    windowed = voice_options(tmp_path, headless=False)
+    headless = voice_options(tmp_path, headless=True, speed=60)
+    # both write every call into the output folder; with windows it is played as well
+    assert windowed.wav_dir == headless.wav_dir == tmp_path / "voice"
+    assert windowed.play is True and headless.play is None
+    assert headless.max_age_s == 600

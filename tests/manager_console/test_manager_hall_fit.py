@@ -68,6 +68,14 @@ def test_the_hall_fits_a_1366x768_screen_with_nothing_cut_off(hub, devices, cons
     for table in (hall.service_table, hall.counter_table, hall.device_table):
         assert _cut_cells(table) == [], table.objectName()
         assert not table.horizontalScrollBar().isVisible(), table.objectName()
+    # no page asks for more than the screen (a wider page would push the window off it)
+    for index, name in enumerate(("hall", "control", "reports", "ratings")):
+        open_tab(qtbot, window.tabs, index)
+        QApplication.processEvents()
+        hint = window.minimumSizeHint()
+        assert hint.width() <= 1366 and hint.height() <= 768, (name, hint.toTuple())
+        assert window.size().toTuple() == (1366, 768), name
+        window.grab().save(str(artifacts / f"{name}_1366x768.png"))
 
 
 def test_the_hall_and_the_report_count_a_transferred_ticket_alike(hub, devices, console,
