@@ -210,6 +210,9 @@ class TerminalController(QObject):
         self._keypad.emit(name)
 
     def _on_keypad(self, name: str) -> None:
+        if name == "undo":
+            self.undo()
+            return
         try:
             action = Action(name)
         except ValueError:

@@ -193,3 +193,23 @@ def test_a_ticket_met_at_start_up_counts_its_calls_by_whether_it_was_transferred
     assert _call_base(fresh, sreplace(fresh.counter, ticket=once)) == ("a", 2)
     here = replace(fresh, counter=sreplace(fresh.counter, ticket=moved), call_base=("a", 2))
     assert here.calls_here() == 1
+
+
+def test_a_keypad_key_mapped_to_undo_takes_a_no_show_back(hub, devices, terminal):
+    from counter_terminal.keypad import key_map
+
+    assert key_map({"KP1": "next", "KP3": "no_show", "KPDOT": "undo"})
+    kiosk = devices("kiosk-1")
+    kiosk.request("ticket.issue", {"service": "datdai"})
+    screen = terminal("counter-5")
+    screen.wait_page("signin_page")
+    screen.tap("signin_button")
+    screen.wait(lambda: screen.enabled("next_button"), "next enabled")
+    controller = screen.terminal.controller
+    controller.keypad_action("next")
+    screen.wait_ticket("2001")
+    controller.keypad_action("no_show")
+    screen.wait(lambda: screen.find("undo_button").isVisible(), "the undo offered")
+    controller.keypad_action("undo")
+    screen.wait(lambda: not screen.find("undo_button").isVisible(), "the no-show taken back")
+    assert controller.pending is None and screen.text("ticket_number") == "2001"
