@@ -73,6 +73,9 @@ class HallPage(QWidget):
              for row in services],
             [False, True, True, True, True, True, True, True, False],
             [row.level for row in services])
+        issued_header = self.service_table.horizontalHeaderItem(6)
+        if issued_header is not None:  # the same rule as the reports
+            issued_header.setToolTip(text("report_rule", lang))
         fill_table(
             self.counter_table,
             [text(k, lang) for k in ("col_counter", "col_status", "col_officer", "col_services",

@@ -2,8 +2,10 @@
 
 A private Mosquitto, the hub on a fresh ledger, and the demo config's apps: a kiosk with a
 virtual printer, three counter terminals, a rating tablet, the hall board with its voice and
-the manager console. With a screen they are windows and you play the citizens and officers;
-Ctrl-C stops everything. With no screen (or --headless) the same center runs offscreen through
+the manager console. With a screen they are windows and you play the citizens and officers:
+tiled side by side, each named in Vietnamese, drawn smaller if the screen needs it (1920x1080
+takes them all at 0.71), the calls spoken and kept as WAVs in --out/voice; Ctrl-C stops
+everything. With no screen (or --headless) the same center runs offscreen through
 a simulated morning and writes what it did into --out: screenshots of every app at several
 moments, every printed ticket (ESC/POS bytes and a PNG made from them), the announcements as
 WAV files, and a summary (tickets, waits, ratings, reports) as JSON and Markdown.
