@@ -25,6 +25,16 @@ from manager_console.widgets import FONT_POINTS, STYLE, button, label, set_flag
 from qtkit.fonts import app_font
 
 WINDOW_SIZE = (1600, 960)
+OFFICE_SCREEN = (1366, 768)  # the smallest screen the console is laid out for
+
+
+def opening_size(available: tuple[int, int] | None) -> tuple[int, int]:
+    """The console's size on a screen with this free area: its own size, or the screen's on
+    an office screen smaller than that (a window larger than its screen hides its edges).
+    A screen smaller still (a test's virtual one) gets the console's own size."""
+    if available is None or available[0] < OFFICE_SCREEN[0] - 100:
+        return WINDOW_SIZE
+    return min(WINDOW_SIZE[0], available[0]), min(WINDOW_SIZE[1], available[1])
 
 
 class ManagerWindow(QMainWindow):
@@ -34,7 +44,9 @@ class ManagerWindow(QMainWindow):
         self.controller = controller
         self.setFont(app_font(point_size=FONT_POINTS))
         self.setStyleSheet(STYLE)
-        self.resize(*WINDOW_SIZE)
+        screen = self.screen()
+        free = screen.availableGeometry() if screen is not None else None
+        self.resize(*opening_size((free.width(), free.height()) if free is not None else None))
         self.qt_words = QtVietnamese()  # Qt's own dialogs speak the console's language
 
         self.title = label("title", "title")
