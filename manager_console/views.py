@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QLocale
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -117,6 +118,10 @@ class ManagerWindow(QMainWindow):
             dialog.setLabelText(which, text(key, lang))
         dialog.resize(900, 560)  # the columns' names whole
         return dialog
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.qt_words.set_lang("en")  # Qt's own words are the process's: give them back
+        super().closeEvent(event)
 
     def _choose(self, suggested: str, file_filter: str) -> str | None:
         return self.choose_save_path(suggested, file_filter)
