@@ -8,12 +8,14 @@ from html import escape
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
@@ -90,7 +92,8 @@ class TerminalWindow(QWidget):
         self.banner.setWordWrap(True)
         # Every line that comes and goes keeps its room, so no button ever moves under a
         # finger: the banner (offline, refused, sending) holds two lines even when empty.
-        self.banner.setFixedHeight(self._lines(2) + 16)
+        # (Two lines in the narrow window; the wide one says it in one.)
+        self.banner.setFixedHeight(self._lines(1 if large else 2) + 16)
 
         header = QHBoxLayout()
         header.addWidget(self.counter_label)
@@ -165,24 +168,26 @@ class TerminalWindow(QWidget):
         for badge in (self.priority_badge, self.transferred_badge):
             badge.setWordWrap(True)  # a long group name wraps, never widens the window
         self.ticket_detail = self._label("ticket_detail")
-        self.ticket_detail.setWordWrap(True)
-        self.ticket_detail.setFixedHeight(self._lines(2))
+        self.ticket_detail.setFixedHeight(self._lines(1))
         self.hint = self._label("hint")
         self.hint.setWordWrap(True)
-        self.hint.setFixedHeight(self._lines(2))
         self.notice = self._label("notice")
         self.notice.setWordWrap(True)
         self.undo_button = self._button("undo_button")
         self.undo_button.setProperty("accent", "orange")
         self.undo_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.undo_button.setMinimumHeight(self._lines(2))
         self.undo_button.clicked.connect(self.undo_requested.emit)
         retain = self.undo_button.sizePolicy()
         retain.setRetainSizeWhenHidden(True)
         self.undo_button.setSizePolicy(retain)
+        # One line of fixed height for what to do next (the hint) or what was just done (a
+        # notice, with its undo): the one replaces the other, nothing below moves.
         notice_row = QWidget(objectName="notice_row")
         notice_row.setFixedHeight(max(self._lines(2), self.undo_button.minimumHeight()))
         notice_layout = QHBoxLayout(notice_row)
         notice_layout.setContentsMargins(0, 0, 0, 0)
+        notice_layout.addWidget(self.hint, 1)
         notice_layout.addWidget(self.notice, 1)
         notice_layout.addWidget(self.undo_button)
 
@@ -232,7 +237,6 @@ class TerminalWindow(QWidget):
         ticket_box.addWidget(self.current_caption)
         ticket_box.addLayout(ticket_row)
         ticket_box.addWidget(self.ticket_detail)
-        ticket_box.addWidget(self.hint)
         ticket_box.addWidget(notice_row)
 
         layout = QVBoxLayout(page)
@@ -251,7 +255,18 @@ class TerminalWindow(QWidget):
         else:
             layout.addLayout(ticket_box)
             layout.addLayout(grid)
-            layout.addLayout(queues, 1)
+            # Below the buttons, the queues scroll rather than make the window taller than
+            # a laptop's screen.
+            queue_box = QWidget(objectName="queue_box")
+            queue_box.setLayout(queues)
+            queues.setContentsMargins(0, 0, 0, 0)
+            scroll = QScrollArea(objectName="queue_scroll")
+            scroll.setWidget(queue_box)
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QFrame.Shape.NoFrame)
+            scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            scroll.setMinimumHeight(self._lines(3))
+            layout.addWidget(scroll, 1)
         return page
 
     def _pick_page(self) -> QWidget:
@@ -308,6 +323,7 @@ class TerminalWindow(QWidget):
             QLabel#transferred_badge {{ background: #E8F0FE; color: {style.BLUE};
                 border-radius: 6px; padding: 2px 8px; font-weight: bold; }}
             QLabel#notice {{ font-weight: bold; }}
+            QScrollArea#queue_scroll, QWidget#queue_box {{ background: transparent; }}
             QPushButton {{ background: #2F2F2F; color: {style.PAPER}; border: none;
                 border-radius: {radius}px; padding: 4px 10px; font-weight: bold;
                 font-size: {px + 1}px; }}
@@ -392,7 +408,9 @@ class TerminalWindow(QWidget):
         self.transferred_badge.setVisible(bool(screen.transferred))
         self.ticket_detail.setText(screen.ticket_detail)
         self.hint.setText(screen.hint)
+        self.hint.setVisible(not screen.notice)
         self.notice.setText(screen.notice)
+        self.notice.setVisible(bool(screen.notice))
         self.undo_button.setText(f"{screen.undo}  (Ctrl+Z)" if screen.undo else "")
         self.undo_button.setVisible(bool(screen.undo))
         for action, button in self.buttons.items():
