@@ -64,6 +64,7 @@ def create_counter_terminal(
     window.pick_requested.connect(controller.pick)
     window.back_requested.connect(controller.back)
     window.lang_requested.connect(controller.set_lang)
+    window.undo_requested.connect(controller.undo)
     if on_top if on_top is not None else not large:
         window.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
     window.render(controller.screen())

@@ -10,7 +10,9 @@ keys in a TOML file:
     KP0 = "pause"
 
 Actions a key may have: next, recall, serve, no_show, done, pause (pause and resume, by the
-counter's state). Transfer and call-a-number need the screen's lists, so no key has them.
+counter's state), and undo (takes back a no-show in its few seconds before it is sent, as the
+screen's "Hoàn tác" does). Transfer and call-a-number need the screen's lists, so no key has
+them.
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ from pathlib import Path
 from counter_terminal.model import SIMPLE_OPS, Action
 from drivers.keypad import DEFAULT_KEY_MAP, KeyMap
 
-KEY_ACTIONS = frozenset(action.value for action in SIMPLE_OPS if action is not Action.CLOSE)
+UNDO = "undo"
+KEY_ACTIONS = frozenset(action.value for action in SIMPLE_OPS
+                        if action is not Action.CLOSE) | {UNDO}
 
 
 def key_map(mapping: Mapping[str, str] | None = None) -> KeyMap:

@@ -56,6 +56,17 @@ class Snapshot:
     services: Mapping[str, ServiceState] = field(default_factory=dict)
     counters: Mapping[str, CounterState] = field(default_factory=dict)
     busy: bool = False
+    # (ticket id, its calls before this visit to this counter): a transferred or missed
+    # ticket comes with the calls of other counters, which are not this officer's.
+    call_base: tuple[str, int] | None = None
+
+    def calls_here(self) -> int:
+        """How many times this counter has called its current ticket in this visit."""
+        ticket = self.ticket
+        if ticket is None:
+            return 0
+        base = self.call_base[1] if self.call_base and self.call_base[0] == ticket.id else 0
+        return max(1, ticket.calls - base)
 
     @property
     def counter_id(self) -> str | None:
@@ -133,6 +144,28 @@ def allowed(s: Snapshot, action: Action) -> bool:
     return False
 
 
+@dataclass(frozen=True)
+class Pending:
+    """A command held back for a few seconds so that the officer can take it back ("Hoàn
+    tác"): nothing is sent until the time is up."""
+
+    action: Action
+    ticket: str  # the ticket's id
+    number: str
+    seconds_left: int
+
+
+def enabled_actions(s: Snapshot, pending: Pending | None = None) -> dict[Action, bool]:
+    """What each button may do. While a command waits to be sent, only "Next" is on (it
+    sends the waiting command at once, then calls the next citizen)."""
+    if pending is None:
+        return {action: allowed(s, action) for action in Action}
+    counter = s.counter
+    next_ok = (blocked_reason(s) is None and not s.busy and counter is not None
+               and counter.status == "open" and counter.may_call(s.services) > 0)
+    return {action: action is Action.NEXT and next_ok for action in Action}
+
+
 def can_sign_in(s: Snapshot) -> bool:
     return (blocked_reason(s) is None and not s.busy and s.counter is not None
             and s.counter.status == "closed")
@@ -161,6 +194,7 @@ class Screen:
     ticket_number: str
     ticket_detail: str
     priority: str  # "" for an ordinary ticket
+    transferred: str  # "" unless the ticket was sent here from another service or counter
     enabled: Mapping[Action, bool]
     hint: str
     banner: str
@@ -173,17 +207,21 @@ class Screen:
     pick_title: str
     pick_items: tuple[PickItem, ...]
     pick_ok: str
+    notice: str = ""  # a command waiting to be sent, or what the last one did
+    undo: str = ""  # the undo button's words while a command can be taken back
 
 
 def build_screen(s: Snapshot, *, page: Page, lang: str, now: datetime,
-                 error: str | None = None, sending: bool = False) -> Screen:
+                 error: str | None = None, sending: bool = False,
+                 pending: Pending | None = None, notice: str = "") -> Screen:
     """The screen for snapshot `s`; `page` is the one the officer opened, `error` the code of
-    the last refusal, `sending` that the hub is slow to answer."""
+    the last refusal, `sending` that the hub is slow to answer, `pending` a command held
+    back for undo, `notice` what the last command did (e.g. where a ticket was sent)."""
     config, counter = s.config, s.counter
     configured = config.counter(s.counter_id) if config and s.counter_id else None
     number = counter.number if counter else (configured.number if configured else "")
     blocked = blocked_reason(s)
-    enabled = {action: allowed(s, action) for action in Action}
+    enabled = enabled_actions(s, pending)
     if counter is not None and counter.status == "closed" and blocked is None:
         page = "signin"
     elif (page == "signin" or (page == "call" and not enabled[Action.CALL])
@@ -201,8 +239,9 @@ def build_screen(s: Snapshot, *, page: Page, lang: str, now: datetime,
         status_text=text(f"status.{counter.status}", lang) if counter else "",
         officer_text=_officer_text(config, counter, lang),
         ticket_number=ticket.number if ticket else "",
-        ticket_detail=_ticket_detail(ticket, lang, now),
+        ticket_detail=_ticket_detail(ticket, s.calls_here(), lang, now),
         priority=_priority(config, ticket, lang),
+        transferred=text("transferred_in", lang) if ticket and ticket.transfers else "",
         enabled=enabled,
         hint=_hint(s, lang),
         **_banner(s, blocked, error, sending, lang),
@@ -213,6 +252,9 @@ def build_screen(s: Snapshot, *, page: Page, lang: str, now: datetime,
                          else configured.officer if configured else None),
         can_sign_in=can_sign_in(s),
         **_picker(s, page, lang),
+        notice=(text(f"undo.{pending.action.value}", lang, number=pending.number,
+                     seconds=pending.seconds_left) if pending else notice),
+        undo=text("undo", lang) if pending else "",
     )
 
 
@@ -223,14 +265,14 @@ def _officer_text(config: CenterConfig | None, counter: CounterState | None, lan
     return text("officer", lang, name=officer.name if officer else counter.officer)
 
 
-def _ticket_detail(ticket: TicketInfo | None, lang: str, now: datetime) -> str:
+def _ticket_detail(ticket: TicketInfo | None, calls: int, lang: str, now: datetime) -> str:
     if ticket is None:
         return text("no_ticket", lang)
     if ticket.state == "serving" and ticket.served_at is not None:
         return text("ticket.serving", lang,
                     elapsed=duration((now - ticket.served_at).total_seconds()))
     since = ticket.called_at or now
-    return text("ticket.called", lang, calls=ticket.calls,
+    return text("ticket.called", lang, calls=calls,
               elapsed=duration((now - since).total_seconds()))
 
 

@@ -6,14 +6,16 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
@@ -63,6 +65,7 @@ class TerminalWindow(QWidget):
     pick_requested = Signal(str)  # a PickItem key
     back_requested = Signal()
     lang_requested = Signal(str)
+    undo_requested = Signal()
 
     def __init__(self, *, large: bool = False) -> None:
         super().__init__()
@@ -87,6 +90,10 @@ class TerminalWindow(QWidget):
         self.officer_label = self._label("officer")
         self.banner = self._label("banner")
         self.banner.setWordWrap(True)
+        # Every line that comes and goes keeps its room, so no button ever moves under a
+        # finger: the banner (offline, refused, sending) holds two lines even when empty.
+        # (Two lines in the narrow window; the wide one says it in one.)
+        self.banner.setFixedHeight(self._lines(1 if large else 2) + 16)
 
         header = QHBoxLayout()
         header.addWidget(self.counter_label)
@@ -116,6 +123,10 @@ class TerminalWindow(QWidget):
             self.resize(420, 800)
 
     # --- building ------------------------------------------------------------------------
+
+    def _lines(self, count: int, px: int | None = None) -> int:
+        """The height of `count` lines of text at the terminal's size."""
+        return QFontMetrics(app_font(pixel_size=px or self.px)).lineSpacing() * count + 4
 
     @staticmethod
     def _label(name: str) -> QLabel:
@@ -153,14 +164,41 @@ class TerminalWindow(QWidget):
         # Keeps its place while there is no ticket, so the buttons never jump.
         self.ticket_number.setMinimumHeight(150 if self.large else 80)
         self.priority_badge = self._label("priority_badge")
+        self.transferred_badge = self._label("transferred_badge")
+        for badge in (self.priority_badge, self.transferred_badge):
+            badge.setWordWrap(True)  # a long group name wraps, never widens the window
         self.ticket_detail = self._label("ticket_detail")
-        self.ticket_detail.setWordWrap(True)
+        self.ticket_detail.setFixedHeight(self._lines(1))
         self.hint = self._label("hint")
         self.hint.setWordWrap(True)
+        self.notice = self._label("notice")
+        self.notice.setWordWrap(True)
+        self.undo_button = self._button("undo_button")
+        self.undo_button.setProperty("accent", "orange")
+        self.undo_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.undo_button.setMinimumHeight(self._lines(2))
+        self.undo_button.clicked.connect(self.undo_requested.emit)
+        retain = self.undo_button.sizePolicy()
+        retain.setRetainSizeWhenHidden(True)
+        self.undo_button.setSizePolicy(retain)
+        # One line of fixed height for what to do next (the hint) or what was just done (a
+        # notice, with its undo): the one replaces the other, nothing below moves.
+        notice_row = QWidget(objectName="notice_row")
+        notice_row.setFixedHeight(max(self._lines(2), self.undo_button.minimumHeight()))
+        notice_layout = QHBoxLayout(notice_row)
+        notice_layout.setContentsMargins(0, 0, 0, 0)
+        notice_layout.addWidget(self.hint, 1)
+        notice_layout.addWidget(self.notice, 1)
+        notice_layout.addWidget(self.undo_button)
 
+        badges = QVBoxLayout()
+        badges.addStretch(1)
+        badges.addWidget(self.priority_badge, 0, Qt.AlignmentFlag.AlignLeft)
+        badges.addWidget(self.transferred_badge, 0, Qt.AlignmentFlag.AlignLeft)
+        badges.addStretch(1)
         ticket_row = QHBoxLayout()
         ticket_row.addWidget(self.ticket_number)
-        ticket_row.addWidget(self.priority_badge, 0, Qt.AlignmentFlag.AlignVCenter)
+        ticket_row.addLayout(badges)
         ticket_row.addStretch(1)
 
         self.buttons: dict[Action, QPushButton] = {}
@@ -199,21 +237,36 @@ class TerminalWindow(QWidget):
         ticket_box.addWidget(self.current_caption)
         ticket_box.addLayout(ticket_row)
         ticket_box.addWidget(self.ticket_detail)
-        ticket_box.addWidget(self.hint)
+        ticket_box.addWidget(notice_row)
 
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
         if self.large:
-            top = QHBoxLayout()
+            # The queue list beside the ticket must not push the buttons down as it grows.
+            top_widget = QWidget(objectName="top_row")
+            top = QHBoxLayout(top_widget)
+            top.setContentsMargins(0, 0, 0, 0)
             top.addLayout(ticket_box, 3)
             top.addLayout(queues, 2)
-            layout.addLayout(top)
+            top_widget.setFixedHeight(ticket_box.sizeHint().height())
+            layout.addWidget(top_widget)
             layout.addLayout(grid)
             layout.addStretch(1)
         else:
             layout.addLayout(ticket_box)
             layout.addLayout(grid)
-            layout.addLayout(queues, 1)
+            # Below the buttons, the queues scroll rather than make the window taller than
+            # a laptop's screen.
+            queue_box = QWidget(objectName="queue_box")
+            queue_box.setLayout(queues)
+            queues.setContentsMargins(0, 0, 0, 0)
+            scroll = QScrollArea(objectName="queue_scroll")
+            scroll.setWidget(queue_box)
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QFrame.Shape.NoFrame)
+            scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            scroll.setMinimumHeight(self._lines(3))
+            layout.addWidget(scroll, 1)
         return page
 
     def _pick_page(self) -> QWidget:
@@ -244,6 +297,13 @@ class TerminalWindow(QWidget):
             shortcut.activated.connect(lambda a=action: self._shortcut(a))
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self).activated.connect(
             self.back_requested.emit)
+        QShortcut(QKeySequence("Ctrl+Z"), self).activated.connect(self._undo_shortcut)
+        # In a picker, Return (or the keypad's Enter) takes the selected line. Bound to the
+        # picker page only, so that no other page's typing loses its Return.
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            shortcut = QShortcut(QKeySequence(key), self.pick_page)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self._return_pressed)
 
     def _stylesheet(self) -> str:
         radius = 10 if self.large else 8
@@ -260,6 +320,10 @@ class TerminalWindow(QWidget):
             QLabel#ticket_detail, QLabel#hint, QLabel#signin_caption {{ color: {style.MUTED}; }}
             QLabel#priority_badge {{ background: {style.AMBER_BG}; color: {style.AMBER_INK};
                 border-radius: 6px; padding: 2px 8px; }}
+            QLabel#transferred_badge {{ background: #E8F0FE; color: {style.BLUE};
+                border-radius: 6px; padding: 2px 8px; font-weight: bold; }}
+            QLabel#notice {{ font-weight: bold; }}
+            QScrollArea#queue_scroll, QWidget#queue_box {{ background: transparent; }}
             QPushButton {{ background: #2F2F2F; color: {style.PAPER}; border: none;
                 border-radius: {radius}px; padding: 4px 10px; font-weight: bold;
                 font-size: {px + 1}px; }}
@@ -285,6 +349,14 @@ class TerminalWindow(QWidget):
     def _shortcut(self, action: Action) -> None:
         if self.pages.currentWidget() is self.main_page and self.buttons[action].isEnabled():
             self._clicked(action)
+
+    def _undo_shortcut(self) -> None:
+        if self.undo_button.isVisible():
+            self.undo_requested.emit()
+
+    def _return_pressed(self) -> None:
+        if self.pages.currentWidget() is self.pick_page:
+            self._pick()
 
     def _sign_in(self) -> None:
         item = self.officer_list.currentItem()
@@ -318,11 +390,9 @@ class TerminalWindow(QWidget):
         self.lang_button.setText(text("switch_lang", lang))
         self.officer_label.setText(screen.officer_text)
         self.banner.setText(screen.banner)
-        self.banner.setVisible(bool(screen.banner))
-        if screen.banner_kind:
-            background, ink = BANNER_COLOURS[screen.banner_kind]
-            _restyle(self.banner, f"background: {background}; color: {ink}; "
-                                  "border-radius: 6px; padding: 8px;")
+        background, ink = BANNER_COLOURS.get(screen.banner_kind, ("transparent", style.INK))
+        _restyle(self.banner, f"background: {background}; color: {ink}; "
+                              "border-radius: 6px; padding: 8px;")
 
         self.signin_title.setText(screen.signin_title)
         self.signin_caption.setText(text("signin.officer", lang))
@@ -334,9 +404,15 @@ class TerminalWindow(QWidget):
         self.ticket_number.setText(screen.ticket_number)
         self.priority_badge.setText(screen.priority)
         self.priority_badge.setVisible(bool(screen.priority))
+        self.transferred_badge.setText(screen.transferred)
+        self.transferred_badge.setVisible(bool(screen.transferred))
         self.ticket_detail.setText(screen.ticket_detail)
         self.hint.setText(screen.hint)
-        self.hint.setVisible(bool(screen.hint))
+        self.hint.setVisible(not screen.notice)
+        self.notice.setText(screen.notice)
+        self.notice.setVisible(bool(screen.notice))
+        self.undo_button.setText(f"{screen.undo}  (Ctrl+Z)" if screen.undo else "")
+        self.undo_button.setVisible(bool(screen.undo))
         for action, button in self.buttons.items():
             label_key = f"action.{action.value}"
             enabled = screen.enabled[action]
@@ -365,7 +441,10 @@ class TerminalWindow(QWidget):
 
         page = {"signin": self.signin_page, "main": self.main_page}.get(screen.page,
                                                                         self.pick_page)
+        opening_picker = page is self.pick_page and self.pages.currentWidget() is not page
         self.pages.setCurrentWidget(page)
+        if opening_picker:
+            self.pick_list.setFocus()  # the arrow keys move through the numbers at once
 
     def _render_officers(self, screen: Screen) -> None:
         if screen.officers == self._officers:

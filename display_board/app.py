@@ -51,5 +51,6 @@ def create_board(client: DeviceClient, *, counters: Sequence[str] | str | None =
     controller.render()  # what the client already holds, at once
     call_voice = None
     if voice is not None:
-        call_voice = CallVoice(client, voice, zone=zone, clock=clock).start()
+        call_voice = CallVoice(client, voice, zone=zone, clock=clock,
+                               on_silence=controller.voice_silence.emit).start()
     return Board(window, controller, bridge, call_voice)

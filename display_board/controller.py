@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from broker.wire.clock import Clock, wall_clock
 from broker.wire.protocol import Event
@@ -30,6 +30,9 @@ BLINK_STEP_MS = 500
 
 
 class BoardController(QObject):
+    # Why the hall's voice is silent (None: it speaks); emitted from the announcer's thread.
+    voice_silence = Signal(object)
+
     def __init__(self, bridge: MqttBridge, view: BoardWindow, model: BoardModel, *,
                  lang: str = "vi", clock: Clock = wall_clock, blink_s: float = 8.0,
                  fresh_s: float = 10.0) -> None:
@@ -42,6 +45,7 @@ class BoardController(QObject):
         self._highlight = False
         self._render_pending = False
         self._last_live: datetime | None = None
+        self.voice_silent: str | None = None
 
         bridge.config_received.connect(self._on_config)
         for signal in (bridge.service_state, bridge.counter_state, bridge.board_state):
@@ -49,6 +53,7 @@ class BoardController(QObject):
         bridge.event_received.connect(self._on_event)
         bridge.connection_changed.connect(self._on_connection)
         bridge.hub_status_changed.connect(self._on_connection)
+        self.voice_silence.connect(self._on_voice_silence)
         view.key_handlers[Qt.Key.Key_L] = self.toggle_lang
 
         self._tick = QTimer(self)
@@ -86,6 +91,10 @@ class BoardController(QObject):
             self._schedule_render()
 
     def _on_connection(self, _up: bool) -> None:
+        self._show_connection()
+
+    def _on_voice_silence(self, reason: str | None) -> None:
+        self.voice_silent = reason
         self._show_connection()
 
     # --- blinking ---------------------------------------------------------------------------
@@ -173,14 +182,20 @@ class BoardController(QObject):
         self._show_connection()
 
     def _show_connection(self) -> None:
+        """The small line under the center's name: the link to the hub, and a silent voice
+        (citizens then watch the board: the line says so)."""
+        lines = [self._connection_text()]
+        if self.voice_silent is not None:
+            lines.append(text("voice_silent", self.lang))
+        self.view.set_connection(" · ".join(line for line in lines if line))
+
+    def _connection_text(self) -> str:
         now = self._local(self.clock())
         live = self.bridge.connected and self.bridge.hub_online
         if live:
             self._last_live = now
-            self.view.set_connection("")
-            return
+            return ""
         if self._last_live is None:
-            self.view.set_connection(text("connecting", self.lang))
-            return
+            return text("connecting", self.lang)
         key = "hub_offline" if self.bridge.connected else "offline"
-        self.view.set_connection(text(key, self.lang, time=f"{self._last_live:%H:%M}"))
+        return text(key, self.lang, time=f"{self._last_live:%H:%M}")

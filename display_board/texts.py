@@ -22,6 +22,8 @@ TEXTS = Texts({
     "service_daily_limit": ("Hết số", "No more"),
     "service_hours": ("Ngoài giờ", "Closed"),
     "offline": ("Mất kết nối · thông tin lúc {time}", "Offline · as of {time}"),
+    "voice_silent": ("Loa gọi số đang không phát — xin theo dõi số trên bảng",
+                     "The speakers are silent — please watch the board"),
     "hub_offline": ("Máy chủ tạm ngừng · thông tin lúc {time}", "Hub offline · as of {time}"),
 })
 

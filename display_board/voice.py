@@ -56,10 +56,16 @@ class CallVoice:
 
     def __init__(self, client: DeviceClient, options: VoiceOptions, *,
                  zone: tuple[str, ...] | None = None, clock: Clock = wall_clock,
-                 speaker: Speaker | None = None) -> None:
+                 speaker: Speaker | None = None,
+                 on_silence: Callable[[str | None], None] | None = None,
+                 retry_s: float = 5.0) -> None:
+        """`on_silence` is told (from another thread) why the hall cannot hear the calls,
+        and None once it can again: the board shows it."""
         self.client, self.options, self.explicit_zone = client, options, zone
         self.clock = clock
         self._speaker = speaker
+        self.on_silence = on_silence
+        self.retry_s = retry_s
         self.announcer: Announcer | None = None
         self._unsubscribe: Callable[[], None] | None = None
         self._running = threading.Event()
@@ -77,7 +83,12 @@ class CallVoice:
             clock=self.clock, wav_dir=self.options.wav_dir, play=self.options.play,
             templates=templates_of(self.client.config),
             mode="digits" if self.options.digits else "whole",
-            style=_style(self.options.accent), on_spoken=self._on_spoken)
+            style=_style(self.options.accent), on_spoken=self._on_spoken,
+            on_silence=self._on_silence, retry_s=self.retry_s)
+        if self._speaker is None:
+            # The speakers of this machine: a hall without them knows at once, not at the
+            # first call (a speaker given by the caller is the caller's to look after).
+            self.announcer.check_device()
         self._running.set()
         self.client.on_state(self._on_state)
         self._unsubscribe = self.client.on_events(self._on_event)
@@ -139,6 +150,17 @@ class CallVoice:
 
     def _on_spoken(self, spoken: Spoken) -> None:
         self._report_health(spoken.error)
+
+    def _on_silence(self, reason: str | None) -> None:
+        if self.announcer is not None:
+            self._report_health(self.announcer.last_error if reason else None)
+        if self.on_silence is not None:
+            self.on_silence(reason)
+
+    @property
+    def silent(self) -> str | None:
+        """Why the hall cannot hear the calls now, or None."""
+        return self.announcer.silent if self.announcer is not None else None
 
     def _report_health(self, error: str | None) -> None:
         assert self.announcer is not None

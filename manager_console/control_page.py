@@ -189,7 +189,7 @@ class ControlPage(QWidget):
             item.setBackground(QBrush(QColor(background)))
             item.setForeground(QBrush(QColor(foreground)))
         self._render_editor(rows.get(self.selected) if self.selected else None)
-        self._render_issuing()
+        self.render_issuing()
         self._render_message()
         self.set_enabled(self.controller.can_command)
 
@@ -236,11 +236,13 @@ class ControlPage(QWidget):
         items = (self.services_list.item(i) for i in range(self.services_list.count()))
         return [item.data(ID) for item in items if item.checkState() == Qt.CheckState.Checked]
 
-    def _render_issuing(self) -> None:
+    def render_issuing(self) -> None:
         lang = self.controller.lang
         rows = self.controller.service_rows()
+        held = {row.id: self.controller.stop_held_s(row.id) for row in rows}
         fill_table(self.issuing_table, [text("col_service", lang), text("col_issuing", lang), ""],
-                   [[row.name, row.issuing, ""] for row in rows],
+                   [[row.name, row.issuing if held[row.id] is None else
+                     text("issuing_held", lang, seconds=held[row.id]), ""] for row in rows],
                    levels=[row.level for row in rows])
         for index, row in enumerate(rows):
             action = self._issuing_buttons.get(row.id)
@@ -250,6 +252,10 @@ class ControlPage(QWidget):
                 self.issuing_table.setCellWidget(index, 2, action)
                 self._issuing_buttons[row.id] = action
             resume = row.manager_closed
+            if held[row.id] is not None:
+                action.setText(text("undo_stop", lang, seconds=held[row.id]))
+                set_flag(action, "role", "quiet")
+                continue
             action.setText(text("start_issuing" if resume else "stop_issuing", lang))
             set_flag(action, "role", "" if resume else "danger")
 
@@ -318,6 +324,9 @@ class ControlPage(QWidget):
             self.controller.close_counter(self.selected)
 
     def _toggle_issuing(self, service_id: str) -> None:
+        if self.controller.stop_held_s(service_id) is not None:
+            self.controller.undo_stop(service_id)
+            return
         row = next((r for r in self.controller.service_rows() if r.id == service_id), None)
         if row is not None:
             self.controller.set_issuing(service_id, issuing=row.manager_closed)

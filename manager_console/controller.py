@@ -5,6 +5,8 @@ signals and calls its methods."""
 from __future__ import annotations
 
 import logging
+import math
+import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import partial
@@ -18,7 +20,7 @@ from broker.wire.clock import Clock, wall_clock
 from broker.wire.device_client import RequestError
 from broker.wire.protocol import BoardState, CounterState, DeviceStatus, ServiceState
 from config.schema import CenterConfig
-from manager_console.export import csv_bytes, ratings_html
+from manager_console.export import csv_bytes, ratings_html, xlsx_bytes
 from manager_console.hall import (
     CounterRow,
     ServiceRow,
@@ -29,11 +31,19 @@ from manager_console.hall import (
 )
 from manager_console.health import DeviceRow, HealthBook
 from manager_console.report_table import REPORT_KINDS, Table, report_table
-from manager_console.texts import text
+from manager_console.texts import period_text, text
 from qtkit.bridge import MqttBridge
 from qtkit.texts import error_text
 
 log = logging.getLogger("qms.manager")
+
+# "Ngừng cấp số" acts at once on screen but reaches the hub only after this long, so that a
+# slip can be taken back with "Hoàn tác" (no kiosk ever saw the service closed).
+UNDO_S = 5.0
+# The hall's "issued" per service follows the reports' rule (a transferred ticket counts under
+# the service it was sent to): the hub's service report for today, fetched again this long
+# after the services change.
+HALL_FIGURES_MS = 3_000
 
 # File names without diacritics: they travel through USB sticks and e-mail.
 _FILE_SLUGS = {"service": "dich-vu", "counter": "quay", "officer": "can-bo", "day": "theo-ngay",
@@ -87,6 +97,12 @@ class ManagerController(QObject):
         self.ranking: Ranking | None = None
         self._report_generation = 0
         self._ranking_generation = 0
+        self.undo_s = UNDO_S
+        self.issued_today: dict[str, int] | None = None  # per service, by the reports' rule
+        self._figures_timer = QTimer(self, singleShot=True, interval=HALL_FIGURES_MS)
+        self._figures_timer.timeout.connect(self.load_hall_figures)
+        self._today_shown = False  # the reports and ratings of today, once at the start
+        self._held_stops: dict[str, tuple[float, QTimer]] = {}  # service: (deadline, timer)
 
         bridge.connection_changed.connect(self._on_connection)
         bridge.hub_status_changed.connect(self._on_hub_status)
@@ -103,6 +119,9 @@ class ManagerController(QObject):
 
     def close(self) -> None:
         self._timer.stop()
+        self._figures_timer.stop()
+        for _, timer in self._held_stops.values():
+            timer.stop()
         self._unwatch_devices()
 
     # --- what arrives -----------------------------------------------------------------------
@@ -113,22 +132,59 @@ class ManagerController(QObject):
         if not connected:
             self.hub_online = False
         self.connection_changed.emit()
+        self._when_ready()
 
     def _on_hub_status(self, online: bool) -> None:
         self.hub_online = online
         self.connection_changed.emit()
+        self._when_ready()
 
     def _on_config(self, config: CenterConfig) -> None:
         if config == self.config:
             return
         self.config = config
         self.config_changed.emit()
+        self._when_ready()
+
+    def _when_ready(self) -> None:
+        """Once the hub answers: the hall's figures, and today's report and ranking at once,
+        so that no page is blank until "Xem" is pressed."""
+        if not self.can_command or self.config is None:
+            return
+        self.load_hall_figures()
+        if not self._today_shown:
+            self._today_shown = True
+            today = self.today()
+            if self.report is None:
+                self.load_report(today, today)
+            if self.ranking is None:
+                self.load_ranking(today, today)
+
+    def load_hall_figures(self) -> None:
+        if not self.can_command or self.config is None:
+            return
+        today = self.today()
+        self.bridge.request("report.get", _period_args("service", today, today),
+                            self._hall_figures_done)
+
+    def _hall_figures_done(self, result: dict[str, Any] | None,
+                           error: RequestError | None) -> None:
+        if error is not None or result is None:
+            log.info("the hall's figures did not come: %s", error)
+            return
+        issued = {row["key"]: int(row.get("issued") or 0) for row in result.get("rows", [])
+                  if row.get("key")}
+        if issued != self.issued_today:
+            self.issued_today = issued
+            self.hall_changed.emit()
 
     def _on_service(self, state: ServiceState) -> None:
         held = self.services.get(state.id)
         if held is not None and state.rev < held.rev:
             return
         self.services[state.id] = state
+        if not self._figures_timer.isActive():
+            self._figures_timer.start()
         self.hall_changed.emit()
 
     def _on_counter(self, state: CounterState) -> None:
@@ -169,7 +225,8 @@ class ManagerController(QObject):
     def service_rows(self) -> list[ServiceRow]:
         if self.config is None:
             return []
-        return service_rows(self.config, self.services, self.now(), self.lang)
+        return service_rows(self.config, self.services, self.now(), self.lang,
+                            issued=self.issued_today)
 
     def counter_rows(self) -> list[CounterRow]:
         if self.config is None:
@@ -234,10 +291,47 @@ class ManagerController(QObject):
                            services=names))
 
     def set_issuing(self, service_id: str, issuing: bool) -> None:
+        """Resumes at once; stops after `undo_s`, unless `undo_stop` comes first."""
+        if not issuing and self.undo_s > 0:
+            self._hold_stop(service_id)
+            return
+        self._send_issuing(service_id, issuing)
+
+    def _send_issuing(self, service_id: str, issuing: bool) -> None:
         op, key = ("service.open", "done_issuing_open") if issuing else (
             "service.close", "done_issuing_close")
         self._command(op, {"service": service_id},
                       text(key, self.lang, service=self.service_label(service_id)))
+
+    def _hold_stop(self, service_id: str) -> None:
+        if service_id in self._held_stops:
+            return
+        timer = QTimer(self, singleShot=True)
+        timer.timeout.connect(lambda: self._stop_now(service_id))
+        timer.start(round(self.undo_s * 1000))
+        self._held_stops[service_id] = (time.monotonic() + self.undo_s, timer)
+        self.notice.emit(text("stop_held", self.lang, service=self.service_label(service_id),
+                              seconds=math.ceil(self.undo_s)), False)
+        self.hall_changed.emit()
+
+    def _stop_now(self, service_id: str) -> None:
+        if self._held_stops.pop(service_id, None) is not None:
+            self._send_issuing(service_id, False)
+            self.hall_changed.emit()
+
+    def undo_stop(self, service_id: str) -> None:
+        """Takes back a "Ngừng cấp số" not yet sent: the hub never hears of it."""
+        held = self._held_stops.pop(service_id, None)
+        if held is not None:
+            held[1].stop()
+            self.notice.emit(text("stop_undone", self.lang,
+                                  service=self.service_label(service_id)), False)
+            self.hall_changed.emit()
+
+    def stop_held_s(self, service_id: str) -> int | None:
+        """Seconds until a held-back stop of the service is sent, or None."""
+        held = self._held_stops.get(service_id)
+        return None if held is None else max(1, math.ceil(held[0] - time.monotonic()))
 
     def send_message(self, message: str, minutes: int = 0) -> None:
         """A running message on every board; for `minutes` (0: until cleared)."""
@@ -314,9 +408,25 @@ class ManagerController(QObject):
     # --- exports ----------------------------------------------------------------------------
 
     def csv_file_name(self, kind: str) -> str:
+        return self.report_file_name(kind, "csv")
+
+    def report_file_name(self, kind: str, extension: str) -> str:
         assert self.report is not None
         period = _period_slug(self.report.first, self.report.last)
-        return f"bao-cao-{_FILE_SLUGS[kind]}_{period}.csv"
+        return f"bao-cao-{_FILE_SLUGS[kind]}_{period}.{extension}"
+
+    def export_report_xlsx(self, kind: str, path: Path) -> bool:
+        """The report as a spreadsheet: numbers that are numbers, formatted as on screen,
+        the period in its title and the counting rule under it."""
+        if self.report is None or self.config is None:
+            self.notice.emit(text("export_nothing", self.lang), True)
+            return False
+        table = report_table(self.config, kind, self.report.rows.get(kind, []), self.lang,
+                             typed=True)
+        period = period_text(self.report.first, self.report.last, self.lang)
+        sheet = text(f"report_tab_{kind}", self.lang)
+        title = f"{text('report_for', self.lang, period=period)} — {sheet}"
+        return self._write(path, xlsx_bytes(table, title, text("report_rule", self.lang), sheet))
 
     def html_file_name(self) -> str:
         assert self.ranking is not None

@@ -79,7 +79,10 @@ def _seconds_since(then: datetime | None, now: datetime) -> float | None:
 
 
 def service_rows(config: CenterConfig, states: Mapping[str, ServiceState], now: datetime,
-                 lang: str, *, long_wait_s: float = LONG_WAIT_S) -> list[ServiceRow]:
+                 lang: str, *, long_wait_s: float = LONG_WAIT_S,
+                 issued: Mapping[str, int] | None = None) -> list[ServiceRow]:
+    """`issued`: today's tickets per service by the reports' rule (a transferred ticket under
+    the service it was sent to); without it, the numbers each service's kiosk gave out."""
     rows = []
     for service in config.services:
         state = states.get(service.id)
@@ -96,7 +99,8 @@ def service_rows(config: CenterConfig, states: Mapping[str, ServiceState], now: 
                  else Level.OK if state.open else Level.UNKNOWN)
         rows.append(ServiceRow(
             service.id, name, state.waiting, state.waiting_priority, longest,
-            state.ewt_s if state.open else None, state.counters_open, state.issued, state.served,
+            state.ewt_s if state.open else None, state.counters_open,
+            issued.get(service.id, 0) if issued is not None else state.issued, state.served,
             issuing, state.open, state.closed_reason, level, unserved, long_wait))
     return rows
 

@@ -20,8 +20,14 @@ class HallPage(QWidget):
         self.summary = label("hallSummary", "summary")
         self.alerts = label("hallAlerts", "alert", wrap=True)
         self.alerts.hide()
-        self.service_table = table("serviceTable")
-        self.counter_table = table("counterTable", stretch=(3,))
+        # Two-line headers keep the figures' columns narrow, so that the names fit a
+        # 1366x768 office screen; long texts wrap rather than being cut off.
+        self.service_table = table("serviceTable", wrap_headers=True)
+        self.counter_table = table("counterTable", stretch=(3,), wrap_headers=True)
+        for wrapping in (self.service_table, self.counter_table):
+            wrapping.setWordWrap(True)
+            wrapping.verticalHeader().setSectionResizeMode(
+                QHeaderView.ResizeMode.ResizeToContents)
         self.devices_title = label("devicesTitle", "section")
         self.device_table = table("deviceTable", stretch=(1,))
         self.device_table.setWordWrap(True)
@@ -67,6 +73,9 @@ class HallPage(QWidget):
              for row in services],
             [False, True, True, True, True, True, True, True, False],
             [row.level for row in services])
+        issued_header = self.service_table.horizontalHeaderItem(6)
+        if issued_header is not None:  # the same rule as the reports
+            issued_header.setToolTip(text("report_rule", lang))
         fill_table(
             self.counter_table,
             [text(k, lang) for k in ("col_counter", "col_status", "col_officer", "col_services",

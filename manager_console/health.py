@@ -91,12 +91,23 @@ class HealthBook:
         for part, value in status.health.items():
             if value is None:
                 continue  # a part with nothing to report (e.g. no last audio error)
+            if _explained(part, status.health, lang):
+                continue  # the device's own error line, when its part already says it
             part_state = part_level(value)
             level = min(level, part_state)
             if value not in ("ok", True):
                 details.append(f"{health_part(part, lang)}: {health_value(value, lang)}")
         return DeviceRow(device_id, label, role_text, level, text("device_online", lang),
                          tuple(details), status.version)
+
+
+def _explained(part: str, health: dict[str, object], lang: str) -> bool:
+    """`audio_error` (a program's English line, for the log) is left out when `audio`
+    already says in words what is wrong and what to check."""
+    if not part.endswith("_error"):
+        return False
+    main = health.get(part.removesuffix("_error"))
+    return main not in (None, "ok", True) and health_value(main, lang) != str(main)
 
 
 def device_label(config: CenterConfig, device: Device, lang: str) -> str:

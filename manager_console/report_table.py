@@ -1,8 +1,10 @@
 """The hub's report rows (`report.get`) as tables: headers and cells, for the screen and for
 export. Pure.
 
-On screen, durations read m:ss and decimals follow the language; in an export, durations are
-whole seconds and decimals use a point, so a spreadsheet can compute with them.
+On screen, durations read m:ss and decimals follow the language; in a CSV export, durations
+are whole seconds and decimals use a point, so a spreadsheet can compute with them; `typed`
+gives the figures themselves (seconds, shares of 1) with each column's kind, for the .xlsx
+export that shows them as the screen does.
 """
 
 from __future__ import annotations
@@ -25,11 +27,15 @@ Cell = str | int | float | None
 Row = dict[str, Any]
 
 
+ColumnKind = Literal["text", "count", "duration", "share", "score"]
+
+
 @dataclass(frozen=True, slots=True)
 class Table:
     headers: list[str]
     rows: list[list[Cell]]
     numeric: list[bool]  # which columns hold figures (aligned right on screen)
+    kinds: list[ColumnKind] | None = None  # what each column's figures are (typed tables)
 
 
 def level_scores(config: CenterConfig) -> list[int]:
@@ -84,13 +90,14 @@ def satisfied_share(ratings: dict[str, int], scores: Sequence[int]) -> float | N
 
 
 def report_table(config: CenterConfig, kind: str, rows: Sequence[Row], lang: str, *,
-                 export: bool = False) -> Table:
+                 export: bool = False, typed: bool = False) -> Table:
+    """The report as the screen shows it; `export`: figures for a CSV; `typed`: the figures
+    themselves with the screen's headers (the first column is always the name)."""
+    if typed:
+        return _typed_report(config, kind, rows, lang)
     scores = level_scores(config)
     headers = [text(f"rcol_name_{kind}", lang)]
     numeric = [False]
-    if export:
-        headers.insert(0, "key")
-        numeric.insert(0, False)
     counts = ("issued", "served", "no_show", "waiting", "cancelled")
     times = ("mean_wait", "p90_wait", "mean_service")
     headers += [text(f"rcol_{c}", lang) for c in counts]
@@ -105,8 +112,6 @@ def report_table(config: CenterConfig, kind: str, rows: Sequence[Row], lang: str
         share = satisfied_share(ratings, scores)
         mean_score = row.get("mean_score")
         cells: list[Cell] = [row_name(config, kind, row, lang)]
-        if export:
-            cells.insert(0, row.get("key"))
         cells += [int(row.get(c) or 0) for c in counts]
         seconds = [row.get(f"{t}_s") for t in times]
         cells += seconds if export else [duration(s) for s in seconds]
@@ -114,6 +119,25 @@ def report_table(config: CenterConfig, kind: str, rows: Sequence[Row], lang: str
         cells += [_share(share, lang, export), _score(mean_score, lang, export)]
         body.append(cells)
     return Table(headers, body, numeric)
+
+
+def _typed_report(config: CenterConfig, kind: str, rows: Sequence[Row], lang: str) -> Table:
+    shown = report_table(config, kind, rows, lang)
+    scores = level_scores(config)
+    counts = ("issued", "served", "no_show", "waiting", "cancelled")
+    times = ("mean_wait", "p90_wait", "mean_service")
+    kinds: list[ColumnKind] = (["text"] + ["count"] * len(counts) + ["duration"] * len(times)
+                               + ["count"] * (1 + len(scores)) + ["share", "score"])
+    body: list[list[Cell]] = []
+    for row in sort_rows(config, kind, rows):
+        ratings: dict[str, int] = row.get("ratings") or {}
+        cells: list[Cell] = [row_name(config, kind, row, lang)]
+        cells += [int(row.get(c) or 0) for c in counts]
+        cells += [row.get(f"{t}_s") for t in times]
+        cells += [sum(ratings.values())] + [ratings.get(str(s), 0) for s in scores]
+        cells += [satisfied_share(ratings, scores), row.get("mean_score")]
+        body.append(cells)
+    return Table(shown.headers, body, shown.numeric, kinds)
 
 
 def ranking_table(config: CenterConfig, kind: Literal["officer", "counter"],
@@ -132,15 +156,46 @@ def ranking_table(config: CenterConfig, kind: Literal["officer", "counter"],
             name = officer_name(config, row["key"]) or row.get("name") or row["key"]
         else:
             name = counter_name(config, row["key"], lang)
-        body.append([row.get("rank"), name, row.get("ratings", 0),
+        rank = row.get("rank")
+        body.append([rank if rank is not None else text("unranked", lang), name,
+                     row.get("ratings", 0),
                      *(distribution.get(str(s), 0) for s in scores),
                      _share(row.get("satisfied_share"), lang, export),
                      _score(row.get("mean_score"), lang, export)])
     return Table(headers, body, numeric)
 
 
+# An officer is ranked only with this many ratings in the period: one "very satisfied" must
+# not put anyone first. Among the ranked, the share satisfied is drawn toward the center's
+# share as if each had PRIOR_RATINGS more ratings at it, so that 20 of 20 ranks above 5 of 5.
+MIN_RATINGS = 5
+PRIOR_RATINGS = 10
+
+
 def ranking_rows(rows: Sequence[Row], kind: str) -> list[Row]:
-    return sorted((r for r in rows if r.get("kind") == kind), key=lambda r: r.get("rank", 0))
+    """One side of the hub's `rating` report, ranked by the console's rule: those with at
+    least MIN_RATINGS by their share satisfied drawn toward the center's (then the mean
+    score, then how many rated); the others after them, unranked (`rank` None), most rated
+    first."""
+    mine = [dict(r) for r in rows if r.get("kind") == kind]
+    total = sum(int(r.get("ratings") or 0) for r in mine)
+    satisfied = sum(float(r.get("satisfied_share") or 0) * int(r.get("ratings") or 0)
+                    for r in mine)
+    center = satisfied / total if total else 0.0
+    for row in mine:
+        n = int(row.get("ratings") or 0)
+        share = float(row.get("satisfied_share") or 0)
+        row["adjusted_share"] = (share * n + center * PRIOR_RATINGS) / (n + PRIOR_RATINGS)
+    ranked = sorted((r for r in mine if int(r.get("ratings") or 0) >= MIN_RATINGS),
+                    key=lambda r: (-r["adjusted_share"], -float(r.get("mean_score") or 0),
+                                   -int(r.get("ratings") or 0), str(r.get("key"))))
+    for rank, row in enumerate(ranked, 1):
+        row["rank"] = rank
+    few = sorted((r for r in mine if int(r.get("ratings") or 0) < MIN_RATINGS),
+                 key=lambda r: (-int(r.get("ratings") or 0), str(r.get("key"))))
+    for row in few:
+        row["rank"] = None
+    return ranked + few
 
 
 def _share(share: float | None, lang: str, export: bool) -> Cell:

@@ -28,11 +28,16 @@ class ReportsPage(QWidget):
         self.period = PeriodBar("report", controller.today)
         self.load_button = button("loadReportButton")
         self.export_button = button("exportCsvButton", "quiet")
+        self.xlsx_button = button("exportXlsxButton", "quiet")
         self.period.add_action(self.load_button)
+        self.period.add_action(self.xlsx_button)
         self.period.add_action(self.export_button)
+        self.xlsx_button.clicked.connect(self._export_xlsx)
         self.load_button.clicked.connect(lambda: controller.load_report(*self.period.period()))
         self.export_button.clicked.connect(self._export)
         self.status = label("reportStatus", "section")
+        # The one rule by which both this page and the hall count a transferred ticket.
+        self.rule = label("reportRule", wrap=True)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("reportTabs")
         self.tables: dict[str, QTableWidget] = {}
@@ -50,6 +55,7 @@ class ReportsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.period)
         layout.addWidget(self.status)
+        layout.addWidget(self.rule)
         layout.addWidget(self.tabs, 1)
 
     def retranslate(self) -> None:
@@ -57,6 +63,8 @@ class ReportsPage(QWidget):
         self.period.retranslate(lang)
         self.load_button.setText(text("load_report", lang))
         self.export_button.setText(text("export_csv", lang))
+        self.xlsx_button.setText(text("export_xlsx", lang))
+        self.rule.setText(text("report_rule", lang))
         for index, kind in enumerate(REPORT_KINDS):
             self.tabs.setTabText(index, text(f"report_tab_{kind}", lang))
         self.chart.retranslate(lang)
@@ -94,3 +102,13 @@ class ReportsPage(QWidget):
         chosen = self.choose_save_path(self.controller.csv_file_name(kind), "CSV (*.csv)")
         if chosen:
             self.controller.export_report_csv(kind, Path(chosen))
+
+    def _export_xlsx(self) -> None:
+        if self.controller.report is None:
+            self.controller.notice.emit(text("export_nothing", self.controller.lang), True)
+            return
+        kind = REPORT_KINDS[self.tabs.currentIndex()]
+        chosen = self.choose_save_path(self.controller.report_file_name(kind, "xlsx"),
+                                       text("xlsx_filter", self.controller.lang))
+        if chosen:
+            self.controller.export_report_xlsx(kind, Path(chosen))

@@ -93,6 +93,11 @@ TEXTS = Texts({
     "issuing_title": ("Cấp số theo dịch vụ", "Issuing per service"),
     "stop_issuing": ("Ngừng cấp số", "Stop issuing"),
     "start_issuing": ("Mở cấp số", "Resume issuing"),
+    "undo_stop": ("Hoàn tác ({seconds})", "Undo ({seconds})"),
+    "issuing_held": ("Ngừng sau {seconds} giây", "Stops in {seconds} s"),
+    "stop_held": ("Sẽ ngừng cấp số {service} sau {seconds} giây — bấm Hoàn tác để giữ lại",
+                  "{service} stops issuing in {seconds} s — press Undo to keep it"),
+    "stop_undone": ("Đã hoàn tác: {service} vẫn cấp số", "Undone: {service} keeps issuing"),
     "message_title": ("Thông báo chạy trên bảng hiển thị", "Running message on the boards"),
     "message_placeholder": ("Nội dung thông báo…", "Message text…"),
     "message_minutes": ("Hiển thị trong (phút, 0 = đến khi xóa)",
@@ -122,8 +127,14 @@ TEXTS = Texts({
     "this_month": ("Tháng này", "This month"),
     "load_report": ("Xem báo cáo", "Show report"),
     "export_csv": ("Xuất CSV", "Export CSV"),
+    "export_xlsx": ("Xuất Excel", "Export Excel"),
+    "xlsx_filter": ("Bảng tính Excel (*.xlsx)", "Excel workbook (*.xlsx)"),
     "loading": ("Đang tải…", "Loading…"),
     "report_for": ("Báo cáo {period}", "Report {period}"),
+    "report_rule": ("Mỗi số được tính ở dịch vụ cuối cùng của số đó: số đã chuyển sang dịch vụ "
+                    "khác được tính ở dịch vụ nhận (như ở Sảnh chờ).",
+                    "Each ticket counts under its last service: a ticket transferred to "
+                    "another service counts under the one it was sent to (as in the Hall)."),
     "report_empty": ("Chưa có số liệu cho khoảng thời gian này",
                      "No figures for this period"),
     "report_tab_service": ("Theo dịch vụ", "By service"),
@@ -131,6 +142,12 @@ TEXTS = Texts({
     "report_tab_officer": ("Theo cán bộ", "By officer"),
     "report_tab_day": ("Theo ngày", "By day"),
     "report_tab_hourly": ("Theo giờ trong ngày", "By hour of day"),
+    "save_title": ("Lưu tệp", "Save file"),
+    "save_look_in": ("Thư mục:", "Look in:"),
+    "save_file_name": ("Tên tệp:", "File name:"),
+    "save_file_type": ("Kiểu tệp:", "Files of type:"),
+    "save_accept": ("Lưu", "Save"),
+    "save_reject": ("Hủy", "Cancel"),
     "exported": ("Đã lưu {path}", "Saved {path}"),
     "export_nothing": ("Hãy xem báo cáo trước khi xuất", "Show a report before exporting"),
     "export_failed": ("Không lưu được tệp: {reason}", "Could not save the file: {reason}"),
@@ -171,10 +188,15 @@ TEXTS = Texts({
                     "Satisfaction results {period}"),
     "ranking_officers": ("Xếp hạng cán bộ", "Officers ranked"),
     "ranking_counters": ("Xếp hạng quầy", "Counters ranked"),
-    "ranking_rule": ("Xếp hạng theo tỷ lệ hài lòng (Rất hài lòng và Hài lòng), rồi theo điểm "
-                     "trung bình (thang 4 điểm), rồi theo số lượt đánh giá.",
-                     "Ranked by the share satisfied (the two top levels), then the mean score "
-                     "(out of 4), then the number of ratings."),
+    "ranking_rule": ("Chỉ xếp hạng khi có từ 5 lượt đánh giá trở lên. Xếp theo tỷ lệ hài lòng "
+                     "(Rất hài lòng và Hài lòng) đã cân theo số lượt: ít lượt thì tỷ lệ được "
+                     "kéo về mức chung của trung tâm (như thêm 10 lượt ở mức chung); rồi theo "
+                     "điểm trung bình (thang 4 điểm), rồi theo số lượt đánh giá.",
+                     "Ranked only with at least 5 ratings. Ranked by the share satisfied (the "
+                     "two top levels) weighed by the number of ratings: with few, the share is "
+                     "drawn toward the center's (as if 10 more ratings at it); then the mean "
+                     "score (out of 4), then the number of ratings."),
+    "unranked": ("—", "—"),
     "ranking_empty": ("Chưa có lượt đánh giá nào trong khoảng thời gian này",
                       "No ratings in this period"),
     "period_day": ("ngày {day}", "on {day}"),
@@ -224,6 +246,15 @@ HEALTH_VALUES = Texts({
     "unknown": ("không đọc được trạng thái", "status unreadable"),
     "missing": ("KHÔNG CÓ", "MISSING"),
     "error": ("LỖI", "ERROR"),
+    # the hall's voice: what is wrong and what to check
+    "no_sound_device": ("LOA KHÔNG PHÁT: máy không thấy thiết bị âm thanh — kiểm tra loa, dây "
+                        "cắm và nguồn; thử lệnh aplay -l",
+                        "SILENT: no sound device — check the speakers, the cable and the "
+                        "power; try aplay -l"),
+    "no_audio_player": ("LOA KHÔNG PHÁT: chưa cài chương trình phát âm thanh (aplay, gói "
+                        "alsa-utils)", "SILENT: no audio player (aplay, package alsa-utils)"),
+    "play_failed": ("LOA KHÔNG PHÁT: không phát được âm thanh — kiểm tra loa và âm lượng",
+                    "SILENT: could not play — check the speakers and the volume"),
 })
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QLocale
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import (
 from manager_console.control_page import ControlPage
 from manager_console.controller import ManagerController
 from manager_console.hall_page import HallPage
+from manager_console.qt_words import QtVietnamese
 from manager_console.ratings_page import RatingsPage
 from manager_console.reports_page import ReportsPage
 from manager_console.texts import text
@@ -23,6 +26,16 @@ from manager_console.widgets import FONT_POINTS, STYLE, button, label, set_flag
 from qtkit.fonts import app_font
 
 WINDOW_SIZE = (1600, 960)
+OFFICE_SCREEN = (1366, 768)  # the smallest screen the console is laid out for
+
+
+def opening_size(available: tuple[int, int] | None) -> tuple[int, int]:
+    """The console's size on a screen with this free area: its own size, or the screen's on
+    an office screen smaller than that (a window larger than its screen hides its edges).
+    A screen smaller still (a test's virtual one) gets the console's own size."""
+    if available is None or available[0] < OFFICE_SCREEN[0] - 100:
+        return WINDOW_SIZE
+    return min(WINDOW_SIZE[0], available[0]), min(WINDOW_SIZE[1], available[1])
 
 
 class ManagerWindow(QMainWindow):
@@ -32,7 +45,10 @@ class ManagerWindow(QMainWindow):
         self.controller = controller
         self.setFont(app_font(point_size=FONT_POINTS))
         self.setStyleSheet(STYLE)
-        self.resize(*WINDOW_SIZE)
+        screen = self.screen()
+        free = screen.availableGeometry() if screen is not None else None
+        self.resize(*opening_size((free.width(), free.height()) if free is not None else None))
+        self.qt_words = QtVietnamese()  # Qt's own dialogs speak the console's language
 
         self.title = label("title", "title")
         self.clock = label("clock", "clock")
@@ -81,9 +97,31 @@ class ManagerWindow(QMainWindow):
 
     def choose_save_path(self, suggested: str, file_filter: str) -> str | None:
         """Ask where to save; replaceable (tests, kiosks without a file dialog)."""
-        chosen, _ = QFileDialog.getSaveFileName(self, "", str(Path.home() / suggested),
-                                                file_filter)
-        return chosen or None
+        dialog = self.save_dialog(suggested, file_filter)
+        chosen = dialog.selectedFiles() if dialog.exec() else []
+        return chosen[0] if chosen else None
+
+    def save_dialog(self, suggested: str, file_filter: str) -> QFileDialog:
+        """Qt's own Save dialog (not the desktop's, whose words the console cannot set), in
+        the console's language."""
+        lang = self.controller.lang
+        dialog = QFileDialog(self, text("save_title", lang), str(Path.home() / suggested),
+                             file_filter)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+        dialog.setLocale(self.locale())
+        for which, key in ((QFileDialog.DialogLabel.LookIn, "save_look_in"),
+                           (QFileDialog.DialogLabel.FileName, "save_file_name"),
+                           (QFileDialog.DialogLabel.FileType, "save_file_type"),
+                           (QFileDialog.DialogLabel.Accept, "save_accept"),
+                           (QFileDialog.DialogLabel.Reject, "save_reject")):
+            dialog.setLabelText(which, text(key, lang))
+        dialog.resize(900, 560)  # the columns' names whole
+        return dialog
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.qt_words.set_lang("en")  # Qt's own words are the process's: give them back
+        super().closeEvent(event)
 
     def _choose(self, suggested: str, file_filter: str) -> str | None:
         return self.choose_save_path(suggested, file_filter)
@@ -96,6 +134,11 @@ class ManagerWindow(QMainWindow):
 
     def retranslate(self) -> None:
         c, lang = self.controller, self.controller.lang
+        self.qt_words.set_lang(lang)
+        # Dates (the calendar's months and weekdays) as the language writes them.
+        self.setLocale(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
+                       if lang == "en" else
+                       QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
         center = c.config.center.name.get(lang) if c.config else ""
         self.setWindowTitle(text("window_title", lang, center=center))
         self.title.setText(center or text("waiting_config", lang))
@@ -117,6 +160,7 @@ class ManagerWindow(QMainWindow):
     def _on_tick(self) -> None:
         self.clock.setText(self.controller.local(self.controller.now()).strftime("%H:%M:%S"))
         self.hall.render_hall()
+        self.control.render_issuing()  # a held-back stop counts down
 
     def _render_connection(self) -> None:
         c, lang = self.controller, self.controller.lang

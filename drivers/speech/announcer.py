@@ -7,6 +7,11 @@ waited too long is dropped rather than sending a citizen to a counter that has m
 
 With ``wav_dir`` each call is written there as one WAV (chime and repeats included) and, by
 default, not played: the output of a machine without a sound card, or of a test.
+
+When playing fails (no sound card, no player, the speakers unplugged) the hall is silent:
+``silent`` says why and ``on_silence`` is told at once, so the board and the manager know.
+The calls that were not heard are kept; the announcer looks at the device every ``retry_s``
+and, when it is back, says those still fresh (``max_age_s``) and carries on.
 """
 
 import logging
@@ -81,10 +86,15 @@ class Announcer:
         mode: Mode = "whole",
         style: VietnameseStyle = NORTH,
         on_spoken: Callable[[Spoken], None] | None = None,
+        on_silence: Callable[[str | None], None] | None = None,
+        device_health: Callable[[], str] | None = None,
+        retry_s: float = 5.0,
     ) -> None:
         """``chime``: a WAV, True for the built-in one, None or False for none. ``clock`` gives
         the time calls are aged against (epoch seconds or datetimes, like ``at``). ``play``
-        defaults to True without ``wav_dir`` and False with it."""
+        defaults to True without ``wav_dir`` and False with it. ``on_silence`` is called (from
+        the announcer's thread) with why the hall cannot hear, and with None once it can
+        again; ``device_health`` replaces the ALSA check (``audio_health``)."""
         if not 1 <= repeat <= 3:
             raise ValueError("repeat must be 1, 2 or 3")
         for template in templates.values():
@@ -99,6 +109,11 @@ class Announcer:
         self.mode = mode
         self.style = style
         self.on_spoken = on_spoken
+        self.on_silence = on_silence
+        self.retry_s = retry_s
+        self._device_health = device_health or audio_health
+        self.silent: str | None = None  # why the hall cannot hear the calls, or None
+        self._unheard: list[tuple[Call, int]] = []  # said while silent: retried when back
         self.history: list[Spoken] = []
         self.dropped: list[Dropped] = []
         self.last_error: str | None = None
@@ -166,7 +181,64 @@ class Announcer:
 
     def audio_health(self) -> str:
         """ "ok" or why the hall would not hear a call (see ``audio_health``)."""
-        return audio_health() if self.play else "ok"
+        if not self.play:
+            return "ok"
+        return self.silent or self._device_health()
+
+    def _set_silent(self, reason: str | None) -> None:
+        if reason == self.silent:
+            return
+        self.silent = reason
+        if reason is None:
+            log.warning("the hall can hear the calls again")
+        else:
+            log.error("the hall cannot hear the calls: %s", reason)
+        if self.on_silence is not None:
+            try:
+                self.on_silence(reason)
+            except Exception:
+                log.exception("on_silence failed")
+
+    def check_device(self) -> str:
+        """Looks at the audio device now (when playing): a hall that starts without one
+        knows at once, before the first call is lost. Returns the health."""
+        if not self.play:
+            return "ok"
+        health = self._safe_health()
+        if health != "ok":
+            self._set_silent(health)
+        return health
+
+    def _safe_health(self) -> str:
+        try:
+            return self._device_health()
+        except Exception as e:  # the check itself failing is no reason to stop the worker
+            log.warning("audio health check failed: %s", e)
+            return "play_failed"
+
+    def _keep_unheard(self, call: Call, merged: int) -> None:
+        """Kept for when the device is back; those already too old to say are let go."""
+        now = self.now()
+        self._unheard = [(c, m) for c, m in self._unheard
+                         if now - c.at <= self.max_age_s and c.number != call.number]
+        self._unheard.append((call, merged))
+
+    def _look_at_device(self) -> None:
+        """While silent: is the device back? Then the unheard calls still fresh are said."""
+        health = self._safe_health()
+        if health != "ok":
+            return
+        with self._cond:
+            unheard, self._unheard = self._unheard, []
+            fresh = []
+            for call, merged in unheard:
+                age = self.now() - call.at
+                if age > self.max_age_s:
+                    self._drop(call, age)
+                elif all(queued.number != call.number for queued, _ in self._queue):
+                    fresh.append((call, merged))
+            self._queue[:0] = fresh
+        self._set_silent(None)
 
     def _drop(self, call: Call, age: float) -> None:
         log.warning("call %s to counter %s dropped: %.1f s old", call.number, call.counter, age)
@@ -174,10 +246,21 @@ class Announcer:
 
     def _run(self) -> None:
         while True:
+            if self.silent is not None:
+                with self._cond:
+                    # Calls are still written (and kept) while silent; the device is looked
+                    # at again every retry_s.
+                    self._cond.wait_for(lambda: self._queue or self._stopping, self.retry_s)
+                    if self._stopping:
+                        return
+                self._look_at_device()
             with self._cond:
-                self._cond.wait_for(lambda: self._queue or self._stopping)
+                if self.silent is None:
+                    self._cond.wait_for(lambda: self._queue or self._stopping)
                 if self._stopping:
                     return
+                if not self._queue:
+                    continue
                 call, merged = self._queue.pop(0)
                 self._busy = True
             try:
@@ -218,15 +301,28 @@ class Announcer:
             parts = [bell, pause] if bell else []
             parts += [speech, pause] * (self.repeat - 1) + [speech]
             write_wav(out, join(parts, speech.rate, speech.channels))
-            started = time.monotonic()
-            if self.play:
-                self.speaker.play(out)
-            ended = time.monotonic()
+            started = ended = time.monotonic()
         except Exception as e:
             # Whatever went wrong with this call, the worker lives on for the next one.
             error = str(e) or type(e).__name__
             self.last_error = error
-            log.error("call %s to counter %s not heard: %s", call.number, call.counter, error)
+            log.error("call %s to counter %s not made: %s", call.number, call.counter, error)
+        if error is None and self.play:
+            if self.silent is not None:
+                error = f"not played: {self.silent}"
+                self._keep_unheard(call, merged)
+            else:
+                try:
+                    self.speaker.play(out)
+                except Exception as e:
+                    error = str(e) or type(e).__name__
+                    self.last_error = error
+                    log.error("call %s to counter %s not heard: %s", call.number, call.counter,
+                              error)
+                    self._keep_unheard(call, merged)
+                    health = self._safe_health()
+                    self._set_silent(health if health != "ok" else "play_failed")
+                ended = time.monotonic()
         spoken = Spoken(call, text, out if self.wav_dir else None, started, ended, merged, error)
         if self.wav_dir is None:
             out.unlink(missing_ok=True)

@@ -146,7 +146,7 @@ def test_a_refusal_from_the_hub_is_shown_in_plain_words(hub, devices, terminal):
     # seen that news when the officer confirms.
     counter4.request("counter.call", {"number": "2001"})
     screen.terminal.window.pick_ok.click()
-    screen.wait(lambda: screen.find("banner").isVisible()
+    screen.wait(lambda: bool(screen.text("banner"))
                 and screen.text("banner") == "Số này không thể thực hiện thao tác đó lúc này",
                 "the refusal in plain words")
     screen.shot("08-refused")

@@ -33,7 +33,7 @@ def test_broker_and_hub_outages_then_recovery(broker, hub, devices, terminal):
     wait_for(lambda: manager.connected.is_set() and manager.hub_online, timeout=20,
              what="the manager and the hub back")
     manager.request("counter.pause", {"counter": "5"})
-    screen.wait(lambda: not screen.find("banner").isVisible()
+    screen.wait(lambda: not screen.text("banner")
                 and screen.text("status").strip() == "Tạm dừng", "reconnected, paused",
                 timeout=20_000)
     assert screen.text("ticket_number") == "2001"
@@ -47,7 +47,7 @@ def test_broker_and_hub_outages_then_recovery(broker, hub, devices, terminal):
     assert not any(screen.enabled(name) for name in BUTTONS)
     screen.shot("19-hub-offline")
     hub.start()
-    screen.wait(lambda: not screen.find("banner").isVisible(), "the hub back", timeout=20_000)
+    screen.wait(lambda: not screen.text("banner"), "the hub back", timeout=20_000)
     screen.wait(lambda: screen.enabled("pause_button"), "resume enabled again")
     screen.tap("pause_button")
     screen.wait(lambda: screen.text("status").strip() == "Đang mở", "resumed")

@@ -178,6 +178,7 @@ def test_closing_a_service_closes_it_on_the_kiosk(hub, devices, console, qtbot, 
     kiosk.window.show()
     try:
         built = console(manager)
+        built.controller.undo_s = 0  # the undo has its own test
         window = built.window
         _ready(qtbot, built)
         open_tab(qtbot, window.tabs, CONTROL_TAB)
@@ -319,3 +320,36 @@ def test_the_console_recovers_alone_after_the_broker_restarts(broker, hub, devic
     wait_for(lambda: kiosk.hub_online, timeout=20, what="the kiosk back on the hub")
     kiosk.request("ticket.issue", {"service": "dkdn"})
     qtbot.waitUntil(lambda: waiting() == "2", timeout=10_000)
+
+
+def test_stopping_a_service_can_be_undone_before_the_kiosks_hear_of_it(hub, devices, console,
+                                                                        qtbot, artifacts):
+    """No confirmation dialog: "Ngừng cấp số" acts on screen at once and can be taken back
+    with "Hoàn tác" for a few seconds; only then does the hub hear of it."""
+    kiosk_client, manager = devices("kiosk-1"), devices("manager-1")
+    built = console(manager)
+    window = built.window
+    _ready(qtbot, built)
+    built.controller.undo_s = 2.0
+    open_tab(qtbot, window.tabs, CONTROL_TAB)
+
+    def land():
+        return kiosk_client.cached(kiosk_client.topics.service_state("datdai"))
+
+    click(qtbot, _issuing_button(window, "datdai"))
+    assert _issuing_button(window, "datdai").text() == "Hoàn tác (2)"
+    assert rows_by_name(window.control.issuing_table)["Đất đai"]["Cấp số"] == "Ngừng sau 2 giây"
+    assert window.notice.text().endswith(
+        "Sẽ ngừng cấp số Đất đai sau 2 giây — bấm Hoàn tác để giữ lại")
+    window.grab().save(str(artifacts / "stop_held.png"))
+    click(qtbot, _issuing_button(window, "datdai"))
+    assert window.notice.text().endswith("Đã hoàn tác: Đất đai vẫn cấp số")
+    assert _issuing_button(window, "datdai").text() == "Ngừng cấp số"
+    qtbot.wait(2500)
+    assert land().open, "the hub never heard of the stop"
+
+    # left alone, the stop goes when its time is up
+    click(qtbot, _issuing_button(window, "datdai"))
+    qtbot.waitUntil(lambda: not land().open and land().closed_reason == "manager",
+                    timeout=10_000)
+    qtbot.waitUntil(lambda: _issuing_button(window, "datdai").text() == "Mở cấp số")

@@ -88,7 +88,8 @@ def test_a_health_part_with_nothing_to_report_is_not_a_problem():
                                            health={"audio": "no_sound_device",
                                                    "audio_error": "aplay: no device"}))
     [row] = [r for r in book.rows(CONFIG, "vi") if r.id == "board-hall"]
-    assert row.level is Level.PROBLEM and len(row.details) == 2
+    # the player's own English line is for the log: the audio part says it in words
+    assert row.level is Level.PROBLEM and len(row.details) == 1
 
 
 # --- the hall ---------------------------------------------------------------------------------
@@ -184,9 +185,9 @@ def test_report_tables_for_the_screen_and_for_export():
     assert shown.rows[1][-6:] == [1, 1, 1, 0, "66,7%", "3,00"]
     assert shown.rows[0][-2:] == ["—", "—"]
     exported = report_table(CONFIG, "counter", COUNTER_ROWS, "en", export=True)
-    assert exported.headers[:2] == ["key", "Counter"]
+    assert exported.headers[:2] == ["Counter", "Issued"]  # names, no internal code
     assert "Mean wait (s)" in exported.headers
-    assert exported.rows[1][7:10] == [125, 300, 610]
+    assert exported.rows[1][6:9] == [125, 300, 610]
     assert exported.rows[1][-2:] == [66.7, 3.0] and exported.rows[0][-2:] == [None, None]
     hourly = report_table(CONFIG, "hourly", [{**COUNTER_ROWS[0], "key": "07"}], "vi")
     assert hourly.rows[0][0] == "07:00–08:00"
@@ -214,9 +215,11 @@ RANKING = [
 ]
 
 
-def test_ranking_tables_follow_the_hubs_ranks():
+def test_ranking_tables_rank_no_one_on_a_few_ratings():
     officers = ranking_table(CONFIG, "officer", RANKING, "vi")
-    assert [r[:2] for r in officers.rows] == [[1, "Nguyễn Văn An"], [2, "Trần Thị Bình"]]
+    # 3 and 2 ratings: listed with their counts, most rated first, without a rank
+    assert [r[:3] for r in officers.rows] == [["—", "Nguyễn Văn An", 3],
+                                              ["—", "Trần Thị Bình", 2]]
     assert officers.rows[0][2:] == [3, 3, 0, 0, 0, "100,0%", "4,00"]
     assert [r[1] for r in ranking_table(CONFIG, "counter", RANKING, "en").rows] == ["Counter 1"]
 
@@ -232,3 +235,68 @@ def test_the_ratings_page_is_escaped_and_says_when_nothing_was_rated():
     empty = ratings_html(CONFIG, [], date(2024, 5, 1), date(2024, 5, 1),
                          datetime(2024, 5, 1, 17, 0, tzinfo=TZ))
     assert empty.count("Chưa có lượt đánh giá nào trong khoảng thời gian này") == 2
+
+
+def _rated(key: str, ratings: int, satisfied: int, mean: float) -> dict:
+    top = satisfied
+    return {"kind": "officer", "key": key, "name": key, "ratings": ratings,
+            "satisfied_share": satisfied / ratings, "mean_score": mean,
+            "distribution": {"4": top, "3": 0, "2": ratings - top, "1": 0}, "rank": 0}
+
+
+def test_one_rating_ranks_no_one_first_and_few_ratings_weigh_less():
+    rows = [_rated("nva", 1, 1, 4.0),  # one "very satisfied": the hub put him first
+            _rated("ttb", 20, 19, 3.9), _rated("hve", 5, 5, 4.0), _rated("pthd", 30, 30, 4.0)]
+    rows[0]["rank"] = 1
+    officers = ranking_table(CONFIG, "officer", rows, "vi")
+    names = [r[1] for r in officers.rows]
+    # ranked with at least 5 ratings, 30 of 30 before 5 of 5 before 19 of 20 (drawn toward
+    # the center's share); the one rating listed after them with its count, without a rank
+    assert names == ["Phạm Thị Hồng Diễm", "Huỳnh Văn Em", "Trần Thị Bình", "Nguyễn Văn An"]
+    assert [r[0] for r in officers.rows] == [1, 2, 3, "—"]
+    assert [r[2] for r in officers.rows] == [30, 5, 20, 1]  # each one's number of ratings
+    assert "Chỉ xếp hạng khi có từ 5 lượt đánh giá" in ratings_html(
+        CONFIG, rows, date(2024, 5, 1), date(2024, 5, 31), datetime(2024, 6, 1, tzinfo=TZ))
+
+
+def test_the_ratings_page_fits_a_390_px_phone(tmp_path, artifacts):
+    import re
+    import shutil
+    import subprocess
+
+    import pytest
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.skip("no chromium to render the page")
+    rows = [_rated("nva", 12, 11, 3.8), _rated("ttb", 20, 19, 3.9), _rated("hve", 2, 2, 4.0),
+            {**_rated("1", 34, 32, 3.9), "kind": "counter"}]
+    page = ratings_html(CONFIG, rows, date(2024, 5, 1), date(2024, 5, 31),
+                        datetime(2024, 6, 1, 8, 5, tzinfo=TZ))
+    # The page inside a 390 px frame (a browser window cannot be made that narrow here),
+    # measured once laid out.
+    from html import escape
+
+    probe = tmp_path / "probe.html"
+    probe.write_text(
+        '<!DOCTYPE html><html><head><title>-</title></head><body style="margin:0">'
+        f'<iframe id="phone" style="width:390px;height:844px;border:0" '
+        f'srcdoc="{escape(page, quote=True)}"></iframe><script>'
+        "document.getElementById('phone').onload = function () {"
+        " var d = this.contentDocument.documentElement;"
+        " document.title = 'W=' + d.scrollWidth + ';H=' + d.scrollHeight; };"
+        "</script></body></html>", encoding="utf-8")
+    common = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+              f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=3000"]
+    dom = subprocess.run([*common, "--window-size=800,900", "--dump-dom", probe.as_uri()],
+                         capture_output=True, text=True, timeout=60).stdout
+    width, height = map(int, re.search(r"<title>W=(\d+);H=(\d+)</title>", dom).groups())
+    assert width <= 390, f"the page is {width} px wide on a 390 px phone"
+    shot = tmp_path / "shot.html"
+    shot.write_text(probe.read_text(encoding="utf-8").replace("height:844px",
+                                                               f"height:{height}px"),
+                    encoding="utf-8")
+    subprocess.run([*common, f"--window-size=500,{min(height, 4000)}",
+                    f"--screenshot={artifacts / 'ratings_phone.png'}", shot.as_uri()],
+                   capture_output=True, timeout=60)
+    assert (artifacts / "ratings_phone.png").exists()
