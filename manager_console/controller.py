@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from broker.wire.clock import Clock, wall_clock
 from broker.wire.device_client import RequestError
-from broker.wire.protocol import BoardState, CounterState, DeviceStatus, ServiceState
+from broker.wire.protocol import BoardState, CounterState, DeviceStatus, HubStatus, ServiceState
 from config.schema import CenterConfig
 from manager_console.export import csv_bytes, ratings_html, xlsx_bytes
 from manager_console.hall import (
@@ -92,6 +92,7 @@ class ManagerController(QObject):
         self.board: BoardState | None = None
         self.health = HealthBook()
         self.connected = self.hub_online = False
+        self.clock_behind_s = 0  # the hub's clock behind its ledger: it keeps the ledger's day
         self.ever_connected = False  # before the first connect it is "connecting"
         self.report: ReportSet | None = None
         self.ranking: Ranking | None = None
@@ -106,6 +107,7 @@ class ManagerController(QObject):
 
         bridge.connection_changed.connect(self._on_connection)
         bridge.hub_status_changed.connect(self._on_hub_status)
+        bridge.hub_status_received.connect(self._on_hub_clock)
         bridge.config_received.connect(self._on_config)
         bridge.service_state.connect(self._on_service)
         bridge.counter_state.connect(self._on_counter)
@@ -138,6 +140,12 @@ class ManagerController(QObject):
         self.hub_online = online
         self.connection_changed.emit()
         self._when_ready()
+
+    def _on_hub_clock(self, status: HubStatus) -> None:
+        behind = status.clock_behind_s if status.status == "online" else 0
+        if behind != self.clock_behind_s:
+            self.clock_behind_s = behind
+            self.connection_changed.emit()
 
     def _on_config(self, config: CenterConfig) -> None:
         if config == self.config:

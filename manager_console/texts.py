@@ -21,6 +21,10 @@ TEXTS = Texts({
                     "thể đã cũ", "The queue hub is OFFLINE — no changes possible, figures "
                     "may be out of date"),
     "waiting_config": ("Đang chờ cấu hình từ máy chủ…", "Waiting for the center's config…"),
+    "clock_behind": ("ĐỒNG HỒ máy chủ chậm {minutes} phút so với sổ ghi — hệ thống vẫn giữ ngày "
+                     "và thứ tự số; hãy chỉnh lại giờ máy chủ (NTP)",
+                     "The hub's CLOCK is {minutes} min behind its ledger — it keeps the "
+                     "ledger's day and order; set the server's time right (NTP)"),
     # tabs
     "tab_hall": ("Sảnh chờ", "Hall"),
     "tab_control": ("Điều hành", "Control"),

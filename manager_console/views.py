@@ -176,6 +176,11 @@ class ManagerWindow(QMainWindow):
             self.banner.setText(text("hub_offline", lang))
             set_flag(self.banner, "level", "warning")
             self.banner.show()
+        elif c.clock_behind_s > 0:
+            self.banner.setText(text("clock_behind", lang,
+                                     minutes=max(1, round(c.clock_behind_s / 60))))
+            set_flag(self.banner, "level", "warning")
+            self.banner.show()
         else:
             self.banner.hide()
         self.control.set_enabled(c.can_command)

@@ -31,6 +31,7 @@ ReplyHandler = Callable[[dict[str, Any] | None, RequestError | None], None]
 class MqttBridge(QObject):
     connection_changed = Signal(bool)  # connected to the broker
     hub_status_changed = Signal(bool)  # the hub is online
+    hub_status_received = Signal(object)  # protocol.HubStatus (its day, a clock behind)
     config_received = Signal(object)  # config.schema.CenterConfig
     service_state = Signal(object)  # protocol.ServiceState
     counter_state = Signal(object)  # protocol.CounterState
@@ -74,6 +75,7 @@ class MqttBridge(QObject):
     def _on_state(self, topic: ParsedTopic, message: Any) -> None:
         if topic.kind == "hub_status":
             self.hub_status_changed.emit(message.status == "online")
+            self.hub_status_received.emit(message)
         elif topic.kind == "config":
             self.config_received.emit(message.config)
         elif topic.kind == "service_state":

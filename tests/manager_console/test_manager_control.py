@@ -353,3 +353,29 @@ def test_stopping_a_service_can_be_undone_before_the_kiosks_hear_of_it(hub, devi
     qtbot.waitUntil(lambda: not land().open and land().closed_reason == "manager",
                     timeout=10_000)
     qtbot.waitUntil(lambda: _issuing_button(window, "datdai").text() == "Mở cấp số")
+
+
+def test_a_hub_clock_behind_its_ledger_is_shown_to_the_manager(broker, devices, console, qtbot,
+                                                               tmp_path, artifacts):
+    """The hub keeps the ledger's day when its clock is behind (issue 15); the manager sees it
+    at once and what to do, and the notice goes when the clock is set right."""
+    db = tmp_path / "ledger.db"
+    hub = HubProcess(broker.url, db, args=("--clock-start", "2026-12-07T10:00:00")).start()
+    kiosk = devices("kiosk-1")
+    kiosk.request("ticket.issue", {"service": "dkdn"})
+    hub.stop()
+    hub = HubProcess(broker.url, db, args=("--clock-start", "2026-12-07T09:00:00")).start()
+    try:
+        built = console(devices("manager-1"))
+        window = built.window
+        qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=20_000)
+        assert window.banner.text().startswith("ĐỒNG HỒ máy chủ chậm 60 phút so với sổ ghi")
+        assert "chỉnh lại giờ máy chủ" in window.banner.text()
+        assert window.control.send_button.isEnabled()  # the hub serves on the ledger's day
+        window.grab().save(str(artifacts / "manager_clock_behind.png"))
+        hub.stop()
+        hub = HubProcess(broker.url, db, args=("--clock-start", "2026-12-07T11:00:00")).start()
+        qtbot.waitUntil(lambda: built.controller.hub_online and not window.banner.isVisible(),
+                        timeout=20_000)
+    finally:
+        hub.stop()
