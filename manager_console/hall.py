@@ -35,6 +35,7 @@ class ServiceRow:
     level: Level
     unserved: bool = False  # people wait and no open counter serves the service
     long_wait: bool = False
+    wait_range: tuple[int, int] | None = None  # what a ticket taken now is told
 
     @property
     def manager_closed(self) -> bool:
@@ -97,7 +98,8 @@ def service_rows(config: CenterConfig, states: Mapping[str, ServiceState], now: 
         rows.append(ServiceRow(
             service.id, name, state.waiting, state.waiting_priority, longest,
             state.ewt_s if state.open else None, state.counters_open, state.issued, state.served,
-            issuing, state.open, state.closed_reason, level, unserved, long_wait))
+            issuing, state.open, state.closed_reason, level, unserved, long_wait,
+            state.wait_range()))
     return rows
 
 
