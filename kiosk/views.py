@@ -154,8 +154,13 @@ class LayoutWatch(QObject):
             widget.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in self.WATCHED:
-            self.changed_at = time.monotonic()
+        kind = event.type()
+        if kind in self.WATCHED and isinstance(watched, QWidget):
+            # Only what a person sees: a hidden page laid out (for a screenshot, say) moves
+            # nothing on screen; a widget going away does, if what held it is on screen.
+            holder = watched.parentWidget() if kind is QEvent.Type.Hide else watched
+            if holder is not None and holder.isVisible():
+                self.changed_at = time.monotonic()
         return False
 
     def settled(self) -> bool:
