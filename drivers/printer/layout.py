@@ -110,10 +110,10 @@ def wait_text(wait_range: tuple[int, int] | None, *, soon: str, minutes: str, ho
     low, high = math.floor(wait_range[0] / 60), max(1, math.ceil(wait_range[1] / 60))
     if low >= high:
         high = low + 1
-    if high > 120 and low % 60 == 0 and high % 60 == 0:
-        return hours.format(low=low // 60, high=high // 60)
     if low == 0:
         return soon.format(minutes=high)
+    if high > 120 and low % 60 == 0 and high % 60 == 0:
+        return hours.format(low=low // 60, high=high // 60)
     return minutes.format(low=low, high=high)
 
 

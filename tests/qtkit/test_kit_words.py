@@ -37,7 +37,7 @@ def test_error_words_and_a_code_the_apps_do_not_know():
     ((0, 300), "under 5 min"), ((600, 1200), "10-20 min"), ((3600, 4800), "60-80 min"),
     ((7200, 10800), "2-3 h"), ((3600, 10800), "1-3 h"), ((5400, 7800), "90-130 min"),
     # Not in whole minutes (the hub sends whole steps): widened to them, never narrowed.
-    ((61, 119), "1-2 min"), ((600, 600), "10-11 min"),
+    ((61, 119), "1-2 min"), ((600, 600), "10-11 min"), ((0, 10800), "under 180 min"),
 ])
 def test_a_wait_is_a_range_in_whole_steps_or_no_promise(told, said):
     assert wait_text(told, **TEMPLATES) == said
