@@ -63,3 +63,20 @@ def test_department_tiles():
     assert tiles["skhcn"].lines == ("Không có người chờ", "Chờ dưới 1 phút")
     # Not heard from the hub yet: not offered.
     assert tiles["skhdt"].lines[-1] == "Đang cập nhật" and tiles["skhdt"].tone == "closed"
+
+
+def test_a_priority_citizen_sees_the_priority_queues_range():
+    states = {"khcn": ServiceState(id="khcn", open=True, waiting=4, ewt_s=2400, ewt_low_s=1800,
+                                   ewt_high_s=3000, ewt_priority_low_s=0,
+                                   ewt_priority_high_s=300)}
+    ordinary = {t.id: t for t in model.department_tiles(CONFIG, states, "vi", SATURDAY_NOON)}
+    priority = {t.id: t for t in model.department_tiles(CONFIG, states, "vi", SATURDAY_NOON,
+                                                        priority=True)}
+    assert ordinary["skhcn"].lines[-1] == "Chờ khoảng 30-50 phút"
+    assert priority["skhcn"].lines[-1] == "Chờ dưới 5 phút"
+    # No open counter: no promise, whoever asks.
+    none = {"khcn": ServiceState(id="khcn", open=True, waiting=4, ewt_s=2400, no_counter=True)}
+    for asked in (False, True):
+        tiles = {t.id: t for t in model.department_tiles(CONFIG, none, "vi", SATURDAY_NOON,
+                                                         priority=asked)}
+        assert tiles["skhcn"].lines[-1] == "Chưa có quầy phục vụ"
