@@ -104,15 +104,17 @@ class KioskController(QObject):
                              self.printer.health.value)
         now = datetime.now(ZoneInfo(config.center.timezone))
         department = config.department(self.department) if self.department else None
+        # A priority group chosen: the cards say what a priority ticket would be told.
+        priority = self.priority_group is not None
         return KioskView(
             screen=self.screen(),
             lang=lang,
             center_name=config.center.name.get(lang),
             attract=config.texts.attract.get(lang),
-            departments=model.department_tiles(config, self.states, lang, now),
+            departments=model.department_tiles(config, self.states, lang, now, priority),
             department_name=department.name.get(lang) if department else "",
-            services=(model.service_tiles(config, department.id, self.states, lang, now)
-                      if department else ()),
+            services=(model.service_tiles(config, department.id, self.states, lang, now,
+                                          priority) if department else ()),
             priority_groups=model.priority_tiles(config, lang),
             priority_label=model.priority_label(config, self.priority_group, lang),
             ticket=self.ticket,
@@ -140,6 +142,11 @@ class KioskController(QObject):
         self._idle.start()
         self.notice = ""
         return True
+
+    def dismiss_notice(self) -> None:
+        """A tap on the notice: it goes, and nothing else happens."""
+        if self.notice and self._acting():
+            self._refresh()
 
     def choose_department(self, department_id: str) -> None:
         if self.config is None or not self._acting():
@@ -251,7 +258,7 @@ class KioskController(QObject):
         service = config.service(issued["service"])
         self.ticket = IssuedTicket(
             issued["number"], service.name.get(self.lang) if service else issued["service"],
-            issued["ahead"], issued["ewt_s"],
+            issued["ahead"], model.told_range(issued),
             model.priority_label(config, issued.get("reason"), self.lang), PrintState.PRINTING)
         self.flow = Screen.TICKET
         self._idle.stop()
@@ -277,7 +284,7 @@ class KioskController(QObject):
                 "number": ticket.number, "printer": failure.value,
                 "at": datetime.now().astimezone().isoformat(timespec="seconds")})
         self.ticket = IssuedTicket(ticket.number, ticket.service_name, ticket.ahead,
-                                   ticket.ewt_s, ticket.priority_label, state)
+                                   ticket.wait_range, ticket.priority_label, state)
         self._ticket_done.start(round(seconds * 1000))
         self._refresh()
 

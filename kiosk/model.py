@@ -53,7 +53,7 @@ class IssuedTicket:
     number: str
     service_name: str
     ahead: int
-    ewt_s: int
+    wait_range: tuple[int, int] | None  # None: no open counter serves the service
     priority_label: str | None
     print_state: PrintState
 
@@ -77,12 +77,16 @@ class KioskView:
 
 
 def service_status(service: Service, state: ServiceState | None, config: CenterConfig,
-                   lang: Lang, now: datetime) -> tuple[bool, tuple[str, ...]]:
-    """Whether the service can be taken now, and the lines that say how long or why not."""
+                   lang: Lang, now: datetime, priority: bool = False
+                   ) -> tuple[bool, tuple[str, ...]]:
+    """Whether the service can be taken now, and the lines that say how long or why not: the
+    wait a ticket taken now would be told, a priority ticket's once a priority group is
+    chosen."""
     if state is None:
         return False, (texts.text("closed_unknown", lang),)
     if state.open:
-        return True, (texts.waiting(state.waiting, lang), texts.wait_time(state.ewt_s, lang))
+        return True, (texts.waiting(state.waiting, lang),
+                      texts.wait_time(state.wait_range(priority), lang))
     return False, closed_lines(service, state, config, lang, now)
 
 
@@ -110,18 +114,19 @@ def services_of(config: CenterConfig, department_id: str) -> list[Service]:
 
 
 def service_tiles(config: CenterConfig, department_id: str,
-                  states: Mapping[str, ServiceState], lang: Lang, now: datetime
-                  ) -> tuple[Tile, ...]:
+                  states: Mapping[str, ServiceState], lang: Lang, now: datetime,
+                  priority: bool = False) -> tuple[Tile, ...]:
     tiles = []
     for service in services_of(config, department_id):
-        available, lines = service_status(service, states.get(service.id), config, lang, now)
+        available, lines = service_status(service, states.get(service.id), config, lang, now,
+                                          priority)
         tiles.append(Tile(service.id, service.name.get(lang), lines,
                           "open" if available else "closed"))
     return tuple(tiles)
 
 
 def department_tiles(config: CenterConfig, states: Mapping[str, ServiceState], lang: Lang,
-                     now: datetime) -> tuple[Tile, ...]:
+                     now: datetime, priority: bool = False) -> tuple[Tile, ...]:
     """A department with one service stands for that service (one tap fewer), so its tile
     says what the service tile would; otherwise it sums up its services."""
     tiles = []
@@ -132,7 +137,7 @@ def department_tiles(config: CenterConfig, states: Mapping[str, ServiceState], l
         name = department.name.get(lang)
         if len(services) == 1:
             available, lines = service_status(services[0], states.get(services[0].id), config,
-                                              lang, now)
+                                              lang, now, priority)
             tiles.append(Tile(department.id, name, lines, "open" if available else "closed"))
             continue
         # The services' names help a citizen who knows what they need, not which department.
@@ -161,6 +166,13 @@ def priority_label(config: CenterConfig, group_id: str | None, lang: Lang) -> st
     return group.name.get(lang) if group else None
 
 
+def told_range(issued: Mapping[str, Any]) -> tuple[int, int] | None:
+    """The range of the wait in the hub's `ticket.issue` result; None when no open counter
+    serves the service (`no_counter`): the ticket then promises no wait."""
+    low, high = issued.get("ewt_low_s"), issued.get("ewt_high_s")
+    return None if issued.get("no_counter") or low is None or high is None else (low, high)
+
+
 def print_job(config: CenterConfig, issued: Mapping[str, Any], lang: Lang,
               priority_group: str | None) -> PrintedTicket:
     """The printer's ticket from the hub's `ticket.issue` result."""
@@ -175,7 +187,7 @@ def print_job(config: CenterConfig, issued: Mapping[str, Any], lang: Lang,
         department_name=department.name.get(lang) if department else "",
         issued_at=datetime.fromisoformat(issued["issued_at"]),
         ahead=issued["ahead"],
-        ewt_s=issued["ewt_s"],
+        wait_range=told_range(issued),
         priority_label=priority_label(config, priority_group, lang),
         qr_data=config.center.status_url + issued["id"],
         footer=config.texts.ticket_footer.get(lang),

@@ -25,9 +25,10 @@ TEXTS = Texts({
     "back": ("◀  Quay lại", "◀  Back"),
     "waiting_none": ("Không có người chờ", "No one waiting"),
     "waiting": ("{count} người đang chờ", "{count} waiting"),
-    "wait_soon": ("Chờ dưới 1 phút", "Under 1 min wait"),
-    "wait_minutes": ("Chờ khoảng {minutes} phút", "About {minutes} min wait"),
-    "wait_hours": ("Chờ khoảng {hours} giờ {minutes} phút", "About {hours} h {minutes} min wait"),
+    "wait_soon": ("Chờ dưới {minutes} phút", "Under {minutes} min wait"),
+    "wait_minutes": ("Chờ khoảng {low}-{high} phút", "About {low}-{high} min wait"),
+    "wait_hours": ("Chờ khoảng {low}-{high} giờ", "About {low}-{high} h wait"),
+    "wait_no_counter": ("Chưa có quầy phục vụ", "No counter open yet"),
     "all_closed": ("Tạm ngừng cấp số", "Not issuing numbers now"),
     "closed_manager": ("Tạm ngừng cấp số", "Not issuing numbers now"),
     "closed_daily_limit": ("Đã hết số hôm nay", "No more numbers today"),
@@ -67,11 +68,12 @@ def waiting(count: int, lang: Lang) -> str:
     return text("waiting", lang, count=count) if count else text("waiting_none", lang)
 
 
-def wait_time(ewt_s: int, lang: Lang) -> str:
-    """Rounded by `qtkit.formats.wait_text`, as the printed ticket rounds it
-    (`drivers/printer/layout.py`): screen and paper must say the same."""
-    return wait_text(ewt_s, soon=text("wait_soon", lang), minutes=text("wait_minutes", lang),
-                     hours=text("wait_hours", lang))
+def wait_time(wait_range: tuple[int, int] | None, lang: Lang) -> str:
+    """The hub's range of the wait (None: no open counter serves the service), written by
+    `qtkit.formats.wait_text` as the printed ticket writes it (`drivers/printer/layout.py`):
+    screen and paper must say the same."""
+    return wait_text(wait_range, soon=text("wait_soon", lang), minutes=text("wait_minutes", lang),
+                     hours=text("wait_hours", lang), no_counter=text("wait_no_counter", lang))
 
 
 def ahead(count: int, lang: Lang) -> str:

@@ -7,10 +7,11 @@ call. Sizes follow the window's short side, so the same layout reads well in por
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtGui import QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
@@ -32,6 +33,12 @@ from kiosk.model import KioskView, PrintState, Screen, Tile
 from qtkit.fonts import FAMILY
 
 DESIGN_SHORT_SIDE = 1080  # sizes below are in pixels on a 1080-pixel short side
+# The strip under the choices that holds the "Ưu tiên" button, the chosen priority group or a
+# notice, one at a time: always this tall, so nothing above it moves when one replaces another.
+FOOTER_HEIGHT = 170
+# A tap this soon after anything on screen moved, appeared or went away does nothing: the
+# second tap of an elderly citizen's double tap must not land on what has just come under it.
+SETTLE_S = 0.7
 
 NAVY, INK, PAPER, PAGE = "#0B3B74", "#0B1F3A", "#FFFFFF", "#E9EEF4"
 CLOSED_BG, CLOSED_INK, ALERT = "#D9D9D9", "#2B2B2B", "#9E1212"
@@ -131,6 +138,52 @@ def _restyle(widget: QWidget) -> None:
         child.style().polish(child)
 
 
+class LayoutWatch(QObject):
+    """When anything a finger could land on last moved, resized, appeared or went away: an
+    event filter on the tap targets and everything that holds them."""
+
+    WATCHED = frozenset({QEvent.Type.Move, QEvent.Type.Resize, QEvent.Type.Show,
+                         QEvent.Type.Hide})
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.changed_at = time.monotonic()
+
+    def watch(self, *widgets: QWidget) -> None:
+        for widget in widgets:
+            widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind in self.WATCHED and isinstance(watched, QWidget):
+            # Only what a person sees: a hidden page laid out (for a screenshot, say) moves
+            # nothing on screen; a widget going away does, if what held it is on screen.
+            holder = watched.parentWidget() if kind is QEvent.Type.Hide else watched
+            if holder is not None and holder.isVisible():
+                self.changed_at = time.monotonic()
+        return False
+
+    def settled(self) -> bool:
+        return time.monotonic() - self.changed_at >= SETTLE_S
+
+
+class TapArea(QWidget):
+    """A page or strip that does something when tapped anywhere (its labels let taps through
+    to it)."""
+
+    def __init__(self, name: str, on_tap: Callable[[], None]) -> None:
+        super().__init__()
+        self.setObjectName(name)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.on_tap = on_tap
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() is Qt.MouseButton.LeftButton and self.rect().contains(
+                event.position().toPoint()):
+            self.on_tap()
+        super().mouseReleaseEvent(event)
+
+
 class LabeledButton(QPushButton):
     """A button with wrapped lines of different sizes; the lines let taps through to it."""
 
@@ -225,6 +278,7 @@ class TileGrid(QScrollArea):
         self.tiles: dict[str, TileButton] = {}
         self._order: list[str] = []
         self._columns = 1
+        self.watch: LayoutWatch | None = None  # told of every tile's moves
 
     def set_tiles(self, tiles: tuple[Tile, ...]) -> None:
         order = [t.id for t in tiles]
@@ -233,6 +287,8 @@ class TileGrid(QScrollArea):
             if button is None:
                 button = self.tiles[tile.id] = TileButton(self.kind, tile.id)
                 button.clicked.connect(lambda _=False, tile_id=tile.id: self.on_tap(tile_id))
+                if self.watch is not None:
+                    self.watch.watch(button)
             button.show_tile(tile)
         for gone in set(self.tiles) - set(order):
             self.tiles.pop(gone).deleteLater()
@@ -292,9 +348,10 @@ class KioskWindow(QWidget):
         self._scale = 1.0
         self.setStyleSheet(stylesheet(self._scale))
         self._spacings: list[tuple[QBoxLayout, int, tuple[int, int, int, int]]] = []
+        self.layout_watch = LayoutWatch(self)
 
         self.center_name = _label("center-name")
-        self.lang_button = _button("lang-button", controller.toggle_language)
+        self.lang_button = _button("lang-button", self._settled(controller.toggle_language))
         keep = self.lang_button.sizePolicy()
         keep.setRetainSizeWhenHidden(True)  # the header keeps its height on every screen
         self.lang_button.setSizePolicy(keep)
@@ -305,9 +362,16 @@ class KioskWindow(QWidget):
         header_row.addWidget(self.center_name, 1)
         header_row.addWidget(self.lang_button)
 
+        # The footer strip: one of the "Ưu tiên" button, the chosen group or a notice (a tap on
+        # the notice only dismisses it), in the same space, so the choices never move.
         self.notice = _label("notice", center=True)
+        self.notice_area = TapArea("notice-area", self._settled(controller.dismiss_notice))
+        notice_row = QVBoxLayout(self.notice_area)
+        notice_row.setContentsMargins(0, 0, 0, 0)
+        notice_row.addWidget(self.notice)
         self.priority_chosen = _label("priority-chosen")
-        self.priority_cancel = _button("priority-cancel", controller.cancel_priority)
+        self.priority_cancel = _button("priority-cancel",
+                                       self._settled(controller.cancel_priority))
         self.priority_banner = QFrame()
         self.priority_banner.setObjectName("priority-banner")
         banner_row = QHBoxLayout(self.priority_banner)
@@ -326,11 +390,26 @@ class KioskWindow(QWidget):
         self._build_out_of_service()
         self._build_offline()
 
+        self.footer = QStackedWidget()
+        self.footer.setObjectName("footer")
+        self.footer_empty = QWidget()
+        for widget in (self.footer_empty, self.priority_button, self.priority_banner,
+                       self.notice_area):
+            self.footer.addWidget(widget)
+        self.footer.setFixedHeight(FOOTER_HEIGHT)
+
         body = QVBoxLayout()
         self._space(body, 20, (36, 28, 36, 36))
-        body.addWidget(self.priority_banner)
-        body.addWidget(self.notice)
         body.addWidget(self.pages, 1)
+        body.addWidget(self.footer)
+        self.layout_watch.watch(
+            self.pages, *self._pages.values(), self.footer, self.footer_empty,
+            self.priority_button, self.priority_banner, self.notice_area, self.priority_cancel,
+            self.departments, self.departments.widget(), self.services, self.services.widget(),
+            self.priority_groups, self.priority_groups.widget(), self.services_back,
+            self.priority_back, self.done_button)
+        for grid in (self.departments, self.services, self.priority_groups):
+            grid.watch = self.layout_watch
         column = QVBoxLayout(self)
         # The window takes the screen's size; sizes then follow it (see resizeEvent), instead
         # of the window growing to fit sizes meant for a bigger screen.
@@ -343,6 +422,19 @@ class KioskWindow(QWidget):
         controller.changed.connect(self.render)
         self.render(controller.view())
 
+    def _settled(self, action: Callable[[], None]) -> Callable[..., None]:
+        """`action`, done only if nothing on screen has just moved (`SETTLE_S`)."""
+        def tapped(*_: object) -> None:
+            if self.layout_watch.settled():
+                action()
+        return tapped
+
+    def _settled_tile(self, action: Callable[[str], None]) -> Callable[[str], None]:
+        def tapped(tile_id: str) -> None:
+            if self.layout_watch.settled():
+                action(tile_id)
+        return tapped
+
     def _space(self, layout: QBoxLayout, spacing: int,
                margins: tuple[int, int, int, int] = (0, 0, 0, 0)) -> None:
         """Spacing and margins in design pixels, scaled with everything else."""
@@ -352,8 +444,8 @@ class KioskWindow(QWidget):
 
     # --- pages ------------------------------------------------------------------------------
 
-    def _page(self, screen: Screen) -> QVBoxLayout:
-        page = QWidget()
+    def _page(self, screen: Screen, on_tap: Callable[[], None] | None = None) -> QVBoxLayout:
+        page = (TapArea("", self._settled(on_tap)) if on_tap is not None else QWidget())
         page.setObjectName(f"page-{screen.value.replace('_', '-')}")
         self._pages[screen] = page
         self.pages.addWidget(page)
@@ -365,39 +457,41 @@ class KioskWindow(QWidget):
         layout = self._page(Screen.START)
         self.start_heading = _label("heading", center=True)
         self.attract = _label("attract", center=True)
-        self.departments = TileGrid("department", self.controller.choose_department,
+        self.departments = TileGrid("department",
+                                    self._settled_tile(self.controller.choose_department),
                                     min_height=190, max_height=420)
+        # Shown in the footer strip (see __init__).
         self.priority_button = LabeledButton("priority-button")
-        self.priority_button.clicked.connect(self.controller.open_priority)
+        self.priority_button.clicked.connect(self._settled(self.controller.open_priority))
         layout.addWidget(self.start_heading)
         layout.addWidget(self.attract)
         layout.addWidget(self.departments, 1)
-        layout.addWidget(self.priority_button)
 
     def _build_services(self) -> None:
         layout = self._page(Screen.SERVICES)
-        self.services_back = _button("back-button", self.controller.back)
+        self.services_back = _button("back-button", self._settled(self.controller.back))
         self.department_name = _label("heading")
         top = QHBoxLayout()
         self._space(top, 24)
         top.addWidget(self.services_back, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.department_name, 1)
         self.services_heading = _label("attract", center=True)
-        self.services = TileGrid("service", self.controller.choose_service, min_height=190,
-                                 max_height=300)
+        self.services = TileGrid("service", self._settled_tile(self.controller.choose_service),
+                                 min_height=190, max_height=300)
         layout.addLayout(top)
         layout.addWidget(self.services_heading)
         layout.addWidget(self.services, 1)
 
     def _build_priority(self) -> None:
         layout = self._page(Screen.PRIORITY)
-        self.priority_back = _button("back-button", self.controller.back)
+        self.priority_back = _button("back-button", self._settled(self.controller.back))
         self.priority_heading = _label("heading")
         top = QHBoxLayout()
         self._space(top, 24)
         top.addWidget(self.priority_back, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.priority_heading, 1)
-        self.priority_groups = TileGrid("priority", self.controller.choose_priority,
+        self.priority_groups = TileGrid("priority",
+                                        self._settled_tile(self.controller.choose_priority),
                                         min_height=150, max_height=240)
         layout.addLayout(top)
         layout.addWidget(self.priority_groups, 1)
@@ -410,7 +504,8 @@ class KioskWindow(QWidget):
         layout.addStretch(1)
 
     def _build_ticket(self) -> None:
-        layout = self._page(Screen.TICKET)
+        # A tap anywhere on it, not only on "Xong", ends it for the next citizen.
+        layout = self._page(Screen.TICKET, self.controller.finish_ticket)
         self.your_number = _label("your-number", center=True)
         self.ticket_number = _label("ticket-number", wrap=False, center=True)
         self.ticket_priority = _label("ticket-priority", center=True)
@@ -418,7 +513,7 @@ class KioskWindow(QWidget):
         self.ticket_message = _label("ticket-message", center=True)
         self.ticket_ahead = _label("ticket-detail", center=True)
         self.ticket_wait = _label("ticket-detail", center=True)
-        self.done_button = _button("done-button", self.controller.finish_ticket)
+        self.done_button = _button("done-button", self._settled(self.controller.finish_ticket))
         layout.addStretch(1)
         for widget in (self.your_number, self.ticket_number, self.ticket_priority,
                        self.ticket_service, self.ticket_message, self.ticket_ahead,
@@ -458,8 +553,16 @@ class KioskWindow(QWidget):
         self.lang_button.setText(texts.text("switch_language", lang))
         self.lang_button.setVisible(choosing)
         self.notice.setText(view.notice)
-        self.notice.setVisible(bool(view.notice) and choosing)
-        self.priority_banner.setVisible(bool(view.priority_label) and choosing)
+        self.footer.setVisible(choosing)
+        if view.notice:
+            shown: QWidget = self.notice_area
+        elif view.priority_label:
+            shown = self.priority_banner
+        elif view.priority_groups and view.screen is Screen.START:
+            shown = self.priority_button
+        else:
+            shown = self.footer_empty
+        self.footer.setCurrentWidget(shown)
         self.priority_chosen.setText(texts.text("priority_chosen", lang,
                                                 group=view.priority_label or ""))
         self.priority_cancel.setText(texts.text("priority_cancel", lang))
@@ -472,7 +575,6 @@ class KioskWindow(QWidget):
             ("priority-button-title", texts.text("priority", lang)),
             ("priority-button-groups", ", ".join(t.title for t in view.priority_groups)),
         ])
-        self.priority_button.setVisible(bool(view.priority_groups) and not view.priority_label)
 
         for back in (self.services_back, self.priority_back):
             back.setText(texts.text("back", lang))
@@ -513,7 +615,7 @@ class KioskWindow(QWidget):
             self.ticket_message.setProperty("state", ticket.print_state.value)
             _restyle(self.ticket_message)
         self.ticket_ahead.setText(texts.ahead(ticket.ahead, lang))
-        self.ticket_wait.setText(texts.wait_time(ticket.ewt_s, lang))
+        self.ticket_wait.setText(texts.wait_time(ticket.wait_range, lang))
         self.done_button.setText(texts.text("done", lang))
         self.done_button.setVisible(ticket.print_state is not PrintState.PRINTING)
 
@@ -528,6 +630,7 @@ class KioskWindow(QWidget):
             for layout, spacing, margins in self._spacings:
                 layout.setSpacing(round(spacing * scale))
                 layout.setContentsMargins(*(round(m * scale) for m in margins))
+            self.footer.setFixedHeight(round(FOOTER_HEIGHT * scale))
         # A square window gets the portrait columns: three would squeeze the names.
         wide = size.width() >= 1.2 * size.height()
         self.departments.set_layout(3 if wide else 2, self._scale)

@@ -35,6 +35,7 @@ class ServiceRow:
     level: Level
     unserved: bool = False  # people wait and no open counter serves the service
     long_wait: bool = False
+    wait_range: tuple[int, int] | None = None  # what a ticket taken now is told
 
     @property
     def manager_closed(self) -> bool:
@@ -101,7 +102,8 @@ def service_rows(config: CenterConfig, states: Mapping[str, ServiceState], now: 
             service.id, name, state.waiting, state.waiting_priority, longest,
             state.ewt_s if state.open else None, state.counters_open,
             issued.get(service.id, 0) if issued is not None else state.issued, state.served,
-            issuing, state.open, state.closed_reason, level, unserved, long_wait))
+            issuing, state.open, state.closed_reason, level, unserved, long_wait,
+            state.wait_range()))
     return rows
 
 

@@ -9,7 +9,7 @@ from manager_console.hall import alerts, summary
 from manager_console.health import problem_count
 from manager_console.texts import text
 from manager_console.widgets import fill_table, label, set_flag, table
-from qtkit.formats import duration
+from qtkit.formats import duration, told_wait
 
 
 class HallPage(QWidget):
@@ -68,7 +68,7 @@ class HallPage(QWidget):
                                      "col_issuing")],
             [[row.name, row.waiting, row.waiting_priority,
               duration(row.longest_wait_s) if row.longest_wait_s is not None else none,
-              duration(row.ewt_s) if row.ewt_s is not None else none,
+              told_wait(row.wait_range, lang) if row.ewt_s is not None else none,
               row.counters_open, row.issued, row.served, row.issuing]
              for row in services],
             [False, True, True, True, True, True, True, True, False],

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import pairwise
-from statistics import mean
+from statistics import mean, median
 from typing import Any
 
 from broker.service.reports import percentile
@@ -53,6 +53,8 @@ class TicketRecord:
     issued_at: datetime
     ahead: int
     ewt_s: int
+    ewt_low_s: int | None = None  # the range printed; None: no counter served the service
+    ewt_high_s: int | None = None
     first_called_at: datetime | None = None
     finished_at: datetime | None = None
     outcome: str = "waiting"
@@ -157,6 +159,8 @@ class Simulation:
             with self.lock:
                 record = self._record(ticket)
                 record.ahead, record.ewt_s = ticket["ahead"], ticket["ewt_s"]
+                record.ewt_low_s = ticket.get("ewt_low_s")
+                record.ewt_high_s = ticket.get("ewt_high_s")
         self.arrivals_done.set()
 
     # --- officers -------------------------------------------------------------------------
@@ -290,8 +294,10 @@ class Simulation:
 # --- the summary ------------------------------------------------------------------------------
 
 
-def within(estimate: float, actual: float, share: float = 0.2) -> bool:
-    return abs(estimate - actual) <= share * actual
+def within(estimate: float, actual: float, share: float = 0.2, *, of: float | None = None
+           ) -> bool:
+    """Whether the two differ by at most `share` of `of` (the actual wait unless given)."""
+    return abs(estimate - actual) <= share * (actual if of is None else of)
 
 
 def summarize(result: Result) -> dict[str, Any]:
@@ -299,10 +305,14 @@ def summarize(result: Result) -> dict[str, Any]:
     called = [t for t in tickets if t.first_called_at is not None and t.ewt_s >= 0]
     waits = [(t.first_called_at - t.issued_at).total_seconds() for t in called]  # type: ignore[operator]
     pairs = [(t.ewt_s, w) for t, w in zip(called, waits, strict=True)]
+    # What the ticket said: the range; a ticket told no wait (no counter served) is not in it.
+    told = [(t.ewt_low_s, t.ewt_high_s, w) for t, w in zip(called, waits, strict=True)]
+    widths = [high - low for low, high, _ in told if low is not None and high is not None]
     scores = [t.score for t in tickets if t.score is not None]
     per_ticket = [
         {"number": t.number, "service": t.service, "priority": t.priority, "ahead": t.ahead,
-         "estimate_s": t.ewt_s, "actual_s": round(w)}
+         "estimate_s": t.ewt_s, "low_s": t.ewt_low_s, "high_s": t.ewt_high_s,
+         "actual_s": round(w)}
         for t, w in zip(called, waits, strict=True)
     ]
     return {
@@ -324,11 +334,16 @@ def summarize(result: Result) -> dict[str, Any]:
         },
         "estimate_accuracy": {
             "tickets": len(pairs),
-            "within_20_percent": round(sum(within(e, a) for e, a in pairs) / len(pairs), 3)
-            if pairs else None,
-            "within_20_percent_or_2_min": round(
-                sum(abs(e - a) <= max(0.2 * a, 120) for e, a in pairs) / len(pairs), 3)
-            if pairs else None,
+            # The share of real waits inside the printed range, and how wide it was.
+            "in_range": round(sum(low is not None and high is not None and low <= a <= high
+                                  for low, high, a in told) / len(told), 3) if told else None,
+            "median_range_width_s": round(median(widths)) if widths else None,
+            "no_counter": sum(low is None for low, _, _ in told),
+            # The baseline: a plain ±50% range around the point estimate (median width: the
+            # estimate's median).
+            "within_50_percent": round(sum(within(e, a, 0.5, of=e) for e, a in pairs)
+                                       / len(pairs), 3) if pairs else None,
+            "median_50_percent_width_s": round(median(e for e, _ in pairs)) if pairs else None,
             "mean_abs_error_s": round(mean(abs(e - a) for e, a in pairs)) if pairs else None,
         },
         "ratings": {str(s): scores.count(s) for s in (4, 3, 2, 1)},
@@ -358,9 +373,13 @@ def summary_markdown(summary: dict[str, Any]) -> str:
         "## How true the printed estimated wait was",
         "",
         f"- tickets compared: {e['tickets']}",
-        f"- estimate within ±20% of the real wait: {_share(e['within_20_percent'])}",
-        f"- within ±20% or ±2 minutes: {_share(e['within_20_percent_or_2_min'])}",
-        f"- mean absolute error: {_minutes(e['mean_abs_error_s'])}",
+        f"- real wait inside the printed range: {_share(e['in_range'])}, the range's median "
+        f"width {_minutes(e['median_range_width_s'])}",
+        f"- baseline, a plain ±50% range around the point estimate: "
+        f"{_share(e['within_50_percent'])}, median width "
+        f"{_minutes(e['median_50_percent_width_s'])}",
+        f"- tickets told no wait (no counter served their service): {e['no_counter']}",
+        f"- the point estimate's mean absolute error: {_minutes(e['mean_abs_error_s'])}",
         "",
         "## Ratings",
         "",

@@ -10,7 +10,7 @@ from datetime import date
 from drivers.printer.layout import wait_text
 from qtkit.texts import Texts
 
-__all__ = ["duration", "wait_text", "weekday"]
+__all__ = ["duration", "told_wait", "wait_text", "weekday"]
 
 _WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # date.weekday()'s order
 WEEKDAYS = Texts({
@@ -18,6 +18,23 @@ WEEKDAYS = Texts({
     "thu": ("Thứ Năm", "Thursday"), "fri": ("Thứ Sáu", "Friday"), "sat": ("Thứ Bảy", "Saturday"),
     "sun": ("Chủ Nhật", "Sunday"),
 })
+
+
+# The wait a ticket taken now is told, as a table's cell says it (the kiosk says it in a
+# sentence, with its own words, through the same `wait_text`).
+WAITS = Texts({
+    "soon": ("dưới {minutes} phút", "under {minutes} min"),
+    "minutes": ("{low}-{high} phút", "{low}-{high} min"),
+    "hours": ("{low}-{high} giờ", "{low}-{high} h"),
+    "no_counter": ("chưa có quầy", "no counter"),
+})
+
+
+def told_wait(wait_range: tuple[int, int] | None, lang: str) -> str:
+    """The hub's range of a wait, short: "10-20 phút"; "chưa có quầy" when no open counter
+    serves the service."""
+    return wait_text(wait_range, **{key: WAITS.t(key, lang) for key in
+                                    ("soon", "minutes", "hours", "no_counter")})
 
 
 def weekday(day: date, lang: str) -> str:

@@ -37,6 +37,15 @@ def test_headless_demo_morning(tmp_path):
     with wave.open(str(wavs[0])) as wav:
         assert wav.getnframes() / wav.getframerate() > 2
     assert "How true the printed estimated wait was" in (out / "summary.md").read_text()
+    # The wait told is a range; the summary says how often the real wait fell inside it and
+    # how wide it was, beside a plain ±50% range (a short morning: the figures are loose).
+    accuracy = summary["estimate_accuracy"]
+    assert 0 <= accuracy["in_range"] <= 1 and 0 <= accuracy["within_50_percent"] <= 1
+    assert accuracy["median_range_width_s"] >= 60
+    assert "within_20_percent" not in accuracy
+    told = [t for t in summary["per_ticket"] if t["low_s"] is not None]
+    assert told and all(t["low_s"] < t["high_s"] for t in told)
+    assert "real wait inside the printed range" in (out / "summary.md").read_text()
 
 
 # --- the windowed demo on one screen (issue 16) ----------------------------------------------
@@ -134,3 +143,4 @@ def test_the_windowed_demo_keeps_its_spoken_wavs_like_the_headless_one(tmp_path)
     assert windowed.wav_dir == headless.wav_dir == tmp_path / "voice"
     assert windowed.play is True and headless.play is None
     assert headless.max_age_s == 600
+

@@ -189,7 +189,8 @@ def truth(config: CenterConfig, db: Path) -> dict[str, dict[str, Any]]:
 
 # A forecast recomputed from the clock (time already spent at busy counters): what the hub
 # published a moment ago and a rebuild now may differ by the time in between.
-CLOCK_FIELDS = frozenset({"ewt_s"})
+CLOCK_FIELDS = frozenset({"ewt_s", "ewt_low_s", "ewt_high_s", "ewt_priority_low_s",
+                          "ewt_priority_high_s"})
 
 
 def _steady(view: dict[str, Any] | None) -> dict[str, Any] | None:

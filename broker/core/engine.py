@@ -164,6 +164,24 @@ class QueueEngine:
             ordinary_per_priority=self.config.queue.ordinary_per_priority,
             service_order=self.config.queue.policy == "service_order")
 
+    def wait_spread_s(self, state: QueueState, service_id: str, estimate_s: int
+                      ) -> float | None:
+        """How much the wait behind that forecast varies (`wait_estimate.spread_s`), as far
+        off as today's forecasts have been; None when no open counter serves the service,
+        for then no wait can be promised."""
+        if not self.serving_counters(state, service_id):
+            return None
+        times = self.counter_times(state)
+        return wait_estimate.spread_s(estimate_s, times.mean_s(service_id)) * times.misses()
+
+    def wait_range(self, state: QueueState, service_id: str, estimate_s: int
+                   ) -> tuple[int, int] | None:
+        """What a ticket for the service with that estimated wait is told: the range its wait
+        falls in for about 80% of citizens (`wait_estimate.wait_range`), in seconds; None when
+        no open counter serves the service."""
+        spread = self.wait_spread_s(state, service_id, estimate_s)
+        return None if spread is None else wait_estimate.wait_range(estimate_s, spread)
+
     def counter_times(self, state: QueueState) -> wait_estimate.CounterTimes:
         """What the state's counter times say, kept for the next forecasts of the same
         services (the hub asks for several services' waits after each command)."""
@@ -329,10 +347,23 @@ class _Step:
         )
         streak = 0 if ticket.priority else counter.ordinary_streak + 1
         self.put(replace(counter, ticket=called.id, ordinary_streak=streak, since=self.now))
-        self.put(replace(self.service(ticket.service), last_called=ticket.number))
+        self.put(replace(self.count_miss(ticket), last_called=ticket.number))
         self.board_call(called, counter)
         self.emit("ticket.called", **self.call_event(called, counter))
         return {"ticket": ticket_info(called)}
+
+    def count_miss(self, ticket: Ticket) -> ServiceDay:
+        """At a ticket's first call, how far its wait fell from the forecast it was told, over
+        the spread its range assumed: today's forecasts' misses widen or narrow the ranges
+        to come (`wait_estimate.CounterTimes.misses`)."""
+        day = self.service(ticket.service)
+        if ticket.first_called_at is not None or ticket.told_s is None or (
+                ticket.told_spread_s is None):
+            return day
+        waited = (self.now - ticket.issued_at).total_seconds()
+        miss = wait_estimate.miss(waited, ticket.told_s, ticket.told_spread_s)
+        keep = self.config.queue.recent_service_samples
+        return replace(day, recent_misses=(*day.recent_misses, miss)[-keep:])
 
     def call_event(self, ticket: Ticket, counter: CounterDay) -> dict[str, Any]:
         config_counter = self.config.counter(counter.id)
@@ -428,7 +459,11 @@ def _issue(step: _Step) -> Accepted:
     step.put(replace(day, next_seq=seq + 1, issued=day.issued + 1, last_issued=number))
     step.join_queue(ticket)
     ewt = step.engine.estimated_wait_s(step.state, args.service, step.now, priority)
-    view = issued_ticket_info(ticket, ahead, ewt)
+    spread = step.engine.wait_spread_s(step.state, args.service, ewt)
+    told = wait_estimate.wait_range(ewt, spread) if spread is not None else None
+    ticket = replace(ticket, told_s=ewt, told_spread_s=spread)
+    step.put(ticket)
+    view = issued_ticket_info(ticket, ahead, ewt, told)
     step.emit("ticket.issued", ticket=ticket.id, number=number, service=service.id,
               priority=priority, ahead=ahead, ewt_s=ewt)
     return step.done({"ticket": view})

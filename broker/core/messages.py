@@ -45,10 +45,16 @@ class TicketInfo(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class IssuedTicketInfo(TicketInfo, frozen=True, kw_only=True):
-    """`ticket.issue`'s ticket: who is ahead of it, and its estimated wait."""
+    """`ticket.issue`'s ticket: who is ahead of it, and its estimated wait: the point
+    forecast `ewt_s`, and what the citizen is told, the range `ewt_low_s`-`ewt_high_s` (whole
+    steps, seconds) that holds about 80% of real waits; both null, and `no_counter` true,
+    when no open counter serves the service (no wait is promised then)."""
 
     ahead: int = 0
     ewt_s: int = 0
+    ewt_low_s: int | None = None
+    ewt_high_s: int | None = None
+    no_counter: bool = False
 
 
 class QueuedTicket(msgspec.Struct, frozen=True, kw_only=True):
@@ -69,6 +75,13 @@ class ServiceState(Retained, frozen=True, kw_only=True):
     closed_reason: str | None = None
     opens_at: datetime | None = None
     ewt_s: int = 0
+    # What a ticket taken now is told (`IssuedTicketInfo`): the range, and a priority
+    # ticket's; all null, and `no_counter` true, when no open counter serves the service.
+    ewt_low_s: int | None = None
+    ewt_high_s: int | None = None
+    ewt_priority_low_s: int | None = None
+    ewt_priority_high_s: int | None = None
+    no_counter: bool = False
     mean_service_s: int = 0
     counters_open: int = 0
     issued: int = 0
@@ -78,6 +91,13 @@ class ServiceState(Retained, frozen=True, kw_only=True):
     last_called: str | None = None
     oldest_issued_at: datetime | None = None
     queue: list[QueuedTicket] = []
+
+    def wait_range(self, priority: bool = False) -> tuple[int, int] | None:
+        """What a ticket taken now is told, ordinary or priority: its wait's range in seconds,
+        or None when no open counter serves the service (no wait is promised then)."""
+        low, high = ((self.ewt_priority_low_s, self.ewt_priority_high_s) if priority
+                     else (self.ewt_low_s, self.ewt_high_s))
+        return None if self.no_counter or low is None or high is None else (low, high)
 
 
 class TicketRef(msgspec.Struct, frozen=True, kw_only=True):

@@ -46,6 +46,10 @@ class Ticket:
     calls: int = 0
     transfers: int = 0
     rating: int | None = None
+    # The forecast it was told at issue, and the spread its range was made of (seconds; None
+    # when no open counter served it): how far off today's forecasts are (`ServiceDay`).
+    told_s: int | None = None
+    told_spread_s: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +96,9 @@ class ServiceDay:
     waiting_priority: tuple[str, ...] = ()
     # Counter time per citizen, from the call to leaving the desk (done, no-show, transfer).
     recent_service_s: tuple[float, ...] = ()
+    # How far off the forecast was for its recent tickets, at their first call: the wait's
+    # distance from the forecast over the spread then assumed (`wait_estimate.CounterTimes`).
+    recent_misses: tuple[float, ...] = ()
     last_issued: str | None = None
     last_called: str | None = None
 

@@ -53,8 +53,13 @@ def ticket_info(t: Ticket) -> TicketInfo:
     )
 
 
-def issued_ticket_info(t: Ticket, ahead: int, ewt_s: int) -> IssuedTicketInfo:
-    return IssuedTicketInfo(**msgspec.structs.asdict(ticket_info(t)), ahead=ahead, ewt_s=ewt_s)
+def issued_ticket_info(t: Ticket, ahead: int, ewt_s: int, told: tuple[int, int] | None
+                       ) -> IssuedTicketInfo:
+    """`told`: the range of the wait (`QueueEngine.wait_range`), None if no counter serves."""
+    return IssuedTicketInfo(**msgspec.structs.asdict(ticket_info(t)), ahead=ahead, ewt_s=ewt_s,
+                            ewt_low_s=told[0] if told else None,
+                            ewt_high_s=told[1] if told else None,
+                            no_counter=told is None)
 
 
 def service_view(engine: QueueEngine, state: QueueState, service_id: str, now: datetime
@@ -67,6 +72,11 @@ def service_view(engine: QueueEngine, state: QueueState, service_id: str, now: d
     if reason == "hours":
         opens_at = next_opening(hours_of(engine.config, service), engine.local(now))
     waiting = [state.tickets[t] for t in day.waiting]
+    ewt_s = engine.estimated_wait_s(state, service_id, now)
+    told = engine.wait_range(state, service_id, ewt_s)
+    told_priority = (engine.wait_range(state, service_id,
+                                       engine.estimated_wait_s(state, service_id, now, True))
+                     if told is not None else None)
     return ServiceState(
         id=service_id,
         department=service.department,
@@ -76,7 +86,12 @@ def service_view(engine: QueueEngine, state: QueueState, service_id: str, now: d
         open=reason is None,
         closed_reason=reason,
         opens_at=to_second(opens_at),
-        ewt_s=engine.estimated_wait_s(state, service_id, now),
+        ewt_s=ewt_s,
+        ewt_low_s=told[0] if told else None,
+        ewt_high_s=told[1] if told else None,
+        ewt_priority_low_s=told_priority[0] if told_priority else None,
+        ewt_priority_high_s=told_priority[1] if told_priority else None,
+        no_counter=told is None,
         mean_service_s=round(engine.mean_service_s(state, service_id)),
         counters_open=engine.serving_counters(state, service_id),
         issued=day.issued,

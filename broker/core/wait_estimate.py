@@ -21,10 +21,15 @@ then the oldest ticket (or the counter's first service) among those each may tak
 The new ticket's wait is when a counter calls it. Cheap whatever the queue: the first
 `CALLS_WALKED` calls are followed one by one from the head of each queue, the rest of each
 queue is counted (not walked) and shared among its counters as the walk shared it.
+
+What a citizen is told is a range around it (`wait_range`): one wait is a sum of a few counter
+times that vary by 40%, so a point is within ±20% of it for only about 40% of citizens, while
+the range holds the real wait for about 80% (`tests/engine/test_wait_estimate_accuracy.py`).
 """
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from datetime import datetime
@@ -53,6 +58,27 @@ TAIL_SAMPLES = 3
 # that overtook no one; and never stretches a wait to more than twice the line ahead of it.
 PRIOR_CALLS = 10
 MAX_OVERTAKEN = 0.5
+# The range around a forecast of `e` seconds for a service whose citizens hold a counter for
+# `m` seconds each: `e ± RANGE_Z * spread`, rounded to `RANGE_STEPS`, where the spread is
+# `sqrt(e * m + (RANGE_RELATIVE * e) ** 2)` times how far off today's forecasts have been
+# (`CounterTimes.misses`). The first term is the spread of a sum of e/m counter times (how much
+# a queue of them varies grows with its square root); the second, what grows with the wait
+# itself: the means learnt today, and the priority tickets and transfers that arrive
+# meanwhile. Calibrated on tests/engine/hall_model.py's twelve mornings (with the rounding) so
+# that about 80% of real waits fall inside, as narrow as that allows.
+RANGE_Z = 0.65
+RANGE_RELATIVE = 0.2
+# A forecast's miss is |wait - forecast| over its spread (at least a minute); the mornings'
+# mean miss is `TYPICAL_MISS`. Today's mean miss over it scales the spread, starting from 1 as
+# if from `PRIOR_MISSES` typical misses: a hard morning (long counter times early, a queue
+# that the forecast keeps underestimating) widens the ranges, an easy one narrows them.
+TYPICAL_MISS = 0.365
+PRIOR_MISSES = 20
+MIN_SPREAD_S = 60.0
+# (up to this many seconds for the range's top, the step its ends are rounded to): whole
+# minutes for a short wait, 5 minutes up to an hour, 10 up to two, then whole hours.
+RANGE_STEPS = ((600, 60), (3600, 300), (7200, 600))
+RANGE_STEP_LAST = 3600
 
 
 class CounterTimes:
@@ -66,6 +92,7 @@ class CounterTimes:
         self.configured_s = configured_s
         self._means: dict[str, float] = {}
         self._pace: float | None = None
+        self._misses: float | None = None
         self._shape: list[float] | None = None
         self._longer_sums: list[float] = []
 
@@ -90,6 +117,17 @@ class CounterTimes:
             found = (sum(recent) + PRIOR_SAMPLES * prior) / (len(recent) + PRIOR_SAMPLES)
             self._means[service_id] = found
         return found
+
+    def misses(self) -> float:
+        """How far off today's forecasts have been, over a typical morning's (`TYPICAL_MISS`):
+        the mean of every service's recent misses, drawn toward 1 (`PRIOR_MISSES`)."""
+        if self._misses is None:
+            total = count = 0.0
+            for day in self.services.values():
+                total += sum(day.recent_misses)
+                count += len(day.recent_misses)
+            self._misses = (total / TYPICAL_MISS + PRIOR_MISSES) / (count + PRIOR_MISSES)
+        return self._misses
 
     def shape(self) -> list[float]:
         """Every service's recent counter times over that service's expected time, sorted.
@@ -130,6 +168,31 @@ class CounterTimes:
         if below < 0:
             return max(mean - elapsed_s, mean / 3)  # the samples are all alike
         return mean * (self._longer_sums[below + 1] / (n - below - 1) - shape[below])
+
+
+def spread_s(estimate_s: float, mean_s: float) -> float:
+    """How much the wait behind a forecast of `estimate_s` varies, in seconds, on a typical
+    morning; `mean_s` is the service's expected counter time (see `RANGE_Z`)."""
+    estimate_s, mean_s = max(0.0, estimate_s), max(0.0, mean_s)
+    return math.sqrt(estimate_s * mean_s + (RANGE_RELATIVE * estimate_s) ** 2)
+
+
+def miss(waited_s: float, estimate_s: float, spread: float) -> float:
+    """How far a wait fell from its forecast, in spreads."""
+    return abs(waited_s - estimate_s) / max(spread, MIN_SPREAD_S)
+
+
+def wait_range(estimate_s: float, spread: float) -> tuple[int, int]:
+    """The range, in seconds, that the real wait behind a forecast of `estimate_s` with that
+    spread (`spread_s`, scaled by today's misses) falls in for about 80% of citizens. Both ends
+    are whole steps a person reads at a glance (`RANGE_STEPS`), the nearest to the spread, and
+    the range is at least one step wide: 0-60 s is "under a minute"."""
+    half = RANGE_Z * spread
+    low, high = max(0.0, estimate_s - half), max(0.0, estimate_s + half)
+    step = next((step for top, step in RANGE_STEPS if high <= top), RANGE_STEP_LAST)
+    low_steps = math.floor(low / step + 0.5)
+    high_steps = max(math.floor(high / step + 0.5), low_steps + 1)
+    return low_steps * step, high_steps * step
 
 
 def oldest_ordinary(state: QueueState, counter: CounterDay, but: str) -> Ticket | None:

@@ -40,7 +40,7 @@ def demo_ticket(lang: str = "vi", priority: bool = True) -> PrintedTicket:
         department_name=texts["department_name"],
         issued_at=datetime(2025, 11, 21, 8, 15, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),
         ahead=12,
-        ewt_s=1500,
+        wait_range=(1200, 2100),
         priority_label=texts["priority_label"] if priority else None,
         qr_data="http://hcc.longan.local/ticket/20251121-1023",
         footer=texts["footer"],

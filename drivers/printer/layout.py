@@ -29,6 +29,7 @@ class Labels(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     wait_soon: str
     wait_minutes: str
     wait_hours: str
+    wait_no_counter: str
     scan: str
 
 
@@ -93,18 +94,27 @@ def load_layout(path: Path | None = None) -> TicketLayout:
     return layout
 
 
-def wait_text(ewt_s: int, *, soon: str, minutes: str, hours: str) -> str:
-    """An estimated wait in one of three templates: `soon` under a minute, else `minutes`
-    ("{minutes}") or, from an hour on, `hours` ("{hours}", "{minutes}"). The kiosk's screen
-    writes its wait with this function too (`qtkit.formats`), so paper and screen agree.
+def wait_text(wait_range: tuple[int, int] | None, *, soon: str, minutes: str, hours: str,
+              no_counter: str) -> str:
+    """The wait a citizen is told, in one of four templates: `no_counter` when there is no
+    range (no open counter serves the service: no wait is promised), `soon` ("{minutes}")
+    for a range from 0 ("under 5 minutes"), `hours` ("{low}", "{high}") for one in whole hours
+    from two hours on, else `minutes` ("{low}", "{high}"). The hub gives the range in whole
+    steps (`broker.core.wait_estimate.wait_range`); the kiosk's screen and the manager's
+    console write it with this function too (`qtkit.formats`), so paper and screens agree.
 
-    Rounded up to whole minutes: a citizen told "about 5" who waits 6 feels misled."""
-    if ewt_s < 60:
-        return soon
-    whole = math.ceil(ewt_s / 60)
-    if whole < 60:
-        return minutes.format(minutes=whole)
-    return hours.format(hours=whole // 60, minutes=whole % 60)
+    A range not in whole minutes is widened to them: a citizen told "5-10" who waits 11 feels
+    misled."""
+    if wait_range is None:
+        return no_counter
+    low, high = math.floor(wait_range[0] / 60), max(1, math.ceil(wait_range[1] / 60))
+    if low >= high:
+        high = low + 1
+    if low == 0:
+        return soon.format(minutes=high)
+    if high > 120 and low % 60 == 0 and high % 60 == 0:
+        return hours.format(low=low // 60, high=high // 60)
+    return minutes.format(low=low, high=high)
 
 
 def ticket_fields(ticket: PrintedTicket, labels: Labels) -> dict[str, Any]:
@@ -116,8 +126,8 @@ def ticket_fields(ticket: PrintedTicket, labels: Labels) -> dict[str, Any]:
         "department_name": ticket.department_name,
         "issued": ticket.issued_at.strftime(labels.time_format),
         "ahead": ticket.ahead,
-        "ewt": wait_text(ticket.ewt_s, soon=labels.wait_soon, minutes=labels.wait_minutes,
-                         hours=labels.wait_hours),
+        "ewt": wait_text(ticket.wait_range, soon=labels.wait_soon, minutes=labels.wait_minutes,
+                         hours=labels.wait_hours, no_counter=labels.wait_no_counter),
         "priority_label": ticket.priority_label or "",
         "footer": ticket.footer,
         "labels": labels,

@@ -14,7 +14,9 @@ class PrintedTicket:
     department_name: str
     issued_at: datetime
     ahead: int
-    ewt_s: int
+    # The wait the hub told (`ewt_low_s`, `ewt_high_s`: whole steps, seconds); None when no
+    # open counter serves the service: the ticket then says so instead of promising a wait.
+    wait_range: tuple[int, int] | None
     priority_label: str | None
     qr_data: str
     footer: str
@@ -26,8 +28,9 @@ class PrintedTicket:
         # a garbled ticket.
         if not self.number or not self.number.isascii() or not self.number.isalnum():
             raise ValueError(f"ticket number must be ASCII letters and digits: {self.number!r}")
-        if self.ahead < 0 or self.ewt_s < 0:
-            raise ValueError("ahead and ewt_s cannot be negative")
+        if self.ahead < 0 or (self.wait_range is not None and not
+                              0 <= self.wait_range[0] <= self.wait_range[1]):
+            raise ValueError("ahead cannot be negative, nor a wait range run backwards")
         if self.lang not in LANGS:
             raise ValueError(f"lang must be one of {LANGS}: {self.lang!r}")
         if not self.qr_data.isascii():

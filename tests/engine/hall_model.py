@@ -45,6 +45,8 @@ class Issued:
     priority: bool
     ahead: int
     estimate_s: int
+    low_s: int | None
+    high_s: int | None
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,8 @@ class Compared:
     priority: bool
     estimate_s: int
     actual_s: float
+    low_s: int | None = None  # the range printed; None: no counter served the service
+    high_s: int | None = None
 
 
 class Hall:
@@ -98,7 +102,8 @@ class Hall:
             reason = rng.choice(groups) if rng.random() < self.plan.priority_share else None
             ticket = self.q.issue(service.id, **({"reason": reason} if reason else {}))
             self.issued.append(Issued(ticket["id"], service.id, ticket["priority"],
-                                      ticket["ahead"], ticket["ewt_s"]))
+                                      ticket["ahead"], ticket["ewt_s"],
+                                      ticket["ewt_low_s"], ticket["ewt_high_s"]))
         self.arrivals_done = True
 
     def officer(self, counter: str, officer: str | None) -> Process:
@@ -148,7 +153,8 @@ class Hall:
             if ticket.first_called_at is None:
                 continue
             waited = (ticket.first_called_at - ticket.issued_at).total_seconds()
-            found.append(Compared(issued.ahead, issued.priority, issued.estimate_s, waited))
+            found.append(Compared(issued.ahead, issued.priority, issued.estimate_s, waited,
+                                  issued.low_s, issued.high_s))
         return found
 
 
@@ -169,6 +175,20 @@ def within_20_or_2_min(c: Compared) -> bool:
     return abs(c.estimate_s - c.actual_s) <= max(0.2 * c.actual_s, 120)
 
 
+def in_range(c: Compared) -> bool:
+    """The real wait fell inside the printed range."""
+    return c.low_s is not None and c.high_s is not None and c.low_s <= c.actual_s <= c.high_s
+
+
+def within_50(c: Compared) -> bool:
+    """The baseline: inside a plain ±50% range around the point estimate."""
+    return abs(c.estimate_s - c.actual_s) <= 0.5 * c.estimate_s
+
+
+def width_s(c: Compared) -> float:
+    return (c.high_s - c.low_s) if c.low_s is not None and c.high_s is not None else 0.0
+
+
 def ratio(c: Compared) -> float:
     """Actual over estimate; an estimate under a second counts as one second."""
     return c.actual_s / max(c.estimate_s, 1)
@@ -187,6 +207,10 @@ BUCKETS: dict[str, Callable[[Compared], bool]] = {
 @dataclass(frozen=True)
 class Figures:
     tickets: int
+    in_range: float  # the share of real waits inside the printed range
+    median_width_s: float  # of the printed range
+    within_50: float  # the baseline: inside a plain ±50% range around the point
+    median_estimate_s: float  # a ±50% range's median width
     within_20: float
     within_20_or_2_min: float
     mean_abs_error_s: float
@@ -196,6 +220,10 @@ class Figures:
 def figures(compared: list[Compared]) -> Figures:
     return Figures(
         len(compared),
+        sum(map(in_range, compared)) / len(compared),
+        median(map(width_s, compared)),
+        sum(map(within_50, compared)) / len(compared),
+        median(c.estimate_s for c in compared),
         sum(map(within_20, compared)) / len(compared),
         sum(map(within_20_or_2_min, compared)) / len(compared),
         mean(abs(c.estimate_s - c.actual_s) for c in compared),
@@ -209,11 +237,13 @@ def by_bucket(compared: list[Compared]) -> dict[str, Figures]:
 
 
 def report(compared: list[Compared]) -> str:
-    lines = [f"{'':12} {'tickets':>7} {'±20%':>6} {'±20%|2m':>8} {'MAE min':>8} "
-             f"{'actual/est':>10}"]
+    lines = [f"{'':12} {'tickets':>7} {'in range':>8} {'width min':>9} {'±50%':>5} "
+             f"{'width min':>9} {'±20%':>5} {'±20%|2m':>8} {'MAE min':>8} {'actual/est':>10}"]
     rows = {"all": figures(compared), **by_bucket(compared)}
     for name, f in rows.items():
-        lines.append(f"{name:12} {f.tickets:7d} {f.within_20:6.0%} {f.within_20_or_2_min:8.0%} "
+        lines.append(f"{name:12} {f.tickets:7d} {f.in_range:8.1%} {f.median_width_s / 60:9.0f} "
+                     f"{f.within_50:5.0%} {f.median_estimate_s / 60:9.1f} "
+                     f"{f.within_20:5.0%} {f.within_20_or_2_min:8.0%} "
                      f"{f.mean_abs_error_s / 60:8.1f} {f.median_ratio:10.2f}")
     return "\n".join(lines)
 

@@ -9,7 +9,15 @@ from datetime import timedelta
 import pytest
 
 from broker.core.queue_state import QueueState, ServiceDay, Ticket
-from broker.core.wait_estimate import CALLS_WALKED, CounterTimes
+from broker.core.views import service_view
+from broker.core.wait_estimate import (
+    CALLS_WALKED,
+    PRIOR_MISSES,
+    TYPICAL_MISS,
+    CounterTimes,
+    spread_s,
+    wait_range,
+)
 from tests.engine.driver import EngineDriver
 
 
@@ -164,3 +172,72 @@ def test_a_forecast_reads_a_few_tickets_of_a_long_queue(q, priority):
     else:
         # 400 priority tickets ahead, each with the two ordinary calls the interleave owes.
         assert ewt == pytest.approx(400 * 3 * 720 / 2, rel=0.01)
+
+
+# --- what the citizen is told: a range ------------------------------------------------------
+
+@pytest.mark.parametrize(("estimate_s", "spread", "told"), [
+    (0, 0.0, (0, 60)),  # nobody ahead at a free counter: "under a minute"
+    (240, 300.0, (60, 420)),  # 4 min ± 3.25: whole minutes while the top is under 10
+    (300, 600.0, (0, 600)),  # 5 min ± 6.5: a top past 10 minutes takes 5-minute steps
+    (1200, 1200.0, (300, 2100)),  # 20 min ± 13
+    (1800, 600.0, (1500, 2100)),  # 30 min ± 6.5
+    (4800, 2400.0, (3000, 6600)),  # 80 min ± 26: 10-minute steps under two hours
+    (9000, 3000.0, (7200, 10800)),  # 150 min ± 32.5: whole hours
+])
+def test_a_range_is_the_forecast_give_or_take_its_spread_in_whole_steps(estimate_s, spread,
+                                                                         told):
+    assert wait_range(estimate_s, spread) == told
+
+
+def test_the_spread_grows_with_the_square_root_of_the_queue_and_with_the_wait():
+    assert spread_s(0, 720) == 0
+    assert spread_s(720, 720) == pytest.approx((720 * 720 + (0.2 * 720) ** 2) ** 0.5)
+    # Four times the wait: twice the queue's spread, four times the relative part.
+    assert spread_s(2880, 720) == pytest.approx((4 * 720 * 720 + (0.8 * 720) ** 2) ** 0.5)
+
+
+def test_no_open_counter_promises_no_wait(q):
+    ticket = q.issue("datdai")
+    assert (ticket["ewt_low_s"], ticket["ewt_high_s"], ticket["no_counter"]) == (None, None, True)
+    assert ticket["ewt_s"] > 0  # kept on the wire as before, for devices that read only it
+    view = service_view(q.engine, q.state, "datdai", q.now)
+    assert view.no_counter and view.wait_range() is None and view.wait_range(True) is None
+    q.open("4")
+    view = service_view(q.engine, q.state, "datdai", q.now)
+    assert not view.no_counter and view.wait_range() is not None
+
+
+def test_the_service_state_says_what_a_new_ticket_is_told_ordinary_and_priority(q):
+    q.open("4")
+    for _ in range(5):
+        q.issue("datdai")
+    q.call_next("4")
+    q.advance(minutes=2)
+    view = service_view(q.engine, q.state, "datdai", q.now)
+    ordinary = q.issue("datdai")
+    assert view.wait_range() == (ordinary["ewt_low_s"], ordinary["ewt_high_s"])
+    view = service_view(q.engine, q.state, "datdai", q.now)
+    priority = q.issue("datdai", reason="elderly")
+    assert view.wait_range(priority=True) == (priority["ewt_low_s"], priority["ewt_high_s"])
+    assert priority["ewt_high_s"] < ordinary["ewt_low_s"]
+
+
+def test_todays_misses_widen_the_ranges_to_come(q):
+    q.open("4")
+    first = q.issue("datdai")  # told under a minute: the counter stands free
+    spread = q.state.tickets[first["id"]].told_spread_s
+    assert (first["ewt_low_s"], first["ewt_high_s"]) == (0, 60) and spread == 0
+    for _ in range(4):
+        q.issue("datdai")
+    before = q.engine.counter_times(q.state).misses()
+    assert before == 1.0
+    q.advance(minutes=30)  # called half an hour later: a miss of 30 spreads (of a minute)
+    q.call_next("4")
+    assert q.state.services["datdai"].recent_misses == (pytest.approx(30.0),)
+    times = q.engine.counter_times(q.state)
+    assert times.misses() == pytest.approx((30 / TYPICAL_MISS + PRIOR_MISSES)
+                                           / (1 + PRIOR_MISSES))
+    wider = q.engine.wait_range(q.state, "datdai", 3600)
+    usual = wait_range(3600, spread_s(3600, times.mean_s("datdai")))
+    assert wider is not None and wider[1] - wider[0] > usual[1] - usual[0]

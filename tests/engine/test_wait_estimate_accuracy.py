@@ -5,7 +5,16 @@ citizens and officers, as discrete events against the pure engine, seeded), abou
 tickets, each printed estimate against the wait that followed. `python -m
 tests.engine.hall_model 12` prints the same figures.
 
-Measured on these twelve mornings (the share of tickets; actual/estimate is the median):
+What a ticket says is a range (`wait_estimate.wait_range`): the real wait fell inside it for
+82.7% of the tickets, and its median width is 10 minutes. The baseline, a plain ±50% range
+around the same point estimate, holds 73.6% with a median width of 12.6 minutes (the
+estimate's median). By people ahead, inside the range: priority 85%, 0 ahead 89% (a range of
+one minute: "under 1 min"), 1-2 ahead 74%, 3-5 81%, 6-10 82%, >10 95%. Each morning alone:
+78-88%. (With a fixed spread, not widened by today's misses: 81% over the mornings, but
+71-88% morning by morning, and 72% in the headless demo's harder morning.)
+
+The point estimate itself, on these twelve mornings (the share of tickets; actual/estimate is
+the median):
 
                       within ±20%  ±20% or 2 min  mean abs error  actual/estimate
     before (fd70d63)      33%           59%          5.3 min        1.20
@@ -50,10 +59,28 @@ def test_no_systematic_bias_at_any_number_of_people_ahead(compared):
         assert 0.8 <= found.median_ratio <= 1.25, (bucket, found)
 
 
-def test_accuracy_over_the_mornings(compared):
+def test_the_printed_range_holds_80_percent_of_real_waits(compared):
     found = figures(compared)
-    # Measured 41.4% / 64.2% / 4.3 min, median 1.00; before 32.6% / 58.9% / 5.3 min, 1.20.
-    assert found.within_20 >= 0.39
-    assert found.within_20_or_2_min >= 0.61
+    # Measured 82.7% inside, median width 10 min; ±50% around the point: 73.6%, 12.6 min.
+    assert 0.78 <= found.in_range <= 0.84
+    assert found.median_width_s <= 10 * 60
+    assert found.within_50 < found.in_range
+    assert found.median_width_s < found.median_estimate_s  # and narrower than ±50%
+    # Inside for three citizens in four or more at every queue length: not 80% overall made
+    # of the short waits' easy one-minute ranges alone.
+    for bucket, group in by_bucket(compared).items():
+        assert group.in_range >= 0.72, (bucket, group)
+
+
+def test_every_morning_alone_is_near_80_percent():
+    # Measured 78-88%: today's misses widen a hard morning's ranges (fixed: 71-88%).
+    for seed in SEEDS:
+        found = figures(mornings([seed]))
+        assert 0.75 <= found.in_range <= 0.9, (seed, found)
+
+
+def test_the_point_behind_the_range_is_unbiased(compared):
+    found = figures(compared)
+    # Measured 4.3 min, median 1.00; before 5.3 min, 1.20.
     assert found.mean_abs_error_s <= 4.6 * 60
     assert 0.9 <= found.median_ratio <= 1.1

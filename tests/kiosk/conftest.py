@@ -59,8 +59,15 @@ class KioskDriver:
     def tile_text(self, kind: str, tile_id: str) -> list[str]:
         return self.tile(kind, tile_id).text_lines()
 
+    def settle(self) -> None:
+        """Waits, as a person does, until nothing on screen has moved for a moment: a tap
+        sooner does nothing (`kiosk.views.SETTLE_S`)."""
+        self.qtbot.waitUntil(self.window.layout_watch.settled, timeout=5_000)
+
     def tap(self, widget: QWidget) -> None:
+        """A tap once the screen has settled."""
         assert widget.isVisible(), f"{widget.objectName()} is not on screen"
+        self.settle()
         self.qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
 
     def tap_named(self, name: str) -> None:

@@ -16,17 +16,17 @@ SATURDAY_NOON = datetime(2025, 11, 22, 12, 30, tzinfo=TZ)
 DATDAI = CONFIG.service("datdai")
 
 
-@pytest.mark.parametrize(("ewt_s", "vi", "en"), [
-    (0, "Chờ dưới 1 phút", "Under 1 min wait"),
-    (59, "Chờ dưới 1 phút", "Under 1 min wait"),
-    (60, "Chờ khoảng 1 phút", "About 1 min wait"),
-    (61, "Chờ khoảng 2 phút", "About 2 min wait"),
-    (720, "Chờ khoảng 12 phút", "About 12 min wait"),
-    (3660, "Chờ khoảng 1 giờ 1 phút", "About 1 h 1 min wait"),
+@pytest.mark.parametrize(("told", "vi", "en"), [
+    ((0, 60), "Chờ dưới 1 phút", "Under 1 min wait"),
+    ((0, 300), "Chờ dưới 5 phút", "Under 5 min wait"),
+    ((120, 420), "Chờ khoảng 2-7 phút", "About 2-7 min wait"),
+    ((600, 1200), "Chờ khoảng 10-20 phút", "About 10-20 min wait"),
+    ((7200, 14400), "Chờ khoảng 2-4 giờ", "About 2-4 h wait"),
+    (None, "Chưa có quầy phục vụ", "No counter open yet"),
 ])
-def test_wait_is_rounded_up_to_whole_minutes(ewt_s, vi, en):
-    assert texts.wait_time(ewt_s, "vi") == vi
-    assert texts.wait_time(ewt_s, "en") == en
+def test_the_wait_is_a_range_or_says_no_counter_serves(told, vi, en):
+    assert texts.wait_time(told, "vi") == vi
+    assert texts.wait_time(told, "en") == en
 
 
 def closed(reason: str, opens_at: datetime | None = None) -> ServiceState:
@@ -50,9 +50,11 @@ def test_why_closed_and_when_it_opens():
 
 def test_department_tiles():
     states = {
-        "datdai": ServiceState(id="datdai", open=True, waiting=3, ewt_s=900),
+        "datdai": ServiceState(id="datdai", open=True, waiting=3, ewt_s=900, ewt_low_s=600,
+                               ewt_high_s=1200),
         "moitruong": closed("manager"),
-        "khcn": ServiceState(id="khcn", open=True, waiting=0, ewt_s=0),
+        "khcn": ServiceState(id="khcn", open=True, waiting=0, ewt_s=0, ewt_low_s=0,
+                             ewt_high_s=60),
     }
     tiles = {t.id: t for t in model.department_tiles(CONFIG, states, "vi", SATURDAY_NOON)}
     assert tiles["stnmt"] == model.Tile("stnmt", "Sở Tài nguyên và Môi trường",
@@ -61,3 +63,20 @@ def test_department_tiles():
     assert tiles["skhcn"].lines == ("Không có người chờ", "Chờ dưới 1 phút")
     # Not heard from the hub yet: not offered.
     assert tiles["skhdt"].lines[-1] == "Đang cập nhật" and tiles["skhdt"].tone == "closed"
+
+
+def test_a_priority_citizen_sees_the_priority_queues_range():
+    states = {"khcn": ServiceState(id="khcn", open=True, waiting=4, ewt_s=2400, ewt_low_s=1800,
+                                   ewt_high_s=3000, ewt_priority_low_s=0,
+                                   ewt_priority_high_s=300)}
+    ordinary = {t.id: t for t in model.department_tiles(CONFIG, states, "vi", SATURDAY_NOON)}
+    priority = {t.id: t for t in model.department_tiles(CONFIG, states, "vi", SATURDAY_NOON,
+                                                        priority=True)}
+    assert ordinary["skhcn"].lines[-1] == "Chờ khoảng 30-50 phút"
+    assert priority["skhcn"].lines[-1] == "Chờ dưới 5 phút"
+    # No open counter: no promise, whoever asks.
+    none = {"khcn": ServiceState(id="khcn", open=True, waiting=4, ewt_s=2400, no_counter=True)}
+    for asked in (False, True):
+        tiles = {t.id: t for t in model.department_tiles(CONFIG, none, "vi", SATURDAY_NOON,
+                                                         priority=asked)}
+        assert tiles["skhcn"].lines[-1] == "Chưa có quầy phục vụ"

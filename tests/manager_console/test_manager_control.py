@@ -379,3 +379,26 @@ def test_a_hub_clock_behind_its_ledger_is_shown_to_the_manager(broker, devices, 
                         timeout=20_000)
     finally:
         hub.stop()
+
+
+def test_the_hall_shows_the_range_a_ticket_is_told(hub, devices, console, qtbot, artifacts):
+    """The wait column says the range the kiosk and the paper say ("50-90 phút"), and that no
+    counter serves a service instead of a wait (before: a point, "12:00", in both cases)."""
+    kiosk, counter, manager = devices("kiosk-1"), devices("counter-4"), devices("manager-1")
+    counter.request("counter.open", {"officer": "pthd"})
+    for _ in range(6):
+        kiosk.request("ticket.issue", {"service": "datdai"})
+    kiosk.request("ticket.issue", {"service": "moitruong"})
+    wait_for(lambda: (s := manager.cached(manager.topics.service_state("datdai"))) is not None
+             and s.waiting == 6, what="six waiting for land")
+    land = manager.cached(manager.topics.service_state("datdai"))
+    low, high = land.wait_range()
+    built = console(manager)
+    window = built.window
+    _ready(qtbot, built)
+    hall = window.hall
+    qtbot.waitUntil(lambda: rows_by_name(hall.service_table)["Đất đai"]["Đang chờ"] == "6")
+    shown = rows_by_name(hall.service_table)
+    assert shown["Đất đai"]["Dự kiến chờ"] == f"{low // 60}-{high // 60} phút"
+    assert shown["Môi trường"]["Dự kiến chờ"] == "chưa có quầy"
+    window.grab().save(str(artifacts / "hall_wait_ranges.png"))
