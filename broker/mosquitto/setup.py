@@ -30,6 +30,11 @@ PASSWORD_FILE = "qms.passwd"
 ACL_FILE = "qms.acl"
 CONF_FILE = "qms.conf"
 CREDENTIALS_FILE = "credentials.toml"
+# What the broker may hold for one client (the hub while it is away, a slow board): past
+# this it drops, so no device can fill the broker's memory while the hub is down.
+MAX_QUEUED_BYTES = 16 * 1024 * 1024
+MAX_QUEUED_MESSAGES = 100_000
+MESSAGE_SIZE_LIMIT = 256 * 1024  # a command is a few hundred bytes; the config tens of KB
 
 
 class SetupError(ValueError):
@@ -159,15 +164,28 @@ def mosquitto_config(*, port: int = 1883, bind: str = "127.0.0.1",
         f"persistence_location {str(data_dir).rstrip('/')}/",
         "autosave_interval 10",
         "set_tcp_nodelay true",
-        "# The default 1000 silently drops QoS 1 messages to a slow subscriber.",
-        "max_queued_messages 1000000",
-        "max_inflight_messages 100",
-        "message_size_limit 262144",
+        *broker_limits(),
     ]
     if log_file is not None:
         lines += [f"log_dest file {log_file}"]
     lines += ["log_type error", "log_type warning", "log_type notice", ""]
     return "\n".join(lines)
+
+
+def broker_limits(max_queued_bytes: int = MAX_QUEUED_BYTES,
+                  max_queued_messages: int = MAX_QUEUED_MESSAGES) -> list[str]:
+    """The per-client limits every Mosquitto of the project runs with (this setup's, the
+    managed broker's, `hall.conf`)."""
+    return [
+        "# The default 1000 silently drops QoS 1 messages to a slow subscriber; but what one",
+        "# client's queue may hold is bounded, in messages and in bytes: while the hub is",
+        "# away, a device that floods its cmd topic fills the hub's queue up to this, and the",
+        "# broker drops the rest instead of growing without end.",
+        f"max_queued_messages {max_queued_messages}",
+        f"max_queued_bytes {max_queued_bytes}",
+        "max_inflight_messages 100",
+        f"message_size_limit {MESSAGE_SIZE_LIMIT}",
+    ]
 
 
 def load_credentials(path: Path) -> dict[str, str]:
