@@ -42,6 +42,7 @@ class Plan:
     transfer_share: float = 0.03
     rating_share: float = 0.7
     drain_minutes: float = 120.0  # how long officers go on after the last arrival
+    pin: str = "1234"  # the officers' PIN: the demo center's (config/center.toml)
 
 
 @dataclass
@@ -166,7 +167,8 @@ class Simulation:
         terminal = self.client(f"counter-{counter_id}")
         tablet_id = f"tablet-{counter_id}"
         tablet = self.client(tablet_id) if self.config.device(tablet_id) else None
-        terminal.request("counter.open", {"officer": officer_id} if officer_id else {})
+        terminal.request("counter.open", {"officer": officer_id, "pin": self.plan.pin}
+                         if officer_id else {})
         idle_since: float | None = None
         while not self.stop.is_set():
             try:

@@ -19,10 +19,11 @@ import msgspec
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import MQTTErrorCode
 
-from broker.core.commands import Command, ReportArgs
+from broker.core.commands import Command, OpenArgs, ReportArgs
 from broker.core.engine import OPS, Accepted, EngineEvent, QueueEngine
 from broker.core.queue_state import QueueState
 from broker.core.views import board_view, counter_view, service_view
+from broker.service import guard
 from broker.service.ledger import Ledger, Refusal
 from broker.service.reports import report
 from broker.wire import protocol
@@ -112,6 +113,22 @@ class Hub:
         self.published: dict[str, protocol.Retained] = {}  # rev 0: compared without it
         self.publish: Callable[[str, bytes, bool], None] = lambda topic, payload, retain: None
         self.changes = _Changes()
+        self.limiter = guard.RateLimiter(config)
+        self.pins = guard.PinCheck(config)
+        self.notes_erased_for: Any = None  # the day the expired notes were last erased
+        self.erase_expired_notes(now)
+
+    def erase_expired_notes(self, now: datetime) -> None:
+        """Once a day: notes older than the config's retention are erased (docs/privacy.md)."""
+        today = self.engine.local(now).date()
+        if self.notes_erased_for == today:
+            return
+        try:
+            guard.erase_expired_notes(self.ledger.conn, today,
+                                      self.config.privacy.note_retention_days)
+            self.notes_erased_for = today
+        except Exception:
+            log.exception("erasing the expired notes failed; trying again at the next refresh")
 
     # --- commands ---------------------------------------------------------------------------
 
@@ -154,6 +171,8 @@ class Hub:
             for pending in batch.accepted:
                 self.changes.events += pending.outcome.events
         for answer in batch.replies:
+            if not answer.log:
+                continue  # said once for many (a device over its rate limit)
             if answer.started is None:
                 log.info("%s", answer.log)
             else:
@@ -169,18 +188,39 @@ class Hub:
             return
         if self._answer_again(batch, device_id, incoming.id):
             return
+        now = self.clock()
+        retry_after = self.limiter.take(device, now)
+        if retry_after is not None:
+            # Not stored, and not remembered: the same id sent again later is judged afresh.
+            # Logged once per burst (the limiter's warning), not once per command.
+            batch.answer(self.topics.device_reply(device_id), incoming.id,
+                         protocol.encode_error(incoming.id, "rate_limited",
+                                               f"too many commands from {device_id}; retry "
+                                               f"in {retry_after:g} s",
+                                               retry_after_s=retry_after), "")
+            return
         if OPS[incoming.op].read_only:
             self._read(batch, device_id, incoming, started)
             return
-        now = self.clock()
         command = Command(incoming.id, incoming.op, incoming.args, device)
         outcome = self.engine.apply(self.state, command, now)
         if not isinstance(outcome, Accepted):
             self._refuse(batch, device_id, incoming.id, incoming.op, outcome.code,
                          outcome.message, started, self.engine.local(now))
             return
+        stored_args = incoming.args
+        if isinstance(stored_args, OpenArgs):
+            # The PIN is the shell's to check, after the engine's rules (who may open which
+            # counter, officer_busy); a wrong one is not a queue fact and is not stored.
+            pin_refusal = self.pins.refusal(device, stored_args, self.state, outcome.state,
+                                            now)
+            if pin_refusal is not None:
+                self._refuse(batch, device_id, incoming.id, incoming.op, *pin_refusal,
+                             started)
+                return
+            stored_args = msgspec.structs.replace(stored_args, pin=None)  # never stored
         reply = protocol.encode_reply(incoming.id, outcome.result)
-        batch.accepted.append(_Pending(command, msgspec.json.encode(incoming.args), now,
+        batch.accepted.append(_Pending(command, msgspec.json.encode(stored_args), now,
                                        outcome, reply))
         batch.ids[incoming.id] = (device_id, reply)
         self.state = outcome.state
@@ -244,7 +284,10 @@ class Hub:
             self._refuse(batch, device_id, incoming.id, incoming.op, "bad_request",
                          "the range runs from `from` to `to`, at most a year", started)
             return
-        rows = report(self.ledger.conn, self.config, args.kind, args.from_, args.to)
+        if args.kind == "notes":  # the officers' notes: to a manager's reply, nowhere else
+            rows = guard.notes(self.ledger.conn, self.config, args.from_, args.to)
+        else:
+            rows = report(self.ledger.conn, self.config, args.kind, args.from_, args.to)
         batch.answer(self.topics.device_reply(device_id), incoming.id, protocol.encode_reply(
             incoming.id, {"kind": args.kind, "from": args.from_.isoformat(),
                           "to": args.to.isoformat(), "rows": rows}),
@@ -330,7 +373,7 @@ class Hub:
             self.state = self.engine.new_day(self.engine.local(now).date())
         if force:
             self.publish(self.topics.config, protocol.encode(protocol.ConfigMessage(
-                config=self.config, rev=self._next_rev())), True)
+                config=self.config.public(), rev=self._next_rev())), True)
         for service_id in self.state.services:
             self._put_state(self.topics.service_state(service_id),
                             service_view(self.engine, self.state, service_id, now), force)
@@ -510,6 +553,7 @@ class HubService:
                         self.hub.publish_all()
                     except Exception:
                         log.exception("refresh failed")
+                self.hub.erase_expired_notes(self.hub.clock())
         self._sign_off()
 
     def _sign_off(self) -> None:

@@ -12,7 +12,7 @@ from broker.mosquitto.managed import ManagedBroker
 from broker.service.backup import restore, verify
 from broker.service.ledger import MIGRATIONS, Ledger
 from broker.wire.device_client import RequestError
-from tests.support import CONFIG, ROOT, HubProcess, device, wait_for
+from tests.support import CONFIG, DEMO_PIN, ROOT, HubProcess, device, wait_for
 from tools.fault_injection import RetainedWatch, differences, truth, wait_until
 
 
@@ -31,7 +31,7 @@ def _commands(db) -> list[tuple]:
 
 def test_online_backup_verify_and_restore(broker, hub, devices, tmp_path):
     kiosk, counter = devices("kiosk-1"), devices("counter-4")
-    counter.request("counter.open", {"officer": "pthd"})
+    counter.request("counter.open", {"officer": "pthd", "pin": DEMO_PIN})
     stop = threading.Event()
     given: list[dict] = []
 

@@ -31,7 +31,7 @@ class Hall:
                                 log_file=tmp_path / "mosquitto.log")
         self.broker = MosquittoProcess(tmp_path, conf, self.port).start()
         self.passwords = {u.name: u.password for u in self.setup.users}
-        self.hub = HubProcess(self.url("qms-hub"), tmp_path / "ledger.db")
+        self.hub = HubProcess(self.url("qms-hub"), tmp_path / "ledger.db", rate_limits=True)
         self.made: list[DeviceClient] = []
         self.raws: list[RawClient] = []
 
