@@ -79,7 +79,9 @@ def test_setup_files_are_private_complete_and_stable(tmp_path):
     assert all(password_matches(u.password, hashes[u.name]) for u in setup.users)
     assert not password_matches("wrong", hashes["kiosk-1"])
     entry = tomllib.loads(setup.files["credentials"].read_text())["users"]["counter-5"]
-    assert entry["role"] == "counter" and entry["url"].startswith("mqtt://counter-5:")
+    # TLS by default: a device's URL is mqtts:// and trusts the center's own CA.
+    assert entry["role"] == "counter" and entry["url"].startswith("mqtts://counter-5:")
+    assert entry["url"].endswith(":8883?ca=/etc/qms/ca.crt")
 
     again = write_setup(CONFIG, tmp_path, rotate={"kiosk-1"})
     changed = {u.name for u in again.users if u.password != users[u.name].password}
