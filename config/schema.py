@@ -137,6 +137,8 @@ DEFAULT_RATE_LIMITS: dict[str, RateLimit] = {
     "counter": RateLimit(burst=30, per_minute=60),
     "tablet": RateLimit(burst=10, per_minute=20),
     "manager": RateLimit(burst=60, per_minute=240),
+    # The web face is one device for every citizen's phone (live pages, ratings).
+    "web": RateLimit(burst=120, per_minute=600),
 }
 FALLBACK_RATE_LIMIT = RateLimit(burst=10, per_minute=30)
 
