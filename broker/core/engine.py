@@ -624,8 +624,11 @@ def _rate(step: _Step) -> Accepted:
     step.put(replace(ticket, rating=args.score))
     step.rating = RatingRecord(ticket.id, ticket.counter, ticket.officer, args.score,
                                tuple(args.reasons), step.now)
-    step.emit("rating.recorded", ticket=ticket.id, number=ticket.number, counter=ticket.counter,
-              officer=ticket.officer, score=args.score, reasons=list(args.reasons))
+    # Broadcast without the ticket: the hall saw which number went to the desk, so the ticket
+    # would name the rater (Decree 61/2018 Art. 27(3): the rater stays confidential). The
+    # ledger keeps the rating with its ticket (one rating per ticket).
+    step.emit("rating.recorded", counter=ticket.counter, officer=ticket.officer,
+              score=args.score, reasons=list(args.reasons))
     return step.done({"rating": {"ticket": ticket.id, "score": args.score,
                                  "reasons": list(args.reasons)}})
 
