@@ -146,6 +146,9 @@ FALLBACK_RATE_LIMIT = RateLimit(burst=10, per_minute=30)
 class Privacy(Struct, kw_only=True):
     # How long an officer's note on a finished ticket is kept in the ledger; then erased.
     note_retention_days: Annotated[int, msgspec.Meta(ge=0, le=3650)] = 30
+    # How long a priority ticket keeps its reason (elderly, disability, pregnancy: a
+    # personal category); then only that it was a priority ticket is kept.
+    priority_reason_retention_days: Annotated[int, msgspec.Meta(ge=0, le=3650)] = 30
 
 
 class Device(Struct, kw_only=True):

@@ -156,3 +156,22 @@ def erase_expired_notes(conn: sqlite3.Connection, today: date, retention_days: i
         log.info("erased the notes of %d finished tickets from before %s (retention %d days)",
                  changed, before, retention_days)
     return changed
+
+
+def erase_expired_reasons(conn: sqlite3.Connection, today: date, retention_days: int) -> int:
+    """Forget why the priority tickets of the days before `today - retention_days` were
+    priority (the ticket rows and the `ticket.issue` args, which then say `priority: true`
+    alone, so a replay of the day gives the same tickets); the number of tickets changed."""
+    before = (today - timedelta(days=retention_days)).isoformat()
+    with conn:
+        changed = conn.execute(
+            "UPDATE tickets SET reason = NULL WHERE day < ? AND reason IS NOT NULL",
+            (before,)).rowcount
+        conn.execute(
+            "UPDATE commands SET args = json_set(args, '$.priority', json('true'), "
+            "'$.reason', NULL) WHERE op = 'ticket.issue' AND day < ? "
+            "AND json_extract(args, '$.reason') IS NOT NULL", (before,))
+    if changed:
+        log.info("erased the priority reasons of %d tickets from before %s (retention %d "
+                 "days)", changed, before, retention_days)
+    return changed

@@ -119,13 +119,16 @@ class Hub:
         self.erase_expired_notes(now)
 
     def erase_expired_notes(self, now: datetime) -> None:
-        """Once a day: notes older than the config's retention are erased (docs/privacy.md)."""
+        """Once a day: notes and priority reasons older than the config's retentions are
+        erased (docs/privacy.md)."""
         today = self.engine.local(now).date()
         if self.notes_erased_for == today:
             return
         try:
             guard.erase_expired_notes(self.ledger.conn, today,
                                       self.config.privacy.note_retention_days)
+            guard.erase_expired_reasons(self.ledger.conn, today,
+                                        self.config.privacy.priority_reason_retention_days)
             self.notes_erased_for = today
         except Exception:
             log.exception("erasing the expired notes failed; trying again at the next refresh")

@@ -362,11 +362,19 @@ def test_a_note_reaches_the_ledger_and_the_manager_only_and_is_erased_in_time(ha
     old = (datetime.now().astimezone() - timedelta(days=31)).date()
     conn = sqlite3.connect(hall.hub.db)
     with conn:
-        conn.execute("UPDATE commands SET day = ? WHERE op = 'ticket.done'", (old.isoformat(),))
+        conn.execute("UPDATE commands SET day = ? WHERE op IN ('ticket.done', 'ticket.issue')",
+                     (old.isoformat(),))
+        conn.execute("UPDATE tickets SET day = ?", (old.isoformat(),))
     conn.close()
     hall.start_hub()
     assert _ledger_rows(hall, "SELECT json_extract(args, '$.note') FROM commands "
                         "WHERE op = 'ticket.done'") == [("",)]
+    # The priority reason is forgotten too, the priority kept (a replay gives the same).
+    assert _ledger_rows(hall, "SELECT priority, reason FROM tickets ORDER BY number") == [
+        (1, None), (0, None)]
+    assert next(json.loads(a) for (a,) in _ledger_rows(
+        hall, "SELECT args FROM commands WHERE op = 'ticket.issue' ORDER BY seq")) == {
+        "service": "datdai", "priority": True, "reason": None, "lang": "vi"}
     assert manager.request("report.get", {"kind": "notes", "from": old.isoformat(),
                                           "to": today})["rows"] == []
     assert "erased the notes of 1 finished tickets" in hall.hub.log.read_text()
