@@ -113,7 +113,8 @@ def _setup(args: argparse.Namespace) -> int:
               f"for {args.host}; devices connect with mqtts:// on port {args.tls_port}, the "
               f"hub on loopback port {args.setup_port}.")
     install = args.install_dir or "/etc/mosquitto"
-    print(f"Install: copy {CONF_FILE} to /etc/mosquitto/conf.d/, qms.passwd and qms.acl to "
+    certs = ", broker.crt, broker.key and ca.crt" if "ca" in setup.files else ""
+    print(f"Install: copy {CONF_FILE} to /etc/mosquitto/conf.d/, qms.passwd, qms.acl{certs} to "
           f"{install} (owner mosquitto, mode 0600), restart mosquitto; give each device the "
           "url of its own entry in credentials.toml.")
     return 0
