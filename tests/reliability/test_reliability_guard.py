@@ -378,3 +378,18 @@ def test_a_note_reaches_the_ledger_and_the_manager_only_and_is_erased_in_time(ha
     assert manager.request("report.get", {"kind": "notes", "from": old.isoformat(),
                                           "to": today})["rows"] == []
     assert "erased the notes of 1 finished tickets" in hall.hub.log.read_text()
+
+
+def test_every_shipped_mosquitto_config_has_the_limits(tmp_path):
+    from pathlib import Path
+
+    from broker.mosquitto.managed import mosquitto_conf
+
+    hall_conf = (Path(__file__).resolve().parents[2] / "broker" / "mosquitto" / "hall.conf")
+    setup = write_setup(CONFIG, tmp_path / "setup", own_tls=False)
+    texts = {"hall.conf": hall_conf.read_text(), "setup": setup.files["conf"].read_text(),
+             "managed": mosquitto_conf(1883, tmp_path)}
+    for name, text in texts.items():
+        lines = set(text.splitlines())
+        assert {f"max_queued_bytes {MAX_QUEUED_BYTES}", "max_queued_messages 100000",
+                "message_size_limit 262144"} <= lines, name
