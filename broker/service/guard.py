@@ -4,6 +4,7 @@ has ended (docs/privacy.md). The engine stays pure: none of this is queue state.
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 from dataclasses import dataclass, field
@@ -129,8 +130,6 @@ def notes(conn: sqlite3.Connection, config: CenterConfig, first: date, last: dat
 
 
 def _json(text: str) -> dict[str, Any]:
-    import json
-
     try:
         value = json.loads(text)
     except ValueError:

@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, ParamSpec
 
 import msgspec
@@ -115,7 +115,7 @@ class Hub:
         self.changes = _Changes()
         self.limiter = guard.RateLimiter(config)
         self.pins = guard.PinCheck(config)
-        self.notes_erased_for: Any = None  # the day the expired notes were last erased
+        self.notes_erased_for: date | None = None  # the day they were last erased
         self.erase_expired_notes(now)
 
     def erase_expired_notes(self, now: datetime) -> None:
