@@ -73,6 +73,12 @@ class PinCheck:
     config: CenterConfig
     _wrong: dict[str, list[datetime]] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        missing = [o.id for o in self.config.officers if not o.pin_hash]
+        if missing:
+            log.warning("officers without a PIN cannot open a counter from a terminal until "
+                        "one is set (`qms officer set-pin`): %s", ", ".join(missing))
+
     def refusal(self, device: Device, args: OpenArgs, before: QueueState, after: QueueState,
                 now: datetime) -> tuple[str, str] | None:
         if device.role != "counter" or device.counter is None:
