@@ -61,7 +61,14 @@ class RateLimiter:
             log.warning("%s is over its rate limit (%d at once, %g a minute): refusing its "
                         "commands with rate_limited", device.id, limit.burst, limit.per_minute)
         bucket.refused += 1
-        return round((1.0 - bucket.tokens) * 60 / limit.per_minute, 1)
+        return self.retry_after(device)
+
+    def retry_after(self, device: Device) -> float:
+        """Seconds until the device's bucket holds a whole command again."""
+        limit = self.config.rate_limit(device.role)
+        bucket = self._buckets.get(device.id)
+        tokens = bucket.tokens if bucket is not None else float(limit.burst)
+        return max(0.1, round((1.0 - tokens) * 60 / limit.per_minute, 1))
 
 
 @dataclass(slots=True)

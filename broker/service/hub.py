@@ -154,10 +154,16 @@ class Hub:
             try:
                 incoming = protocol.decode_command(payload)
             except Unanswerable as exc:
-                log.warning("dropped a payload from %s: %s", device_id, exc)
+                if not self._over_limit(device_id):  # a flood of garbage: said once
+                    log.warning("dropped a payload from %s: %s", device_id, exc)
                 continue
             except Refused as exc:
-                self._refuse(batch, device_id, exc.id, "?", exc.code, exc.message, started)
+                retry_after = self._over_limit(device_id)
+                if retry_after is not None:
+                    self._rate_limited(batch, device_id, exc.id, retry_after)
+                else:
+                    self._refuse(batch, device_id, exc.id, "?", exc.code, exc.message,
+                                 started)
                 continue
             try:
                 self._handle(batch, device_id, incoming, started)
@@ -194,13 +200,7 @@ class Hub:
         now = self.clock()
         retry_after = self.limiter.take(device, now)
         if retry_after is not None:
-            # Not stored, and not remembered: the same id sent again later is judged afresh.
-            # Logged once per burst (the limiter's warning), not once per command.
-            batch.answer(self.topics.device_reply(device_id), incoming.id,
-                         protocol.encode_error(incoming.id, "rate_limited",
-                                               f"too many commands from {device_id}; retry "
-                                               f"in {retry_after:g} s",
-                                               retry_after_s=retry_after), "")
+            self._rate_limited(batch, device_id, incoming.id, retry_after)
             return
         if OPS[incoming.op].read_only:
             self._read(batch, device_id, incoming, started)
@@ -229,6 +229,21 @@ class Hub:
         self.state = outcome.state
         batch.answer(self.topics.device_reply(device_id), incoming.id, reply,
                      f"{device_id} {incoming.op} {incoming.id} ok", started)
+
+    def _over_limit(self, device_id: str) -> float | None:
+        """A malformed payload counts against its device's rate limit as well (it costs the
+        hub as much); None while under it, else the seconds to wait."""
+        device = self.config.device(device_id)
+        return self.limiter.take(device, self.clock()) if device is not None else None
+
+    def _rate_limited(self, batch: _Batch, device_id: str, command_id: str,
+                      retry_after: float) -> None:
+        """Not stored, and not remembered: the same id sent again later is judged afresh.
+        Logged once per burst (the limiter's warning), not once per command."""
+        batch.answer(self.topics.device_reply(device_id), command_id,
+                     protocol.encode_error(command_id, "rate_limited",
+                                           f"too many commands from {device_id}; retry in "
+                                           f"{retry_after:g} s", retry_after_s=retry_after), "")
 
     def _commit(self, batch: _Batch) -> bool:
         try:

@@ -393,3 +393,25 @@ def test_every_shipped_mosquitto_config_has_the_limits(tmp_path):
         lines = set(text.splitlines())
         assert {f"max_queued_bytes {MAX_QUEUED_BYTES}", "max_queued_messages 100000",
                 "message_size_limit 262144"} <= lines, name
+
+
+def test_malformed_payloads_count_against_the_limit_and_are_logged_once(hall):
+    """Garbage costs the hub as much as a command: a kiosk flooding payloads that are not
+    JSON, or not a valid command, is limited the same way, and the log does not grow with it."""
+    hall.start_hub()
+    raw = hall.raw("kiosk-2")
+    raw.subscribe(TOPICS.device_reply("kiosk-2"))
+    for index in range(30):
+        raw.publish(TOPICS.device_cmd("kiosk-2"), b"not json %d" % index)
+    for index in range(5):
+        raw.publish(TOPICS.device_cmd("kiosk-2"), msgspec.json.encode(
+            {"v": 1, "id": f"bad-{index}", "op": "ticket.issue", "args": {"nope": 1}}))
+    wait_for(lambda: len(_reply_ids(raw, "kiosk-2")) == 5, what="5 answers")
+    codes = [protocol.decode_reply(m.payload).error.code for m in list(raw.messages)
+             if m.topic == TOPICS.device_reply("kiosk-2")]
+    assert codes == ["rate_limited"] * 5
+    log = hall.hub.log.read_text()
+    assert log.count("dropped a payload from kiosk-2") == CONFIG.rate_limit("kiosk").burst
+    assert log.count("kiosk-2 is over its rate limit") == 1
+    # Another kiosk is served as ever.
+    assert hall.device("kiosk-1").request("ticket.issue", {"service": "dkdn"})["ticket"]
