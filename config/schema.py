@@ -117,6 +117,38 @@ class Officer(Struct, kw_only=True):
     id: Id
     name: str
     title: Text | None = None
+    # An argon2 hash of the officer's PIN (`qms officer set-pin`), never the PIN. The hub
+    # checks it when a counter terminal opens a counter under this officer; the config the
+    # hub publishes to the devices leaves it out.
+    pin_hash: str | None = None
+
+
+class RateLimit(Struct, kw_only=True):
+    """A token bucket per device: `burst` commands at once, refilled at `per_minute`."""
+
+    burst: Annotated[int, msgspec.Meta(ge=1, le=100_000)]
+    per_minute: Annotated[float, msgspec.Meta(gt=0, le=1_000_000)]
+
+
+# Far above what a real device sends: a kiosk serves one citizen at a time (a few tickets a
+# minute at most), an officer presses a few keys per citizen, a tablet rates once per citizen.
+DEFAULT_RATE_LIMITS: dict[str, RateLimit] = {
+    "kiosk": RateLimit(burst=10, per_minute=12),
+    "counter": RateLimit(burst=30, per_minute=60),
+    "tablet": RateLimit(burst=10, per_minute=20),
+    "manager": RateLimit(burst=60, per_minute=240),
+    # The web face is one device for every citizen's phone (live pages, ratings).
+    "web": RateLimit(burst=120, per_minute=600),
+}
+FALLBACK_RATE_LIMIT = RateLimit(burst=10, per_minute=30)
+
+
+class Privacy(Struct, kw_only=True):
+    # How long an officer's note on a finished ticket is kept in the ledger; then erased.
+    note_retention_days: Annotated[int, msgspec.Meta(ge=0, le=3650)] = 30
+    # How long a priority ticket keeps its reason (elderly, disability, pregnancy: a
+    # personal category); then only that it was a priority ticket is kept.
+    priority_reason_retention_days: Annotated[int, msgspec.Meta(ge=0, le=3650)] = 30
 
 
 class Device(Struct, kw_only=True):
@@ -149,6 +181,21 @@ class CenterConfig(Struct, kw_only=True, dict=True):
     officers: list[Officer] = []
     devices: list[Device] = []
     texts: Texts = Texts()
+    # Per role (`[rate_limits.kiosk]`); a role not named keeps DEFAULT_RATE_LIMITS.
+    rate_limits: dict[Role, RateLimit] = {}
+    privacy: Privacy = Privacy()
+
+    def rate_limit(self, role: str) -> RateLimit:
+        return (self.rate_limits.get(role) or DEFAULT_RATE_LIMITS.get(role)
+                or FALLBACK_RATE_LIMIT)
+
+    def public(self) -> CenterConfig:
+        """The config as every device receives it: no PIN hashes (a 4-digit PIN's hash is
+        guessed in seconds by whoever holds it)."""
+        if not any(o.pin_hash for o in self.officers):
+            return self
+        return msgspec.structs.replace(self, officers=[
+            msgspec.structs.replace(o, pin_hash=None) for o in self.officers])
 
     @cached_property
     def _by_id(self) -> dict[str, dict[str, Any]]:

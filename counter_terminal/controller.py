@@ -169,9 +169,12 @@ class TerminalController(QObject):
             self._pending_timer.stop()
             self.pending = None
 
-    def sign_in(self, officer_id: str) -> None:
+    def sign_in(self, officer_id: str, pin: str = "") -> None:
+        """Open the counter under the officer, who proves it with the PIN (the hub checks
+        it; the terminal neither keeps nor logs it)."""
         if can_sign_in(self.snapshot):
-            self._send("counter.open", {"officer": officer_id})
+            self._send("counter.open", {"officer": officer_id, "pin": pin} if pin
+                       else {"officer": officer_id})
 
     def pick(self, key: str) -> None:
         """The officer chose an item of the open picker: a number to call, or where to send

@@ -247,15 +247,36 @@ def build_screen(s: Snapshot, *, page: Page, lang: str, now: datetime,
         **_banner(s, blocked, error, sending, lang),
         waiting=_waiting(s, lang),
         missed=tuple(t.number for t in counter.missed) if counter else (),
-        officers=tuple((o.id, o.name) for o in config.officers) if config else (),
-        default_officer=(counter.officer if counter and counter.officer
-                         else configured.officer if configured else None),
+        officers=_officers(s, lang),
+        default_officer=_default_officer(s, configured.officer if configured else None),
         can_sign_in=can_sign_in(s),
         **_picker(s, page, lang),
         notice=(text(f"undo.{pending.action.value}", lang, number=pending.number,
                      seconds=pending.seconds_left) if pending else notice),
         undo=text("undo", lang) if pending else "",
     )
+
+
+def officers_elsewhere(s: Snapshot) -> dict[str, CounterState]:
+    """Officers signed in (open or paused) at another counter, and where."""
+    return {k.officer: k for k in s.counters.values()
+            if k.officer and k.status != "closed" and k.id != s.counter_id}
+
+
+def _officers(s: Snapshot, lang: str) -> tuple[tuple[str, str], ...]:
+    if s.config is None:
+        return ()
+    elsewhere = officers_elsewhere(s)
+    return tuple((o.id, text("signin.busy", lang, name=o.name, number=elsewhere[o.id].number)
+                  if o.id in elsewhere else o.name) for o in s.config.officers)
+
+
+def _default_officer(s: Snapshot, configured: str | None) -> str | None:
+    """The counter's own officer, unless signed in at another counter: the sign-in never
+    pre-selects an officer who works elsewhere (the hub would refuse `officer_busy`)."""
+    counter = s.counter
+    default = counter.officer if counter and counter.officer else configured
+    return None if default in officers_elsewhere(s) else default
 
 
 def _officer_text(config: CenterConfig | None, counter: CounterState | None, lang: str) -> str:

@@ -50,6 +50,8 @@ TEXTS = Texts({
     "signin.title": ("Mở quầy {number}", "Open counter {number}"),
     "signin.officer": ("Chọn cán bộ làm việc tại quầy", "Choose the officer at this counter"),
     "signin.open": ("Mở quầy", "Open counter"),
+    "signin.pin": ("Mã PIN của cán bộ", "The officer's PIN"),
+    "signin.busy": ("{name} — đang ở quầy {number}", "{name} — at counter {number}"),
     "pick.call.title": ("Chọn số để gọi", "Choose a number to call"),
     "pick.call.ok": ("Gọi số này", "Call this number"),
     "pick.call.empty": ("Không có số nào để gọi", "No number to call"),

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontMetrics, QKeySequence, QShortcut
+from PySide6.QtCore import QRegularExpression, Qt, Signal
+from PySide6.QtGui import QFontMetrics, QKeySequence, QRegularExpressionValidator, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -61,7 +62,7 @@ BANNER_COLOURS: dict[str, tuple[str, str]] = {
 
 class TerminalWindow(QWidget):
     action_requested = Signal(str)  # an Action
-    sign_in_requested = Signal(str)  # an officer id
+    sign_in_requested = Signal(str, str)  # an officer id, the PIN typed
     pick_requested = Signal(str)  # a PickItem key
     back_requested = Signal()
     lang_requested = Signal(str)
@@ -149,11 +150,17 @@ class TerminalWindow(QWidget):
         self.signin_button.setProperty("accent", "green")
         self.signin_button.clicked.connect(self._sign_in)
         self.officer_list.itemDoubleClicked.connect(lambda _item: self._sign_in())
+        self.pin_input = QLineEdit(objectName="pin_input")
+        self.pin_input.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin_input.setMaxLength(12)
+        self.pin_input.setValidator(QRegularExpressionValidator(QRegularExpression(r"\d{0,12}")))
+        self.pin_input.returnPressed.connect(self._sign_in)
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.signin_title)
         layout.addWidget(self.signin_caption)
         layout.addWidget(self.officer_list, 1)
+        layout.addWidget(self.pin_input)
         layout.addWidget(self.signin_button)
         return page
 
@@ -361,7 +368,8 @@ class TerminalWindow(QWidget):
     def _sign_in(self) -> None:
         item = self.officer_list.currentItem()
         if item is not None and self.signin_button.isEnabled():
-            self.sign_in_requested.emit(item.data(Qt.ItemDataRole.UserRole))
+            pin, _ = self.pin_input.text(), self.pin_input.clear()  # never kept on screen
+            self.sign_in_requested.emit(item.data(Qt.ItemDataRole.UserRole), pin)
 
     def _picked_key(self) -> str | None:
         # Only what the officer selected counts, never the list's default current row.
@@ -396,6 +404,7 @@ class TerminalWindow(QWidget):
 
         self.signin_title.setText(screen.signin_title)
         self.signin_caption.setText(text("signin.officer", lang))
+        self.pin_input.setPlaceholderText(text("signin.pin", lang))
         self.signin_button.setText(text("signin.open", lang))
         self.signin_button.setEnabled(screen.can_sign_in)
         self._render_officers(screen)

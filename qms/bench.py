@@ -32,7 +32,16 @@ from broker.service.ledger import Ledger
 from broker.wire import protocol
 from broker.wire.mqtt_link import new_client, parse_broker_url
 from config import load_config, parse_config
+from config.officer_pin import hash_pin
 from qms.proc_stats import percentile, rss_mb
+from qms.simulation import Plan
+
+BENCH_PIN = Plan.pin  # the demo center's PIN
+# Load tests (this bench, the soak, fault injection, the fuzzer) send far more than a real
+# hall's devices: the per-device rate limits (config `[rate_limits.<role>]`) out of their way.
+LOAD_TEST_LIMITS = "".join(
+    f"\n[rate_limits.{role}]\nburst = 100000\nper_minute = 1000000\n"
+    for role in ("kiosk", "counter", "tablet", "board", "manager", "announcer"))
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -146,14 +155,22 @@ def bench_config_text(counters: int, kiosks: int, boards: int) -> str:
                    f"range = [1, 9999]\n")
     for i in range(1, counters + 1):
         out.append(f'\n[[counters]]\nid = "{i}"\nnumber = {i}\n'
-                   f'services = ["{services[i % 20]}", "{services[(i + 1) % 20]}"]\n')
-    out.append('\n[[officers]]\nid = "bench"\nname = "Cán bộ thử"\n')
+                   f'services = ["{services[i % 20]}", "{services[(i + 1) % 20]}"]\n'
+                   f'officer = "bench-{i}"\n')
+    # One officer per counter (one officer is open at one counter only), each with the
+    # demo PIN: a counter opens as in a hall, the PIN checked by the hub.
+    pin_hash = hash_pin(BENCH_PIN)
+    for i in range(1, counters + 1):
+        out.append(f'\n[[officers]]\nid = "bench-{i}"\nname = "Cán bộ thử {i}"\n'
+                   f'pin_hash = "{pin_hash}"\n')
     for i in range(1, counters + 1):
         out.append(f'\n[[devices]]\nid = "counter-{i}"\nrole = "counter"\ncounter = "{i}"\n')
     for i in range(1, kiosks + 1):
         out.append(f'\n[[devices]]\nid = "kiosk-{i}"\nrole = "kiosk"\n')
     for i in range(1, boards + 1):
         out.append(f'\n[[devices]]\nid = "board-{i}"\nrole = "board"\n')
+    # A load test sends far more than a real hall: rate limits out of its way.
+    out.append(LOAD_TEST_LIMITS)
     return "".join(out)
 
 
@@ -309,7 +326,7 @@ def bench_hub(n_counters: int, n_kiosks: int, n_boards: int, seconds: float, sam
                 except TimeoutError:
                     continue
             for c in counters:
-                c.request("counter.open", {"officer": "bench"})
+                c.request("counter.open", {"pin": BENCH_PIN})
 
             floor = mqtt_floor(broker.url, samples)
             # Latency: one citizen and one officer at a time, all other devices connected.

@@ -11,6 +11,7 @@ import sys
 COMMANDS: dict[str, tuple[str, str]] = {
     "hub": ("broker.service.main", "run the hub: the queue, its ledger and the MQTT service"),
     "broker": ("broker.mosquitto.main", "run a private broker, or set up Mosquitto users and ACL"),
+    "officer": ("qms.officer", "set an officer's PIN in the center's config"),
     "bench": ("qms.bench", "measure the hub over a real broker and print a table"),
     "kiosk": ("kiosk.main", "the take-a-number kiosk"),
     "counter": ("counter_terminal.main", "the officer's counter terminal"),

@@ -56,6 +56,16 @@ ERRORS = Texts({
                            "That is not possible for this ticket now"),
     "already_rated": ("Số này đã được đánh giá", "Already rated"),
     "rating_window_closed": ("Đã hết thời gian đánh giá", "The time to rate has passed"),
+    "officer_busy": ("Cán bộ này đang làm việc tại quầy khác",
+                     "This officer is signed in at another counter"),
+    "pin_required": ("Vui lòng nhập mã PIN", "Enter the PIN"),
+    "wrong_pin": ("Mã PIN không đúng", "Wrong PIN"),
+    "pin_locked": ("Nhập sai mã PIN nhiều lần, vui lòng thử lại sau ít phút",
+                   "Too many wrong PINs; try again in a few minutes"),
+    "pin_not_set": ("Cán bộ chưa có mã PIN, vui lòng liên hệ bộ phận kỹ thuật",
+                    "This officer has no PIN yet; ask the IT person"),
+    "rate_limited": ("Thao tác quá nhanh, vui lòng chờ giây lát",
+                     "Too many requests; wait a moment"),
 })
 
 

@@ -18,11 +18,15 @@ from broker.wire import protocol
 from broker.wire.device_client import DeviceClient
 from broker.wire.mqtt_link import new_client, parse_broker_url
 from config import load_config
+from config.load import DEFAULT_CONFIG
+from qms.bench import LOAD_TEST_LIMITS
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts"
 CONFIG = load_config()
 SITE = CONFIG.center.site
+# Every officer of the demo center signs in with this PIN (config/center.toml, README).
+DEMO_PIN = "1234"
 
 
 def wait_for(predicate, timeout: float = 10.0, interval: float = 0.01, what: str = "condition"):
@@ -68,7 +72,14 @@ class HubProcess:
 
     def __init__(self, broker_url: str, db: Path, *, config: Path | None = None,
                  always_open: bool = True, log: Path | None = None,
-                 module: str = "qms.cli", args: tuple[str, ...] = ()) -> None:
+                 module: str = "qms.cli", args: tuple[str, ...] = (),
+                 rate_limits: bool = False) -> None:
+        """Without `config`, the demo center; with its per-device rate limits only when
+        `rate_limits` (tests send far faster than a hall's devices do)."""
+        if config is None and not rate_limits:
+            config = db.with_name(db.stem + "-center.toml")
+            config.write_text(DEFAULT_CONFIG.read_text(encoding="utf-8") + LOAD_TEST_LIMITS,
+                              encoding="utf-8")
         self.broker_url, self.db, self.config = broker_url, db, config
         self.module = module  # the `qms` command, or one that wraps it with a fault
         self.always_open = always_open

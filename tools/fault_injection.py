@@ -48,6 +48,7 @@ from broker.wire.mqtt_link import new_client, parse_broker_url
 from config import load_config
 from config.load import DEFAULT_CONFIG
 from config.schema import CenterConfig
+from qms.bench import BENCH_PIN, LOAD_TEST_LIMITS
 
 ROOT = Path(__file__).resolve().parent.parent
 RETRY_CODES = frozenset({"timeout", "not_connected", "unavailable"})
@@ -232,7 +233,14 @@ def describe(expected: dict[str, dict[str, Any]], seen: dict[str, dict[str, Any]
 def lenient_config(path: Path) -> Path:
     """The demo center without daily limits, so a long run does not end in `hết số`."""
     text = DEFAULT_CONFIG.read_text(encoding="utf-8")
-    path.write_text(re.sub(r"(?m)^daily_limit = \d+\n", "", text), encoding="utf-8")
+    path.write_text(re.sub(r"(?m)^daily_limit = \d+\n", "", text) + LOAD_TEST_LIMITS,
+                    encoding="utf-8")
+    return path
+
+
+def load_test_config(source: Path, path: Path) -> Path:
+    """`source` as it is, but with the per-device rate limits out of a load test's way."""
+    path.write_text(source.read_text(encoding="utf-8") + LOAD_TEST_LIMITS, encoding="utf-8")
     return path
 
 
@@ -267,7 +275,8 @@ class Hall:
         folder = Path(tmp.name) if tmp is not None else workdir
         assert folder is not None
         folder.mkdir(parents=True, exist_ok=True)
-        path = config_path or lenient_config(folder / "center.toml")
+        path = (load_test_config(config_path, folder / "center.toml") if config_path
+                else lenient_config(folder / "center.toml"))
         config = load_config(path)
         broker = ManagedBroker(data_dir=folder / "broker", embedded=False).start()
         hub = HubRunner(broker.url, folder / "ledger.db", path, folder / "hub.log")
@@ -448,7 +457,8 @@ class Load:
 
     def _desk(self, desk, rng: random.Random) -> None:
         counter, terminal, tablet = desk
-        opened = self._step(terminal, "counter.open", {"officer": counter.officer})
+        opened = self._step(terminal, "counter.open",
+                            {"officer": counter.officer, "pin": BENCH_PIN})
         if opened is None:
             return
         while not self.gate.stopping.is_set():

@@ -32,6 +32,7 @@ from broker.service import backup
 from broker.wire.device_client import DeviceClient, RequestError
 from config.load import DEFAULT_CONFIG
 from config.schema import CenterConfig
+from qms.bench import BENCH_PIN
 from qms.proc_stats import cpu_s, percentile, rss_mb
 from tools.fault_injection import (
     Hall,
@@ -190,7 +191,7 @@ def run(tickets: int = 1500, *, rate: float = 15.0, intervals: int = 10, seed: i
 
         def desk_loop(desk, drng: random.Random) -> None:
             counter, terminal, tablet = desk
-            timings.timed(terminal, "counter.open", {"officer": counter.officer})
+            timings.timed(terminal, "counter.open", {"officer": counter.officer, "pin": BENCH_PIN})
             while not stop.is_set():
                 called = timings.timed(terminal, "counter.call_next")
                 if called is None:

@@ -38,6 +38,9 @@ class TicketArgs(Args):
 class OpenArgs(Args):
     counter: Id | None = None
     officer: Id | None = None
+    # The officer's PIN, checked by the hub (never by the engine) and never stored: the
+    # ledger keeps these args with `pin` null.
+    pin: Annotated[str, msgspec.Meta(min_length=1, max_length=32)] | None = None
 
 
 class CallArgs(Args):
@@ -75,7 +78,8 @@ class MessageArgs(Args):
     until: datetime | None = None
 
 
-ReportKind = Literal["service", "counter", "officer", "hourly", "day", "rating"]
+# `notes`: the officers' notes on finished tickets, for the manager only (docs/privacy.md).
+ReportKind = Literal["service", "counter", "officer", "hourly", "day", "rating", "notes"]
 
 
 class ReportArgs(Args):

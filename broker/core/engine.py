@@ -307,6 +307,15 @@ class _Step:
             raise QueueError("no_current_ticket", f"counter {counter.id} has no current ticket")
         return self.ticket(counter.ticket)
 
+    def officer_at(self, officer: str, *, but: str) -> CounterDay | None:
+        """The other counter (open or paused) where the officer is signed in, if any."""
+        for counter_id in self.state.counters:
+            other = self.counter(counter_id)
+            if (counter_id != but and other.officer == officer
+                    and other.status is not CounterStatus.CLOSED):
+                return other
+        return None
+
     def require_open(self, counter: CounterDay) -> None:
         if counter.status is not CounterStatus.OPEN:
             raise QueueError("counter_not_open", f"counter {counter.id} is {counter.status}")
@@ -491,6 +500,13 @@ def _open(step: _Step) -> Accepted:
     officer = args.officer or counter.officer or configured.officer
     if officer is not None and step.config.officer(officer) is None:
         raise QueueError("unknown_officer", f"unknown officer {officer!r}")
+    # One officer at one counter at a time: ratings and reports are credited to the officer
+    # the counter names, so no counter may name one who works (or paused) at another.
+    busy_at = step.officer_at(officer, but=counter.id) if officer is not None else None
+    if busy_at is not None:
+        raise QueueError("officer_busy",
+                         f"officer {officer} is signed in at counter {busy_at.id}; close it "
+                         "there first")
     opened = replace(counter, status=CounterStatus.OPEN, officer=officer)
     if counter.ticket is None and counter.status is not CounterStatus.OPEN:
         opened = replace(opened, since=step.now)  # free from now, not from before a pause
@@ -561,7 +577,6 @@ def _serve(step: _Step) -> Accepted:
 
 
 def _done(step: _Step) -> Accepted:
-    args: DoneArgs = step.args  # type: ignore[assignment]
     counter = step.acting_counter()
     ticket = step.current_ticket(counter)
     served_at = ticket.served_at or ticket.called_at
@@ -573,8 +588,10 @@ def _done(step: _Step) -> Accepted:
     day = step.service(ticket.service)
     step.put(replace(day, served=day.served + 1))
     step.emit("ticket.done", ticket=finished.id, number=finished.number, service=finished.service,
-              counter=counter.id, officer=counter.officer, service_s=round(duration),
-              note=args.note)
+              counter=counter.id, officer=counter.officer, service_s=round(duration))
+    # The note (free text: an officer may write an ID or a phone number into it) stays in
+    # the command's args in the ledger, for the manager (report `notes`) and its retention;
+    # never on the broadcast events.
     return step.done({"ticket": ticket_info(finished)})
 
 
@@ -642,8 +659,11 @@ def _rate(step: _Step) -> Accepted:
     step.put(replace(ticket, rating=args.score))
     step.rating = RatingRecord(ticket.id, ticket.counter, ticket.officer, args.score,
                                tuple(args.reasons), step.now)
-    step.emit("rating.recorded", ticket=ticket.id, number=ticket.number, counter=ticket.counter,
-              officer=ticket.officer, score=args.score, reasons=list(args.reasons))
+    # Broadcast without the ticket: the hall saw which number went to the desk, so the ticket
+    # would name the rater (Decree 61/2018 Art. 27(3): the rater stays confidential). The
+    # ledger keeps the rating with its ticket (one rating per ticket).
+    step.emit("rating.recorded", counter=ticket.counter, officer=ticket.officer,
+              score=args.score, reasons=list(args.reasons))
     return step.done({"rating": {"ticket": ticket.id, "score": args.score,
                                  "reasons": list(args.reasons)}})
 

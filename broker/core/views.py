@@ -119,7 +119,9 @@ def counter_view(engine: QueueEngine, state: QueueState, counter_id: str) -> Cou
         status=counter.status.value,
         officer=counter.officer,
         services=list(counter.services),
-        ticket=ticket_info(ticket) if ticket else None,
+        # Retained and read by every device: the priority flag, never its reason (a
+        # disability, a pregnancy: a personal category). The calling counter's reply has it.
+        ticket=msgspec.structs.replace(ticket_info(ticket), reason=None) if ticket else None,
         missed=[_ref(state.tickets[t]) for t in counter.missed],
         sent_here=[_ref(state.tickets[t]) for t in counter.sent_here],
     )

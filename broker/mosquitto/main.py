@@ -12,6 +12,7 @@ from pathlib import Path
 from broker.mosquitto.managed import ManagedBroker
 from broker.mosquitto.setup import (
     CONF_FILE,
+    DEVICE_CA,
     HUB_USER,
     SetupError,
     TlsFiles,
@@ -55,7 +56,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
                        "(default %(default)s)")
     setup.add_argument("--port", dest="setup_port", type=int, default=1883,
                        help="the plain MQTT port (default %(default)s)")
-    setup.add_argument("--tls-cert", help="the broker's certificate (PEM), enables TLS")
+    setup.add_argument("--no-tls", action="store_true",
+                       help="no TLS: plain MQTT on --bind (a one-box center only; by default "
+                       "the center's own CA and the broker's certificate are made, devices use "
+                       "mqtts:// and plain MQTT stays on loopback for the hub)")
+    setup.add_argument("--device-ca", default=DEVICE_CA,
+                       help="where each device keeps the center's ca.crt, for its URL "
+                       "(default %(default)s)")
+    setup.add_argument("--tls-cert", help="the broker's certificate (PEM), instead of one "
+                       "signed by the center's own CA")
     setup.add_argument("--tls-key", help="the broker's private key (PEM)")
     setup.add_argument("--tls-ca", help="the CA that signed the certificate (PEM)")
     setup.add_argument("--tls-port", type=int, default=8883, help="(default %(default)s)")
@@ -87,7 +96,8 @@ def _setup(args: argparse.Namespace) -> int:
             rotate=set(args.rotate or ()), rotate_all=args.rotate == [],
             install_dir=Path(args.install_dir) if args.install_dir else None,
             data_dir=Path(args.mosquitto_data_dir),
-            bind_client_ids=not args.no_bind_client_ids)
+            bind_client_ids=not args.no_bind_client_ids, own_tls=not args.no_tls,
+            device_ca=args.device_ca)
     except (ConfigError, SetupError) as exc:
         log.error("%s", exc)
         return 2
@@ -97,8 +107,14 @@ def _setup(args: argparse.Namespace) -> int:
         print(f"  {name:14} {path}")
     if setup.rotated:
         print(f"  new passwords for: {', '.join(setup.rotated)}")
+    if "ca" in setup.files:
+        print(f"TLS: the center's CA {setup.files['ca']} (copy it to each device as "
+              f"{args.device_ca}; keep ca.key private) signed {setup.files['broker_cert']} "
+              f"for {args.host}; devices connect with mqtts:// on port {args.tls_port}, the "
+              f"hub on loopback port {args.setup_port}.")
     install = args.install_dir or "/etc/mosquitto"
-    print(f"Install: copy {CONF_FILE} to /etc/mosquitto/conf.d/, qms.passwd and qms.acl to "
+    certs = ", broker.crt, broker.key and ca.crt" if "ca" in setup.files else ""
+    print(f"Install: copy {CONF_FILE} to /etc/mosquitto/conf.d/, qms.passwd, qms.acl{certs} to "
           f"{install} (owner mosquitto, mode 0600), restart mosquitto; give each device the "
           "url of its own entry in credentials.toml.")
     return 0

@@ -17,6 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from broker.mosquitto.setup import broker_limits
+
 log = logging.getLogger("qms.broker")
 
 
@@ -47,9 +49,7 @@ def mosquitto_conf(port: int, data_dir: Path, *, password_file: Path | None = No
         f"persistence_location {data_dir}/",
         "autosave_interval 10",
         "set_tcp_nodelay true",
-        "max_queued_messages 1000000",
-        "max_inflight_messages 100",
-        "message_size_limit 262144",
+        *broker_limits(),
         f"log_dest file {data_dir}/mosquitto.log",
         "log_type error",
         "log_type warning",

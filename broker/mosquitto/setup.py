@@ -30,6 +30,12 @@ PASSWORD_FILE = "qms.passwd"
 ACL_FILE = "qms.acl"
 CONF_FILE = "qms.conf"
 CREDENTIALS_FILE = "credentials.toml"
+DEVICE_CA = "/etc/qms/ca.crt"  # where a device machine keeps the center's CA certificate
+# What the broker may hold for one client (the hub while it is away, a slow board): past
+# this it drops, so no device can fill the broker's memory while the hub is down.
+MAX_QUEUED_BYTES = 16 * 1024 * 1024
+MAX_QUEUED_MESSAGES = 100_000
+MESSAGE_SIZE_LIMIT = 256 * 1024  # a command is a few hundred bytes; the config tens of KB
 
 
 class SetupError(ValueError):
@@ -125,10 +131,14 @@ def mosquitto_config(*, port: int = 1883, bind: str = "127.0.0.1",
                      log_file: Path | None = None) -> str:
     """A Mosquitto 2.x config for the hall: the contract's users and ACL, and the settings
     measured in DESIGN.md (TCP_NODELAY, a big queue, a message size limit)."""
+    # With TLS, the plain listener is for the hub on this machine only: no password
+    # crosses the hall's LAN in clear.
+    plain = "127.0.0.1" if tls is not None else bind
     lines = [
         "# Mosquitto for the center's hall, made by `qms broker setup`.",
         "per_listener_settings false",
-        f"listener {port} {bind}",
+        *(["# Plain MQTT on loopback only: the hub, on this machine."] if tls else []),
+        f"listener {port} {plain}",
     ]
     if tls is not None:
         lines += [
@@ -159,15 +169,28 @@ def mosquitto_config(*, port: int = 1883, bind: str = "127.0.0.1",
         f"persistence_location {str(data_dir).rstrip('/')}/",
         "autosave_interval 10",
         "set_tcp_nodelay true",
-        "# The default 1000 silently drops QoS 1 messages to a slow subscriber.",
-        "max_queued_messages 1000000",
-        "max_inflight_messages 100",
-        "message_size_limit 262144",
+        *broker_limits(),
     ]
     if log_file is not None:
         lines += [f"log_dest file {log_file}"]
     lines += ["log_type error", "log_type warning", "log_type notice", ""]
     return "\n".join(lines)
+
+
+def broker_limits(max_queued_bytes: int = MAX_QUEUED_BYTES,
+                  max_queued_messages: int = MAX_QUEUED_MESSAGES) -> list[str]:
+    """The per-client limits every Mosquitto of the project runs with (this setup's, the
+    managed broker's, `hall.conf`)."""
+    return [
+        "# The default 1000 silently drops QoS 1 messages to a slow subscriber; but what one",
+        "# client's queue may hold is bounded, in messages and in bytes: while the hub is",
+        "# away, a device that floods its cmd topic fills the hub's queue up to this, and the",
+        "# broker drops the rest instead of growing without end.",
+        f"max_queued_messages {max_queued_messages}",
+        f"max_queued_bytes {max_queued_bytes}",
+        "max_inflight_messages 100",
+        f"message_size_limit {MESSAGE_SIZE_LIMIT}",
+    ]
 
 
 def load_credentials(path: Path) -> dict[str, str]:
@@ -183,9 +206,11 @@ def load_credentials(path: Path) -> dict[str, str]:
             if isinstance(entry, dict) and isinstance(entry.get("password"), str)}
 
 
-def broker_url(user: str, password: str, host: str, port: int, tls: bool) -> str:
+def broker_url(user: str, password: str, host: str, port: int, tls: bool,
+               ca: str | None = None) -> str:
     scheme = "mqtts" if tls else "mqtt"
-    return f"{scheme}://{quote(user, safe='')}:{quote(password, safe='')}@{host}:{port}"
+    query = f"?ca={ca}" if tls and ca else ""
+    return f"{scheme}://{quote(user, safe='')}:{quote(password, safe='')}@{host}:{port}{query}"
 
 
 def make_users(config: CenterConfig, existing: dict[str, str], *, hub_user: str = HUB_USER,
@@ -217,21 +242,29 @@ def _write_private(path: Path, text: str) -> None:
 
 
 def credentials_text(config: CenterConfig, users: list[User], *, host: str, port: int,
-                     tls_port: int | None) -> str:
+                     tls_port: int | None, device_ca: str | None = None) -> str:
+    """With TLS, a device's `url` is its `mqtts://` one (trusting `device_ca`, the center's
+    CA as copied to the device) and the hub's is plain on loopback, on the broker's machine."""
     lines = [
         f"# Broker credentials for center {config.center.site}, made by `qms broker setup`.",
         "# SECRET. Give each device only its own entry (its url goes to --broker).",
         "",
     ]
     for user in users:
+        plain = broker_url(user.name, user.password, host, port, False)
+        tls_url = (broker_url(user.name, user.password, host, tls_port, True, device_ca)
+                   if tls_port is not None else None)
+        if tls_url is not None and user.role == "hub":
+            url = broker_url(user.name, user.password, "127.0.0.1", port, False)
+        else:
+            url = tls_url or plain
         lines += [
             f'[users."{user.name}"]',
             f'role = "{user.role}"',
             f'password = "{user.password}"',
-            f'url = "{broker_url(user.name, user.password, host, port, False)}"',
+            f'url = "{url}"',
         ]
-        if tls_port is not None:
-            tls_url = broker_url(user.name, user.password, host, tls_port, True)
+        if tls_url is not None:
             lines.append(f'tls_url = "{tls_url}"')
         lines.append("")
     return "\n".join(lines)
@@ -242,13 +275,25 @@ def write_setup(config: CenterConfig, out: Path, *, host: str = "127.0.0.1", por
                 hub_user: str = HUB_USER, rotate: set[str] | None = None,
                 rotate_all: bool = False, install_dir: Path | None = None,
                 data_dir: Path = Path("/var/lib/mosquitto"),
-                bind_client_ids: bool = True) -> Setup:
+                bind_client_ids: bool = True, own_tls: bool = True,
+                device_ca: str = DEVICE_CA) -> Setup:
     """Write qms.passwd, qms.acl, qms.conf and credentials.toml into `out`.
 
     `install_dir` is where the files will live on the broker machine (the paths written into
-    qms.conf); by default `out` itself.
+    qms.conf); by default `out` itself. TLS by default: without `tls`, the center's own CA
+    and a broker certificate for `host` are made in `out` (kept when run again), unless
+    `own_tls` is off (plain MQTT on `bind`: a one-box center, a test). `device_ca` is where
+    each device keeps `ca.crt`, for its URL.
     """
-    if tls is not None:
+    installed = (install_dir or out).absolute()
+    made_tls = False
+    if tls is None and own_tls:
+        from broker.mosquitto.center_ca import ensure_center_tls
+
+        cert, key, ca = ensure_center_tls(out, config.center.site, host)
+        tls = TlsFiles(installed / cert.name, installed / key.name, installed / ca.name)
+        made_tls = True
+    if tls is not None and not made_tls:
         for name, path in (("certificate", tls.cert), ("key", tls.key), ("CA", tls.ca)):
             if not path.is_file():
                 raise SetupError(f"the TLS {name} {path} does not exist")
@@ -256,7 +301,6 @@ def write_setup(config: CenterConfig, out: Path, *, host: str = "127.0.0.1", por
     credentials = out / CREDENTIALS_FILE
     existing = load_credentials(credentials)
     users = make_users(config, existing, hub_user=hub_user, rotate=rotate, rotate_all=rotate_all)
-    installed = (install_dir or out).absolute()
     setup = Setup(out, users, rotated=[u.name for u in users
                                        if existing.get(u.name) not in (None, u.password)])
     passwd = "".join(f"{u.name}:{password_hash(u.password)}\n" for u in users)
@@ -267,7 +311,11 @@ def write_setup(config: CenterConfig, out: Path, *, host: str = "127.0.0.1", por
         acl_file=installed / ACL_FILE, tls=tls, tls_port=tls_port,
         bind_client_ids=bind_client_ids), encoding="utf-8")
     _write_private(credentials, credentials_text(
-        config, users, host=host, port=port, tls_port=tls_port if tls else None))
+        config, users, host=host, port=port, tls_port=tls_port if tls else None,
+        device_ca=device_ca if made_tls else str(tls.ca) if tls else None))
     setup.files = {"password_file": out / PASSWORD_FILE, "acl_file": out / ACL_FILE,
                    "conf": out / CONF_FILE, "credentials": credentials}
+    if made_tls:
+        setup.files |= {"ca": out / "ca.crt", "broker_cert": out / "broker.crt",
+                        "broker_key": out / "broker.key"}
     return setup

@@ -20,11 +20,12 @@ import msgspec
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import MQTTErrorCode
 
-from broker.core.commands import Command, ReportArgs
+from broker.core.commands import Command, OpenArgs, ReportArgs
 from broker.core.day_end import DAY_CLOSE_OP, HUB_DEVICE_ID, DayCloseArgs, close_day, day_close_id
 from broker.core.engine import OPS, Accepted, EngineEvent, QueueEngine
 from broker.core.queue_state import QueueState
 from broker.core.views import board_view, counter_view, service_view
+from broker.service import guard
 from broker.service.ledger import Ledger, Refusal
 from broker.service.ledger_clock import LedgerClock
 from broker.service.refusal_policy import RefusalBudget, judged_on_state
@@ -127,6 +128,25 @@ class Hub:
         self.published: dict[str, protocol.Retained] = {}  # rev 0: compared without it
         self.publish: Callable[[str, bytes, bool], None] = lambda topic, payload, retain: None
         self.changes = _Changes(events=list(closed))  # published once the hub is online
+        self.limiter = guard.RateLimiter(config)
+        self.pins = guard.PinCheck(config)
+        self.notes_erased_for: date | None = None  # the day they were last erased
+        self.erase_expired_notes(now)
+
+    def erase_expired_notes(self, now: datetime) -> None:
+        """Once a day: notes and priority reasons older than the config's retentions are
+        erased (docs/privacy.md)."""
+        today = self.engine.local(now).date()
+        if self.notes_erased_for == today:
+            return
+        try:
+            guard.erase_expired_notes(self.ledger.conn, today,
+                                      self.config.privacy.note_retention_days)
+            guard.erase_expired_reasons(self.ledger.conn, today,
+                                        self.config.privacy.priority_reason_retention_days)
+            self.notes_erased_for = today
+        except Exception:
+            log.exception("erasing the expired notes failed; trying again at the next refresh")
 
     # --- commands ---------------------------------------------------------------------------
 
@@ -149,10 +169,16 @@ class Hub:
             try:
                 incoming = protocol.decode_command(payload)
             except Unanswerable as exc:
-                log.warning("dropped a payload from %s: %s", device_id, exc)
+                if not self._over_limit(device_id):  # a flood of garbage: said once
+                    log.warning("dropped a payload from %s: %s", device_id, exc)
                 continue
             except Refused as exc:
-                self._refuse(batch, device_id, exc.id, "?", exc.code, exc.message, started)
+                retry_after = self._over_limit(device_id)
+                if retry_after is not None:
+                    self._rate_limited(batch, device_id, exc.id, retry_after)
+                else:
+                    self._refuse(batch, device_id, exc.id, "?", exc.code, exc.message,
+                                 started)
                 continue
             try:
                 self._handle(batch, device_id, incoming, started)
@@ -169,6 +195,8 @@ class Hub:
             for pending in batch.accepted:
                 self.changes.events += pending.outcome.events
         for answer in batch.replies:
+            if not answer.log:
+                continue  # said once for many (a device over its rate limit)
             if answer.started is None:
                 log.info("%s", answer.log)
             else:
@@ -182,13 +210,18 @@ class Hub:
             self._refuse(batch, device_id, incoming.id, incoming.op, "forbidden",
                          f"device {device_id!r} is not in this center's config", started)
             return
-        args = msgspec.json.encode(incoming.args)
+        # The args as the ledger keeps them: a PIN is never stored, even in a refusal.
+        args = msgspec.json.encode(_without_pin(incoming.args))
         if self._answer_again(batch, device_id, incoming.id, (incoming.op, args)):
+            return
+        now = self.clock()
+        retry_after = self.limiter.take(device, now)
+        if retry_after is not None:
+            self._rate_limited(batch, device_id, incoming.id, retry_after)
             return
         if OPS[incoming.op].read_only:
             self._read(batch, device_id, incoming, started)
             return
-        now = self.clock()
         if self.engine.local(now).date() != self.state.day:
             self._close_day(batch, now)
         command = Command(incoming.id, incoming.op, incoming.args, device)
@@ -201,6 +234,15 @@ class Hub:
             self._refuse(batch, device_id, incoming.id, incoming.op, outcome.code,
                          outcome.message, started, local if keep else None, args)
             return
+        if isinstance(incoming.args, OpenArgs):
+            # The PIN is the shell's to check, after the engine's rules (who may open which
+            # counter, officer_busy); a wrong one is not a queue fact and is not stored.
+            pin_refusal = self.pins.refusal(device, incoming.args, self.state, outcome.state,
+                                            now)
+            if pin_refusal is not None:
+                self._refuse(batch, device_id, incoming.id, incoming.op, *pin_refusal,
+                             started)
+                return
         reply = protocol.encode_reply(incoming.id, outcome.result)
         batch.accepted.append(_Pending(command, args, now, outcome, reply))
         batch.ids[incoming.id] = (device_id, reply)
@@ -208,6 +250,21 @@ class Hub:
         self.state = outcome.state
         batch.answer(self.topics.device_reply(device_id), incoming.id, reply,
                      f"{device_id} {incoming.op} {incoming.id} ok", started)
+
+    def _over_limit(self, device_id: str) -> float | None:
+        """A malformed payload counts against its device's rate limit as well (it costs the
+        hub as much); None while under it, else the seconds to wait."""
+        device = self.config.device(device_id)
+        return self.limiter.take(device, self.clock()) if device is not None else None
+
+    def _rate_limited(self, batch: _Batch, device_id: str, command_id: str,
+                      retry_after: float) -> None:
+        """Not stored, and not remembered: the same id sent again later is judged afresh.
+        Logged once per burst (the limiter's warning), not once per command."""
+        batch.answer(self.topics.device_reply(device_id), command_id,
+                     protocol.encode_error(command_id, "rate_limited",
+                                           f"too many commands from {device_id}; retry in "
+                                           f"{retry_after:g} s", retry_after_s=retry_after), "")
 
     def _commit(self, batch: _Batch) -> bool:
         try:
@@ -294,7 +351,10 @@ class Hub:
             self._refuse(batch, device_id, incoming.id, incoming.op, "bad_request",
                          "the range runs from `from` to `to`, at most a year", started)
             return
-        rows = report(self.ledger.conn, self.config, args.kind, args.from_, args.to)
+        if args.kind == "notes":  # the officers' notes: to a manager's reply, nowhere else
+            rows = guard.notes(self.ledger.conn, self.config, args.from_, args.to)
+        else:
+            rows = report(self.ledger.conn, self.config, args.kind, args.from_, args.to)
         batch.answer(self.topics.device_reply(device_id), incoming.id, protocol.encode_reply(
             incoming.id, {"kind": args.kind, "from": args.from_.isoformat(),
                           "to": args.to.isoformat(), "rows": rows}),
@@ -427,7 +487,7 @@ class Hub:
             self._roll_over(now)
         if force:
             self.publish(self.topics.config, protocol.encode(protocol.ConfigMessage(
-                config=self.config, rev=self._next_rev())), True)
+                config=self.config.public(), rev=self._next_rev())), True)
         for service_id in filter(self.config.service, self.state.services):
             self._put_state(self.topics.service_state(service_id),
                             service_view(self.engine, self.state, service_id, now), force)
@@ -436,6 +496,10 @@ class Hub:
                             counter_view(self.engine, self.state, counter_id), force)
         self._put_state(self.topics.board_state, board_view(self.engine, self.state, now),
                         force)
+
+
+def _without_pin(args: object) -> object:
+    return msgspec.structs.replace(args, pin=None) if isinstance(args, OpenArgs) else args
 
 
 def _guarded(callback: Callable[_P, None]) -> Callable[_P, None]:
@@ -646,6 +710,7 @@ class HubService:
                                                 QOS, retain=True)
                     except Exception:
                         log.exception("refresh failed")
+                self.hub.erase_expired_notes(self.hub.clock())
         self._sign_off()
 
     def _sign_off(self) -> None:

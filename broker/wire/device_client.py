@@ -29,9 +29,10 @@ log = logging.getLogger("qms.device")
 class RequestError(Exception):
     """The hub answered no; `code` is the stable error code of the contract."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, retry_after_s: float | None = None) -> None:
         super().__init__(f"{code}: {message}")
         self.code, self.message = code, message
+        self.retry_after_s = retry_after_s  # with `rate_limited`: when to send again
 
 
 class NotConnected(RequestError):
@@ -83,6 +84,7 @@ class DeviceClient:
         self._connection_listeners: list[Callable[[bool], None]] = []
         self.connected = threading.Event()
         self._stopping = False
+        self._health_timer: threading.Timer | None = None
         self.client = new_client(self.address, f"{device_id}-{self.session}", clean_session=True)
         self.client.will_set(self.topics.device_status(device_id),
                              protocol.encode(protocol.DeviceStatus(online=False,
@@ -114,6 +116,8 @@ class DeviceClient:
         self.client.disconnect()
         self.client.loop_stop()
         with self._lock:
+            if self._health_timer is not None:
+                self._health_timer.cancel()
             pending = list(self._pending.values())
             self._pending.clear()
         for p in pending:
@@ -136,6 +140,18 @@ class DeviceClient:
         if self.connected.is_set():
             self.client.publish(self.topics.device_status(self.device_id), self._status(True),
                                 QOS, retain=True)
+
+    def _rate_limited(self, retry_after_s: float) -> None:
+        """The hub refused a command for too many: the device says so in its health (the
+        manager console shows it) until the time to retry has passed."""
+        with self._lock:
+            if self._health_timer is not None:
+                self._health_timer.cancel()
+            self._health_timer = threading.Timer(retry_after_s,
+                                                 lambda: self.set_health(commands="ok"))
+            self._health_timer.daemon = True
+            self._health_timer.start()
+        self.set_health(commands="rate_limited")
 
     def on_connection(self, listener: Callable[[bool], None]) -> None:
         self._connection_listeners.append(listener)
@@ -326,7 +342,10 @@ class DeviceClient:
             pending.callback(reply.result or {}, None)
         else:
             error = reply.error or protocol.ErrorBody("unknown", "no error body")
-            pending.callback(None, RequestError(error.code, error.message))
+            if error.code == "rate_limited":
+                self._rate_limited(error.retry_after_s or 1.0)
+            pending.callback(None, RequestError(error.code, error.message,
+                                                error.retry_after_s))
 
     def request(self, op: str, args: dict[str, Any] | None = None, *,
                 command_id: str | None = None) -> dict[str, Any]:

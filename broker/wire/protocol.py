@@ -175,9 +175,11 @@ class ParsedTopic:
 CommandId = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
 
 
-class ErrorBody(msgspec.Struct, frozen=True):
+class ErrorBody(msgspec.Struct, frozen=True, omit_defaults=True):
     code: str
     message: str
+    # With `rate_limited`: seconds until the device may send again.
+    retry_after_s: float | None = None
 
 
 class Reply(msgspec.Struct, frozen=True, omit_defaults=True):
@@ -249,8 +251,10 @@ def encode_reply(command_id: str, result: dict[str, Any]) -> bytes:
     return msgspec.json.encode(Reply(VERSION, command_id, True, result=result))
 
 
-def encode_error(command_id: str, code: str, message: str) -> bytes:
-    return msgspec.json.encode(Reply(VERSION, command_id, False, error=ErrorBody(code, message)))
+def encode_error(command_id: str, code: str, message: str, *,
+                 retry_after_s: float | None = None) -> bytes:
+    return msgspec.json.encode(Reply(VERSION, command_id, False,
+                                     error=ErrorBody(code, message, retry_after_s)))
 
 
 def decode_reply(payload: bytes) -> Reply:

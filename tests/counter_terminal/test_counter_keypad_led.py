@@ -18,6 +18,7 @@ from evdev import InputEvent, ecodes
 from counter_terminal.keypad import load_key_map
 from drivers.led_display import open_led
 from tests.counter_terminal.conftest import eventually
+from tests.support import DEMO_PIN
 
 # struct input_event on 64-bit Linux: struct timeval, then type, code, value.
 INPUT_EVENT = struct.Struct("llHHi")
@@ -134,6 +135,7 @@ def test_keypad_and_led_through_a_call(hub, devices, terminal, keypad, led_link)
     # A closed counter: the display is blanked.
     screen.wait_page("signin_page")
     sees(BLANK)
+    screen.terminal.window.pin_input.setText(DEMO_PIN)
     screen.tap("signin_button")
     screen.wait(lambda: screen.enabled("next_button"), "open with people waiting")
 

@@ -4,7 +4,7 @@ screen, and back by itself to the counter's true state from the retained topics.
 from __future__ import annotations
 
 from counter_terminal.model import Action
-from tests.support import wait_for
+from tests.support import DEMO_PIN, wait_for
 
 BUTTONS = [f"{a.value}_button" for a in Action if a is not Action.RESUME]
 
@@ -14,6 +14,7 @@ def test_broker_and_hub_outages_then_recovery(broker, hub, devices, terminal):
     kiosk.request("ticket.issue", {"service": "datdai"})
     screen = terminal("counter-5")
     screen.wait_page("signin_page")
+    screen.terminal.window.pin_input.setText(DEMO_PIN)
     screen.tap("signin_button")
     screen.wait(lambda: screen.enabled("next_button"), "next enabled")
     screen.tap("next_button")
@@ -58,7 +59,7 @@ def test_broker_and_hub_outages_then_recovery(broker, hub, devices, terminal):
 def test_a_new_terminal_shows_the_counter_as_the_hub_has_it(hub, devices, terminal):
     kiosk, counter = devices("kiosk-1"), devices("counter-5")
     kiosk.request("ticket.issue", {"service": "moitruong"})
-    counter.request("counter.open", {"officer": "hve"})
+    counter.request("counter.open", {"officer": "hve", "pin": DEMO_PIN})
     counter.request("counter.call_next")
     counter.request("ticket.serve")
     # A terminal started now (a restart, a second PC) learns it all from retained state.

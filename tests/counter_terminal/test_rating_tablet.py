@@ -8,7 +8,7 @@ import sqlite3
 from contextlib import closing
 
 from tests.counter_terminal.conftest import eventually
-from tests.support import EventLog
+from tests.support import DEMO_PIN, EventLog
 
 
 def stored_ratings(hub) -> list[tuple]:
@@ -31,7 +31,7 @@ def serve_one(counter, kiosk, service: str = "datdai") -> str:
 def test_from_done_to_a_stored_rating(hub, devices, tablet):
     kiosk, counter, manager = devices("kiosk-1"), devices("counter-5"), devices("manager-1")
     ratings = EventLog(manager)
-    counter.request("counter.open", {"officer": "hve"})
+    counter.request("counter.open", {"officer": "hve", "pin": DEMO_PIN})
     screen = tablet("tablet-5", thanks_s=0.5)
 
     # Idle: the counter, the officer, the ticket being served.
@@ -61,8 +61,10 @@ def test_from_done_to_a_stored_rating(hub, devices, tablet):
     screen.tap("send_button")
     screen.wait(lambda: screen.text("message") == "Cảm ơn ông/bà đã đánh giá!", "thanks")
     screen.shot("14-tablet-thanks")
-    eventually(lambda: [(r.number, r.score, r.officer) for r in ratings.of("rating.recorded")]
-               == [("2001", 2, "hve")], "the rating event")
+    # The broadcast event names no ticket (the rater stays confidential): counter, officer.
+    eventually(lambda: [(r.counter, r.score, r.officer, r.ticket, r.number)
+                        for r in ratings.of("rating.recorded")]
+               == [("5", 2, "hve", None, None)], "the rating event")
     assert stored_ratings(hub) == [("2001", "5", "hve", 2, ["long_wait", "unclear"])]
 
     # Back to idle by itself; one rating per ticket: nothing more is offered for 2001.
@@ -76,14 +78,14 @@ def test_from_done_to_a_stored_rating(hub, devices, tablet):
     assert screen.text("ask_detail").startswith("Số 2002")
     screen.tap("rate_4")
     screen.wait(lambda: screen.text("message") == "Cảm ơn ông/bà đã đánh giá!", "thanks")
-    eventually(lambda: [(r.number, r.score) for r in ratings.of("rating.recorded")] == [
-        ("2001", 2), ("2002", 4)], "two ratings")
+    eventually(lambda: [(r.counter, r.score) for r in ratings.of("rating.recorded")] == [
+        ("5", 2), ("5", 4)], "two ratings")
 
 
 def test_only_its_own_counter_and_a_refusal_shown(hub, devices, tablet):
     kiosk, counter5, manager = devices("kiosk-1"), devices("counter-5"), devices("manager-1")
     ratings = EventLog(manager)
-    counter5.request("counter.open", {"officer": "hve"})
+    counter5.request("counter.open", {"officer": "hve", "pin": DEMO_PIN})
     own6 = tablet("tablet-6")
     # A tablet set up by mistake for counter 5: the hub still knows it is counter 6's.
     wrong = tablet("tablet-6", counter="5", thanks_s=30)
@@ -101,7 +103,7 @@ def test_only_its_own_counter_and_a_refusal_shown(hub, devices, tablet):
 
 def test_the_offer_times_out_back_to_idle(hub, devices, tablet):
     kiosk, counter = devices("kiosk-1"), devices("counter-5")
-    counter.request("counter.open", {"officer": "hve"})
+    counter.request("counter.open", {"officer": "hve", "pin": DEMO_PIN})
     # Event times are whole seconds: a window of 3 s leaves at least 2 s to see the offer.
     screen = tablet("tablet-5", window_s=3.0)
     serve_one(counter, kiosk)
@@ -118,7 +120,7 @@ def test_the_offer_times_out_back_to_idle(hub, devices, tablet):
 def test_offline_it_offers_nothing_and_recovers(hub, devices, tablet):
     kiosk, counter, manager = devices("kiosk-1"), devices("counter-5"), devices("manager-1")
     ratings = EventLog(manager)
-    counter.request("counter.open", {"officer": "hve"})
+    counter.request("counter.open", {"officer": "hve", "pin": DEMO_PIN})
     screen = tablet("tablet-5")
     serve_one(counter, kiosk)
     screen.wait_page("ask_page")
@@ -134,8 +136,8 @@ def test_offline_it_offers_nothing_and_recovers(hub, devices, tablet):
     screen.wait_page("ask_page", timeout=20_000)
     screen.tap("rate_4")
     screen.wait(lambda: screen.text("message") == "Cảm ơn ông/bà đã đánh giá!", "thanks")
-    eventually(lambda: [(r.number, r.score) for r in ratings.of("rating.recorded")] == [
-        ("2001", 4)], "the rating after the outage")
+    eventually(lambda: [(r.counter, r.score) for r in ratings.of("rating.recorded")] == [
+        ("5", 4)], "the rating after the outage")
 
 
 def test_the_tablet_and_terminal_read_the_hall_clock_they_are_given(hub, devices, tablet,
@@ -151,7 +153,7 @@ def test_the_tablet_and_terminal_read_the_hall_clock_they_are_given(hub, devices
         return datetime.now().astimezone() + timedelta(minutes=7)
 
     kiosk, counter = devices("kiosk-1"), devices("counter-5")
-    counter.request("counter.open", {"officer": "hve"})
+    counter.request("counter.open", {"officer": "hve", "pin": DEMO_PIN})
     screen = tablet("tablet-5", clock=hours_on)
     officer = terminal("counter-5", clock=minutes_on)
     kiosk.request("ticket.issue", {"service": "datdai"})

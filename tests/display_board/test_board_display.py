@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from tests.display_board.board_support import calls, hero, label, screenshot, start_board, tile
+from tests.support import DEMO_PIN
 
 
 def test_a_call_appears_with_number_and_counter(hub, devices, qtbot, artifacts):
@@ -16,7 +17,7 @@ def test_a_call_appears_with_number_and_counter(hub, devices, qtbot, artifacts):
 
     for _ in range(3):
         kiosk.request("ticket.issue", {"service": "datdai"})
-    counter.request("counter.open", {"officer": "hve"})
+    counter.request("counter.open", {"officer": "hve", "pin": DEMO_PIN})
     qtbot.waitUntil(lambda: tile(board, "5") == ("", "Sẵn sàng"))
     counter.request("counter.call_next")
     qtbot.waitUntil(lambda: hero(board) == ("2001", "Quầy 5"))
@@ -55,7 +56,7 @@ def test_a_busy_hall(hub, devices, qtbot, artifacts):
         for _ in range(count):
             kiosk.request("ticket.issue", {"service": service})
     for k, officer in officers.items():
-        counters[k].request("counter.open", {"officer": officer})
+        counters[k].request("counter.open", {"officer": officer, "pin": DEMO_PIN})
     for k in ("1", "2", "4", "5", "9", "11"):
         counters[k].request("counter.call_next")
     for k in ("1", "4"):

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from broker.wire import protocol
 from tests.display_board.board_support import calls, hero, label, screenshot, start_board, tile
-from tests.support import wait_for
+from tests.support import DEMO_PIN, wait_for
 
 
 def _call(client, number: str) -> None:
@@ -20,8 +20,8 @@ def test_board_after_a_hub_kill_and_a_broker_restart(broker, hub, devices, qtbot
     kiosk, counter4, counter5 = devices("kiosk-1"), devices("counter-4"), devices("counter-5")
     for _ in range(4):
         kiosk.request("ticket.issue", {"service": "datdai"})
-    counter4.request("counter.open", {"officer": "pthd"})
-    counter5.request("counter.open", {"officer": "hve"})
+    counter4.request("counter.open", {"officer": "pthd", "pin": DEMO_PIN})
+    counter5.request("counter.open", {"officer": "hve", "pin": DEMO_PIN})
     _call(counter4, "2001")
     _call(counter5, "2002")
 
@@ -66,7 +66,7 @@ def test_board_after_a_hub_kill_and_a_broker_restart(broker, hub, devices, qtbot
 def test_a_stale_call_event_neither_blinks_nor_replaces_the_truth(hub, devices, qtbot):
     kiosk, counter = devices("kiosk-1"), devices("counter-5")
     kiosk.request("ticket.issue", {"service": "datdai"})
-    counter.request("counter.open", {"officer": "hve"})
+    counter.request("counter.open", {"officer": "hve", "pin": DEMO_PIN})
     board = start_board(qtbot, devices("board-hall"), blink_s=1.0)
     _call(counter, "2001")
     qtbot.waitUntil(lambda: hero(board) == ("2001", "Quầy 5"))

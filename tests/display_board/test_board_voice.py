@@ -24,7 +24,7 @@ from display_board.voice import CallVoice, VoiceOptions
 from drivers.speech import EspeakSpeaker, audio_health, build_clip_pack
 from drivers.speech.wav import wav_duration
 from tests.display_board.board_support import hero, start_board
-from tests.support import ROOT, wait_for
+from tests.support import DEMO_PIN, ROOT, wait_for
 
 SENTENCE = "Xin mời công dân có số thứ tự {number} đến quầy số {counter}"
 
@@ -91,7 +91,7 @@ def _ready(kiosk, counters: dict, service: str, tickets: int) -> None:
     for _ in range(tickets):
         kiosk.request("ticket.issue", {"service": service})
     for client, officer in counters.items():
-        client.request("counter.open", {"officer": officer})
+        client.request("counter.open", {"officer": officer, "pin": DEMO_PIN})
 
 
 def test_calls_and_recalls_spoken_in_order_without_overlap(hub, devices, artifacts):

@@ -15,6 +15,7 @@ from tests.display_board.board_support import (
     start_board,
     tile,
 )
+from tests.support import DEMO_PIN
 
 ZONE_A_SERVICES = ["dkdn", "dautu", "datdai", "moitruong", "gpxd", "nhao"]
 
@@ -30,9 +31,9 @@ def test_zone_board_from_the_device_config(hub, devices, qtbot, artifacts):
     kiosk.request("ticket.issue", {"service": "thuongmai"})
     kiosk.request("ticket.issue", {"service": "dkdn"})
     kiosk.request("ticket.issue", {"service": "dkdn"})
-    counter8.request("counter.open", {"officer": "bth"})
+    counter8.request("counter.open", {"officer": "bth", "pin": DEMO_PIN})
     counter8.request("counter.call_next")
-    counter2.request("counter.open", {"officer": "ttb"})
+    counter2.request("counter.open", {"officer": "ttb", "pin": DEMO_PIN})
     counter2.request("counter.call_next")
     qtbot.waitUntil(lambda: hero(board) == ("1001", "Quầy 2"))
     qtbot.waitUntil(lambda: label(board, "service_dkdn_waiting") == "1")
@@ -49,7 +50,7 @@ def test_zone_board_from_the_command_line_option(hub, devices, qtbot, artifacts)
     assert [row.id for row in board.controller.model.services()] == [
         "gpxd", "nhao", "thuongmai", "dien", "lltp"]
     kiosk.request("ticket.issue", {"service": "dien"})
-    counter8.request("counter.open", {"officer": "bth"})
+    counter8.request("counter.open", {"officer": "bth", "pin": DEMO_PIN})
     counter8.request("counter.call_next")
     qtbot.waitUntil(lambda: hero(board) == ("4501", "Quầy 8"))
     screenshot(board, artifacts / "board_zone_7_9.png")

@@ -4,7 +4,7 @@ not installed: a ticket issued, called and finished, the retained state and even
 from __future__ import annotations
 
 from broker.mosquitto.managed import ManagedBroker
-from tests.support import EventLog, HubProcess, device, wait_for
+from tests.support import DEMO_PIN, EventLog, HubProcess, device, wait_for
 
 
 def test_ticket_life_over_the_embedded_broker(tmp_path):
@@ -16,7 +16,7 @@ def test_ticket_life_over_the_embedded_broker(tmp_path):
             events = EventLog(counter)
             wait_for(lambda: kiosk.config is not None, what="the retained config")
             ticket = kiosk.request("ticket.issue", {"service": "dkdn"})["ticket"]
-            counter.request("counter.open", {"officer": "nva"})
+            counter.request("counter.open", {"officer": "nva", "pin": DEMO_PIN})
             called = counter.request("counter.call_next")["ticket"]
             assert called["id"] == ticket["id"]
             counter.request("ticket.done")

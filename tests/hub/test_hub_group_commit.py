@@ -14,7 +14,7 @@ from broker.service.hub import Hub, HubService
 from broker.service.ledger import Ledger
 from broker.wire import protocol
 from broker.wire.mqtt_link import parse_broker_url
-from tests.support import CONFIG
+from tests.support import CONFIG, DEMO_PIN
 
 
 class Wire:
@@ -114,7 +114,8 @@ def test_views_give_way_to_commands_and_then_catch_up(tmp_path):
     """The hub answers a command that came while it worked out the views of the ones before;
     the views then cover both, each topic once, and the events follow in command order."""
     wire = Wire(tmp_path)
-    wire.hub.handle("counter-4", protocol.encode_command("o", "counter.open", {"officer": "pthd"}))
+    wire.hub.handle("counter-4", protocol.encode_command(
+        "o", "counter.open", {"officer": "pthd", "pin": DEMO_PIN}))
     wire.published.clear()
     wire.hub.answer_batch([("kiosk-1", issue("i", "datdai"))])
     assert not wire.hub.publish_changes(interrupted=lambda: True)
@@ -186,7 +187,8 @@ def test_a_refusal_is_answered_the_same_after_a_restart(tmp_path):
     """A broker restored from an older save (or a hub killed before it acknowledged) delivers
     a command again: a restarted hub must not accept what the device was told was refused."""
     wire = Wire(tmp_path)
-    wire.hub.handle("counter-4", protocol.encode_command("o", "counter.open", {"officer": "pthd"}))
+    wire.hub.handle("counter-4", protocol.encode_command(
+        "o", "counter.open", {"officer": "pthd", "pin": DEMO_PIN}))
     call = protocol.encode_command("n", "counter.call_next", None)
     wire.hub.handle("counter-4", call)
     assert wire.replies("counter-4")[-1].error.code == "queue_empty"
@@ -203,7 +205,8 @@ def test_a_refusal_is_answered_the_same_after_a_restart(tmp_path):
 
 def test_a_refusal_and_the_same_id_again_in_one_batch(tmp_path):
     wire = Wire(tmp_path)
-    wire.hub.handle("counter-4", protocol.encode_command("o", "counter.open", {"officer": "pthd"}))
+    wire.hub.handle("counter-4", protocol.encode_command(
+        "o", "counter.open", {"officer": "pthd", "pin": DEMO_PIN}))
     call = protocol.encode_command("n", "counter.call_next", None)
     wire.hub.handle_batch([("counter-4", call), ("kiosk-1", issue("t", "datdai")),
                            ("counter-4", call)])

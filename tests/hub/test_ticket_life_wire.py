@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from broker.wire.device_client import RequestError
-from tests.support import EventLog, wait_for
+from tests.support import DEMO_PIN, EventLog, wait_for
 
 
 def test_ticket_life_as_kiosk_counter_tablet_and_manager(hub, devices):
@@ -15,7 +15,7 @@ def test_ticket_life_as_kiosk_counter_tablet_and_manager(hub, devices):
     assert issued["number"] == "2001" and issued["ahead"] == 0 and issued["ewt_s"] > 0
     assert issued["issued_at"].endswith("+07:00")
 
-    counter.request("counter.open", {"officer": "hve"})
+    counter.request("counter.open", {"officer": "hve", "pin": DEMO_PIN})
     called = counter.request("counter.call_next")["ticket"]
     assert called["number"] == "2001" and called["state"] == "called"
     recalled = counter.request("counter.recall")["ticket"]
@@ -55,7 +55,7 @@ def test_refusals(hub, devices):
     assert code(stranger, "ticket.issue", {"service": "dkdn"}) == "forbidden"
     assert code(kiosk, "ticket.issue", {"service": "no-such"}) == "unknown_service"
     ticket = kiosk.request("ticket.issue", {"service": "datdai"})["ticket"]
-    counter5.request("counter.open", {"officer": "hve"})
+    counter5.request("counter.open", {"officer": "hve", "pin": DEMO_PIN})
     counter5.request("counter.call_next")
     counter5.request("ticket.done")
     assert code(tablet6, "rating.submit", {"ticket": ticket["id"], "score": 3}) == "forbidden"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.kiosk.conftest import ocr
+from tests.support import DEMO_PIN
 
 
 def test_priority_ticket_records_the_reason(hub, devices, make_kiosk):
@@ -30,7 +31,7 @@ def test_priority_ticket_records_the_reason(hub, devices, make_kiosk):
     assert kiosk.find("ticket-priority").text() == "Ưu tiên: Người cao tuổi"
     kiosk.shot("3-priority-ticket")
 
-    counter.request("counter.open", {"officer": "pthd"})
+    counter.request("counter.open", {"officer": "pthd", "pin": DEMO_PIN})
     called = counter.request("counter.call_next")["ticket"]
     assert (called["number"], called["priority"], called["reason"]) == ("2001", True, "elderly")
 
@@ -63,6 +64,6 @@ def test_priority_can_be_cancelled(hub, devices, make_kiosk):
     kiosk.tap(kiosk.tile("service", "lltp"))
     kiosk.qtbot.waitUntil(lambda: "Mời nhận phiếu" in kiosk.screen_text())
     assert not kiosk.find("ticket-priority").isVisible()
-    counter.request("counter.open", {"officer": "dvk"})
+    counter.request("counter.open", {"officer": "dvk", "pin": DEMO_PIN})
     called = counter.request("counter.call_next")["ticket"]
     assert (called["number"], called["priority"], called["reason"]) == ("5001", False, None)

@@ -12,6 +12,7 @@ from typing import Any
 
 from broker.wire.device_client import DeviceClient
 from tests.manager_console.sim_hub import FileClock
+from tests.support import DEMO_PIN
 
 DAY = date(2024, 5, 6)  # a Monday
 TZ = timezone(timedelta(hours=7))
@@ -25,10 +26,10 @@ def at(clock_time: str, day: date = DAY) -> datetime:
 # (time, device, op, args, the ticket this step issues or is expected to call)
 # Ticket labels in args ("T4") stand for the ticket ids the hub gave.
 SCRIPT: list[tuple[str, str, str, dict[str, Any], str]] = [
-    ("07:25:00", "counter-1", "counter.open", {"officer": "nva"}, ""),
-    ("07:25:00", "counter-2", "counter.open", {"officer": "ttb"}, ""),
-    ("07:25:00", "counter-4", "counter.open", {"officer": "pthd"}, ""),
-    ("07:25:00", "counter-9", "counter.open", {"officer": "dvk"}, ""),
+    ("07:25:00", "counter-1", "counter.open", {"officer": "nva", "pin": DEMO_PIN}, ""),
+    ("07:25:00", "counter-2", "counter.open", {"officer": "ttb", "pin": DEMO_PIN}, ""),
+    ("07:25:00", "counter-4", "counter.open", {"officer": "pthd", "pin": DEMO_PIN}, ""),
+    ("07:25:00", "counter-9", "counter.open", {"officer": "dvk", "pin": DEMO_PIN}, ""),
     ("07:30:00", "kiosk-1", "ticket.issue", {"service": "dkdn"}, "T1"),
     ("07:31:10", "kiosk-1", "ticket.issue", {"service": "dkdn"}, "T2"),
     ("07:33:00", "kiosk-1", "ticket.issue", {"service": "datdai"}, "T3"),

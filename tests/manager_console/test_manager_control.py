@@ -20,7 +20,7 @@ from tests.manager_console.ui import (
     rows_by_name,
     type_text,
 )
-from tests.support import ROOT, HubProcess, wait_for
+from tests.support import DEMO_PIN, ROOT, HubProcess, wait_for
 
 HALL_TAB, CONTROL_TAB = 0, 1
 
@@ -55,7 +55,7 @@ def test_reassigning_a_counter_changes_its_next_call(hub, devices, console, qtbo
     kiosk, counter, manager = devices("kiosk-1"), devices("counter-1"), devices("manager-1")
     business = kiosk.request("ticket.issue", {"service": "dkdn"})["ticket"]  # the older one
     land = kiosk.request("ticket.issue", {"service": "datdai"})["ticket"]
-    counter.request("counter.open", {"officer": "nva"})
+    counter.request("counter.open", {"officer": "nva", "pin": DEMO_PIN})
     built = console(manager)
     window = built.window
     _ready(qtbot, built)
@@ -98,7 +98,7 @@ def test_the_order_of_a_counters_services_decides_its_next_call(service_order_hu
     kiosk, counter, manager = devices("kiosk-1"), devices("counter-2"), devices("manager-1")
     investment = kiosk.request("ticket.issue", {"service": "dautu"})["ticket"]  # oldest
     business = [kiosk.request("ticket.issue", {"service": "dkdn"})["ticket"] for _ in range(2)]
-    counter.request("counter.open", {"officer": "ttb"})
+    counter.request("counter.open", {"officer": "ttb", "pin": DEMO_PIN})
     # counter 2 serves business registration first, so the newer ticket goes first
     assert counter.request("counter.call_next")["ticket"]["number"] == business[0]["number"]
     counter.request("ticket.done")

@@ -24,7 +24,7 @@ from broker.mosquitto.setup import (
 from broker.wire import protocol
 from broker.wire.device_client import DeviceClient
 from tests.reliability.rel_support import MosquittoProcess, RawClient, new_port, refused
-from tests.support import CONFIG, ROOT, SITE, HubProcess, wait_for
+from tests.support import CONFIG, DEMO_PIN, ROOT, SITE, HubProcess, wait_for
 
 TOPICS = protocol.Topics(SITE)
 
@@ -79,7 +79,9 @@ def test_setup_files_are_private_complete_and_stable(tmp_path):
     assert all(password_matches(u.password, hashes[u.name]) for u in setup.users)
     assert not password_matches("wrong", hashes["kiosk-1"])
     entry = tomllib.loads(setup.files["credentials"].read_text())["users"]["counter-5"]
-    assert entry["role"] == "counter" and entry["url"].startswith("mqtt://counter-5:")
+    # TLS by default: a device's URL is mqtts:// and trusts the center's own CA.
+    assert entry["role"] == "counter" and entry["url"].startswith("mqtts://counter-5:")
+    assert entry["url"].endswith(":8883?ca=/etc/qms/ca.crt")
 
     again = write_setup(CONFIG, tmp_path, rotate={"kiosk-1"})
     changed = {u.name for u in again.users if u.password != users[u.name].password}
@@ -124,7 +126,7 @@ def test_a_kiosk_cannot_act_as_a_counter_or_read_its_replies(secured):
 
     # Forged: a command on counter 5's topic, then the kiosk's own command on the same
     # connection (so in order): once that is answered, the forgery had its chance.
-    _forged_id, forged = _command("counter.open", {"officer": "hve"})
+    _forged_id, forged = _command("counter.open", {"officer": "hve", "pin": DEMO_PIN})
     spy.publish(TOPICS.device_cmd("counter-5"), forged)
     own_id, own = _command("ticket.issue", {"service": "datdai"})
     spy.publish(TOPICS.device_cmd("kiosk-2"), own)
@@ -134,7 +136,7 @@ def test_a_kiosk_cannot_act_as_a_counter_or_read_its_replies(secured):
     assert counter.cached(counter_topic).status == "closed"
 
     # The counter gets its replies; the kiosk's spy sees none of them.
-    opened = counter.request("counter.open", {"officer": "hve"})
+    opened = counter.request("counter.open", {"officer": "hve", "pin": DEMO_PIN})
     assert opened["counter"]["status"] == "open"
     wait_for(lambda: any(m.topic == counter_topic and b'"open"' in m.payload
                          for m in spy.messages), what="the spy to see public state")
@@ -169,7 +171,7 @@ def test_a_device_cannot_forge_state_status_or_another_devices_health(secured):
     forger.publish(TOPICS.device_status("counter-5"),
                    b'{"v":1,"online":true,"health":{"printer":"fake"}}', retain=True)
     forger.publish(TOPICS.event("ticket.called"), b'{"v":1,"kind":"ticket.called"}')
-    marker_id, marker = _command("counter.open", {"officer": "dmg"})
+    marker_id, marker = _command("counter.open", {"officer": "dmg", "pin": DEMO_PIN})
     forger.subscribe(TOPICS.device_reply("counter-7"))
     forger.publish(TOPICS.device_cmd("counter-7"), marker)
     wait_for(lambda: _reply_seen(forger, "counter-7", marker_id), what="the marker's reply")

@@ -15,7 +15,7 @@ from broker.service.hub import Hub
 from broker.service.ledger import MIGRATIONS, Ledger
 from broker.wire.device_client import RequestError
 from broker.wire.protocol import encode_command
-from tests.support import CONFIG, ROOT, HubProcess, device, wait_for
+from tests.support import CONFIG, DEMO_PIN, ROOT, HubProcess, device, wait_for
 from tools.fault_injection import RetainedWatch, differences, truth, wait_until
 
 
@@ -34,7 +34,7 @@ def _commands(db) -> list[tuple]:
 
 def test_online_backup_verify_and_restore(broker, hub, devices, tmp_path):
     kiosk, counter = devices("kiosk-1"), devices("counter-4")
-    counter.request("counter.open", {"officer": "pthd"})
+    counter.request("counter.open", {"officer": "pthd", "pin": DEMO_PIN})
     stop = threading.Event()
     given: list[dict] = []
 
@@ -111,7 +111,7 @@ def _schema_1_ledger(path) -> None:
     hub = Hub(CONFIG, Ledger(path), enforce_hours=False)
     for device_id, op, args in [("kiosk-1", "ticket.issue", {"service": "datdai"}),
                                 ("kiosk-1", "ticket.issue", {"service": "datdai"}),
-                                ("counter-4", "counter.open", {"officer": "pthd"}),
+                                ("counter-4", "counter.open", {"officer": "pthd", "pin": DEMO_PIN}),
                                 ("counter-4", "counter.call_next", {})]:
         hub.handle(device_id, encode_command(uuid.uuid4().hex, op, args))
     hub.ledger.close()

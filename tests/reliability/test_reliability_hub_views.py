@@ -14,7 +14,7 @@ from broker.core.views import counter_view
 from broker.service.hub import Hub
 from broker.service.ledger import Ledger
 from broker.wire import protocol
-from tests.support import CONFIG
+from tests.support import CONFIG, DEMO_PIN
 
 
 class Recorder:
@@ -55,7 +55,7 @@ def _hub(tmp_path) -> Recorder:
 def test_serve_and_recall_republish_the_counter(tmp_path):
     hub = _hub(tmp_path)
     hub.send("kiosk-1", "ticket.issue", {"service": "datdai"})
-    hub.send("counter-4", "counter.open", {"officer": "pthd"})
+    hub.send("counter-4", "counter.open", {"officer": "pthd", "pin": DEMO_PIN})
     hub.send("counter-4", "counter.call_next")
 
     hub.send("counter-4", "counter.recall")
@@ -74,8 +74,8 @@ def test_serve_and_recall_republish_the_counter(tmp_path):
 def test_a_ticket_sent_to_a_counter_of_another_service_shows_there(tmp_path):
     hub = _hub(tmp_path)
     hub.send("kiosk-1", "ticket.issue", {"service": "datdai"})
-    hub.send("counter-4", "counter.open", {"officer": "pthd"})
-    hub.send("counter-9", "counter.open", {"officer": "dvk"})  # serves lltp only
+    hub.send("counter-4", "counter.open", {"officer": "pthd", "pin": DEMO_PIN})
+    hub.send("counter-9", "counter.open", {"officer": "dvk", "pin": DEMO_PIN})  # serves lltp only
     hub.send("counter-4", "counter.call_next")
     hub.send("counter-4", "ticket.transfer", {"counter": "9"})
     published = hub.counter_published("9")

@@ -9,7 +9,7 @@ import msgspec
 
 from broker.wire import protocol
 from tests.reliability.rel_support import RawClient
-from tests.support import SITE, wait_for
+from tests.support import DEMO_PIN, SITE, wait_for
 
 TOPICS = protocol.Topics(SITE)
 
@@ -39,7 +39,7 @@ def test_the_hub_refuses_identities_the_topic_does_not_give(broker, hub, devices
     watcher = devices("board-hall")
 
     # A payload that names another device is not a command of the contract.
-    claimed = _send(raw, "kiosk-1", _command("counter.open", {"officer": "hve"},
+    claimed = _send(raw, "kiosk-1", _command("counter.open", {"officer": "hve", "pin": DEMO_PIN},
                                              device="counter-5"))
     assert not claimed.ok and claimed.error.code == "bad_request"
     # Acting as itself, a kiosk may not open a counter, and it cannot name one.
@@ -58,7 +58,7 @@ def test_the_hub_refuses_identities_the_topic_does_not_give(broker, hub, devices
 
     # A command id is its sender's: replaying counter 5's id as counter 6 does not hand over
     # counter 5's reply (or redo its command).
-    first = _command("counter.open", {"officer": "hve"})
+    first = _command("counter.open", {"officer": "hve", "pin": DEMO_PIN})
     opened = _send(raw, "counter-5", first)
     assert opened.ok and opened.result["counter"]["id"] == "5"
     replay = _send(raw, "counter-6", {**first, "args": {"officer": "vtp"}})
