@@ -78,6 +78,7 @@ class HubProcess:
         `rate_limits` (tests send far faster than a hall's devices do)."""
         if config is None and not rate_limits:
             config = db.with_name(db.stem + "-center.toml")
+            config.parent.mkdir(parents=True, exist_ok=True)
             config.write_text(DEFAULT_CONFIG.read_text(encoding="utf-8") + LOAD_TEST_LIMITS,
                               encoding="utf-8")
         self.broker_url, self.db, self.config = broker_url, db, config

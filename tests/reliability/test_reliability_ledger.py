@@ -33,7 +33,16 @@ from broker.wire.device_client import RequestError
 from broker.wire.protocol import encode_command
 from config.load import DEFAULT_CONFIG
 from tests.hub.wire import RawPeer
-from tests.support import CONFIG, ROOT, EventLog, HubProcess, HubStatusWatch, device, wait_for
+from tests.support import (
+    CONFIG,
+    DEMO_PIN,
+    ROOT,
+    EventLog,
+    HubProcess,
+    HubStatusWatch,
+    device,
+    wait_for,
+)
 
 DAY = "2026-12-06"
 
@@ -250,7 +259,7 @@ def test_a_device_renamed_mid_day_loses_none_of_its_tickets(broker, tmp_path):
     hub = HubProcess(broker.url, db, config=before).start()
     kiosk, counter = device(broker.url, "kiosk-1"), device(broker.url, "counter-4")
     given = [kiosk.request("ticket.issue", {"service": "datdai"})["ticket"] for _ in range(3)]
-    counter.request("counter.open", {"officer": "pthd"})
+    counter.request("counter.open", {"officer": "pthd", "pin": DEMO_PIN})
     called = counter.request("counter.call_next")["ticket"]
     kiosk.stop()
     counter.stop()
@@ -315,7 +324,7 @@ def test_tickets_not_served_when_the_day_ends_get_their_own_end(broker, tmp_path
     try:
         given = [kiosk.request("ticket.issue", {"service": "datdai"})["ticket"]
                  for _ in range(3)]
-        counter.request("counter.open", {"officer": "pthd"})
+        counter.request("counter.open", {"officer": "pthd", "pin": DEMO_PIN})
         called = counter.request("counter.call_next")["ticket"]
         wait_for(lambda: _board_calls(board), what="the call shown")
         assert all(t["id"].startswith("20261205-") for t in given)
@@ -413,7 +422,7 @@ def test_a_service_and_a_counter_removed_mid_day_keep_their_tickets(tmp_path):
     for n in range(3):
         hub.handle("kiosk-1", encode_command(f"m{n}", "ticket.issue", {"service": "moitruong"}))
         hub.handle("kiosk-1", encode_command(f"g{n}", "ticket.issue", {"service": "gpxd"}))
-    hub.handle("counter-6", encode_command("o6", "counter.open", {}))
+    hub.handle("counter-6", encode_command("o6", "counter.open", {"pin": DEMO_PIN}))
     hub.handle("counter-6", encode_command("c6", "counter.call_next", {}))
     before = dict(hub.state.tickets)
     hub.ledger.close()
