@@ -15,7 +15,7 @@ from drivers.printer import open_printer
 from drivers.printer.decoder import render_escpos
 from kiosk import texts
 from tests.kiosk.conftest import KioskDriver, escpos_text, service_state
-from tests.support import wait_for
+from tests.support import DEMO_PIN, wait_for
 
 
 def _on_screen(kiosk: KioskDriver, widget: QWidget) -> QRect:
@@ -186,7 +186,7 @@ def test_cards_and_ticket_say_the_same_range_and_priority_gets_its_own(
     """Before: with a priority group chosen, the cards showed the ordinary queue's wait while
     the ticket then said 4 minutes."""
     manager, counter = devices("manager-1"), devices("counter-4")
-    counter.request("counter.open", {"officer": "pthd"})
+    counter.request("counter.open", {"officer": "pthd", "pin": DEMO_PIN})
     for _ in range(6):
         manager.request("ticket.issue", {"service": "datdai"})
     wait_for(lambda: (s := service_state(manager, "datdai")) is not None and s.waiting == 6,

@@ -385,7 +385,7 @@ def test_the_hall_shows_the_range_a_ticket_is_told(hub, devices, console, qtbot,
     """The wait column says the range the kiosk and the paper say ("50-90 phút"), and that no
     counter serves a service instead of a wait (before: a point, "12:00", in both cases)."""
     kiosk, counter, manager = devices("kiosk-1"), devices("counter-4"), devices("manager-1")
-    counter.request("counter.open", {"officer": "pthd"})
+    counter.request("counter.open", {"officer": "pthd", "pin": DEMO_PIN})
     for _ in range(6):
         kiosk.request("ticket.issue", {"service": "datdai"})
     kiosk.request("ticket.issue", {"service": "moitruong"})

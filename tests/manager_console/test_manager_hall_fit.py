@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QTableWidget
 
 from tests.manager_console.test_manager_control import _ready
 from tests.manager_console.ui import open_tab, rows_by_name
+from tests.support import DEMO_PIN
 
 REPORT_TAB, RATINGS_TAB = 2, 3
 PADDING = 8  # the cell's own margins and grid line
@@ -50,7 +51,7 @@ def test_the_hall_fits_a_1366x768_screen_with_nothing_cut_off(hub, devices, cons
     kiosk, counter, board = devices("kiosk-1"), devices("counter-6"), devices("board-hall")
     for service in ("dkdn", "gpxd", "nhao", "thuongmai"):
         kiosk.request("ticket.issue", {"service": service})
-    counter.request("counter.open", {"officer": "vtp"})
+    counter.request("counter.open", {"officer": "vtp", "pin": DEMO_PIN})
     board.set_health(audio="no_sound_device", audio_error="aplay: no soundcards found")
     kiosk.set_health(printer="paper_low")
     built = console(devices("manager-1"))
@@ -84,7 +85,7 @@ def test_the_hall_and_the_report_count_a_transferred_ticket_alike(hub, devices, 
     kiosk, counter, manager = devices("kiosk-1"), devices("counter-5"), devices("manager-1")
     for _ in range(3):
         kiosk.request("ticket.issue", {"service": "datdai"})
-    counter.request("counter.open", {"officer": "hve"})
+    counter.request("counter.open", {"officer": "hve", "pin": DEMO_PIN})
     counter.request("counter.call_next")
     counter.request("ticket.transfer", {"service": "moitruong"})
     built = console(manager)
