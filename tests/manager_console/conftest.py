@@ -8,7 +8,9 @@ import pytest
 
 from broker.mosquitto.managed import ManagedBroker
 from broker.wire.device_client import DeviceClient
+from config.load import DEFAULT_CONFIG
 from manager_console.app import ManagerConsole, create_manager_console
+from qms.bench import LOAD_TEST_LIMITS
 from tests.manager_console.sim_hub import FileClock
 from tests.manager_console.simulated_day import DEVICES, LivedDay, at, live_the_day
 from tests.support import ROOT, device, wait_for
@@ -45,12 +47,17 @@ def simulated_day(tmp_path_factory):
     folder = tmp_path_factory.mktemp("simulated_day")
     clock = FileClock(folder / "clock.txt")
     clock.set(at("07:00:00"))
+    # Every test of the module reads this hub's reports: no rate limit of a real hall here.
+    config = folder / "center.toml"
+    config.write_text(DEFAULT_CONFIG.read_text(encoding="utf-8") + LOAD_TEST_LIMITS,
+                      encoding="utf-8")
     with ManagedBroker(data_dir=folder / "broker", embedded=False) as broker:
         log = open(folder / "hub.log", "ab")  # noqa: SIM115
         hub = subprocess.Popen(
             [sys.executable, "-m", "tests.manager_console.sim_hub", str(clock.path), "hub",
              "--broker", broker.url, "--db", str(folder / "ledger.db"), "--no-managed-broker",
-             "--always-open"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log)
+             "--always-open", "--config", str(config)], cwd=ROOT, stdout=subprocess.DEVNULL,
+            stderr=log)
         clients = {name: device(broker.url, name) for name in DEVICES}
         try:
             wait_for(lambda: all(c.hub_online and c.config for c in clients.values()),
