@@ -54,10 +54,24 @@ class TransferArgs(Args):
     counter: Id | None = None  # the counter to send the citizen to
 
 
+Token = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9_-]{16}$")]
+
+
 class RatingArgs(Args):
     ticket: TicketId
     score: Annotated[int, msgspec.Meta(ge=1, le=4)]
     reasons: Annotated[list[Id], msgspec.Meta(max_length=10)] = []
+    # The web face rates for the citizen holding the ticket's page: it proves it by the token.
+    token: Token | None = None
+
+
+class LookupArgs(Args):
+    token: Token
+
+
+class RankingArgs(Args):
+    from_: date = msgspec.field(name="from")
+    to: date
 
 
 class AssignArgs(Args):
@@ -106,16 +120,18 @@ OPS: dict[str, OpSpec] = {
     "ticket.done": _spec(DoneArgs, "counter"),
     "ticket.no_show": _spec(NoArgs, "counter"),
     "ticket.transfer": _spec(TransferArgs, "counter"),
-    "rating.submit": _spec(RatingArgs, "tablet"),
+    "rating.submit": _spec(RatingArgs, "tablet", "web"),
     "counter.assign": _spec(AssignArgs, "manager"),
     "service.open": _spec(ServiceArgs, "manager"),
     "service.close": _spec(ServiceArgs, "manager"),
     "board.message": _spec(MessageArgs, "manager"),
     "report.get": _spec(ReportArgs, "manager"),
+    "ticket.lookup": _spec(LookupArgs, "web"),
+    "rating.ranking": _spec(RankingArgs, "web", "manager"),
 }
 
 # Reads: answered from the ledger, never recorded as commands.
-READ_OPS = frozenset({"report.get"})
+READ_OPS = frozenset({"report.get", "ticket.lookup", "rating.ranking"})
 
 
 @dataclass(frozen=True, slots=True)

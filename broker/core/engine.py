@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from broker.core import call_policy, wait_estimate
+from broker.core import call_policy, ticket_token, wait_estimate
 from broker.core.commands import (
     OPS,
     AssignArgs,
@@ -115,8 +115,11 @@ def ticket_view(t: Ticket) -> dict[str, Any]:
 class QueueEngine:
     """The queue rules of one center. Holds only the config; state is passed in and out."""
 
-    def __init__(self, config: CenterConfig, *, enforce_hours: bool = True) -> None:
+    def __init__(self, config: CenterConfig, *, enforce_hours: bool = True,
+                 token_secret: bytes = b"") -> None:
         self.config = config
+        # The site's secret for the tokens of the tickets' web pages (the ledger keeps it).
+        self.token_secret = token_secret
         self.enforce_hours = enforce_hours
         self.tz = ZoneInfo(config.center.timezone)
         self.policy = call_policy.POLICIES[config.queue.policy]
@@ -141,6 +144,14 @@ class QueueEngine:
 
     def local(self, now: datetime) -> datetime:
         return now.astimezone(self.tz)
+
+    def ticket_token(self, ticket_id: str) -> str:
+        """The token of the ticket's web page (`status_url` + token is its QR)."""
+        return ticket_token.ticket_token(self.token_secret, ticket_id)
+
+    def status_url(self, ticket_id: str) -> str:
+        base = self.config.center.status_url
+        return base + self.ticket_token(ticket_id) if base else ""
 
     def closed_reason(self, state: QueueState, service_id: str, now: datetime) -> str | None:
         """Why a service issues nothing now: `manager`, `daily_limit`, `hours`; None if open."""
@@ -450,7 +461,10 @@ def _issue(step: _Step) -> Accepted:
     step.put(replace(day, next_seq=seq + 1, issued=day.issued + 1, last_issued=number))
     step.join_queue(ticket)
     ewt = step.engine.estimated_wait_s(step.state, args.service, step.now, priority)
-    view = {**ticket_view(ticket), "ahead": ahead, "ewt_s": ewt}
+    # The token and the address go to the kiosk that prints them, never to the events.
+    view = {**ticket_view(ticket), "ahead": ahead, "ewt_s": ewt,
+            "token": step.engine.ticket_token(ticket.id),
+            "status_url": step.engine.status_url(ticket.id)}
     step.emit("ticket.issued", ticket=ticket.id, number=number, service=service.id,
               priority=priority, ahead=ahead, ewt_s=ewt)
     return step.done({"ticket": view})
@@ -612,7 +626,12 @@ def _rate(step: _Step) -> Accepted:
     if args.ticket not in step.state.tickets:
         raise QueueError("unknown_ticket", f"unknown ticket {args.ticket!r}")
     ticket = step.ticket(args.ticket)
-    if ticket.counter != device.counter:
+    if device.role == "web":
+        # The web face rates for whoever holds the ticket's page, and proves it by its token.
+        if args.token is None or not step.engine.token_secret or not ticket_token.token_matches(
+                step.engine.token_secret, ticket.id, args.token):
+            raise QueueError("forbidden", "the token does not belong to this ticket")
+    elif ticket.counter != device.counter:
         raise QueueError("forbidden", f"ticket {ticket.number} was not served at this counter")
     if ticket.state is not D:
         raise QueueError("invalid_transition", f"ticket {ticket.number} is not finished")
