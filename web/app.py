@@ -458,7 +458,8 @@ class LocalDocs(OpenAPIRenderPlugin):
             f'<p>{escape(info.get("description", ""))}</p>'
             '<p>OpenAPI 3.1 document: <a href="/api/docs/openapi.json">'
             '/api/docs/openapi.json</a></p>'
-            f'<table class="api">{"".join(rows)}</table></main></body></html>'
+            f'<div class="scroll"><table class="api">{"".join(rows)}</table></div></main>'
+            '</body></html>'
         ).encode()
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -32,6 +32,7 @@ BAD_TOKENS_KEPT = 10_000
 BAD_TOKEN_S = 30.0  # how long "no such ticket" is believed without asking the hub again
 LOOKUPS_IN_FLIGHT = 32  # more at once is a flood: refused before it reaches the hub
 RANKING_MIN_S = 5.0  # the public ranking is asked for at most this often
+RECENT_EVENTS_S = 30.0  # events kept to replay onto a lookup that crossed them
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +92,10 @@ class LiveCenter:
         self._rankings: dict[tuple[str, str], tuple[float, dict[str, Any]]] = {}
         self._ranking_dirty = 0.0  # monotonic time of the last rating heard
         self.lookups = 0  # asked of the hub, for the benchmark
+        # A lookup's reply and an event that followed it on the hub can be handled in the
+        # other order here: the events of the last seconds are replayed onto a new lookup.
+        self._recent: dict[str, list[protocol.Event]] = {}
+        self._recent_order: deque[tuple[float, str]] = deque()
         client.on_state(self._on_state)
         client.on_events(self._on_event)
         client.on_connection(self._on_connection)
@@ -156,17 +161,33 @@ class LiveCenter:
                 "board_state": "board", "config": "config", "hub_status": "hub"}[parsed.kind]
         self._notify(kind, parsed.key)
 
+    def _on_loop(self, function: Callable[..., None], *args: Any) -> None:
+        """Run on the asyncio loop (the only thread that touches the tickets)."""
+        loop = self.loop
+        if loop is None:
+            function(*args)
+        elif not loop.is_closed():
+            loop.call_soon_threadsafe(function, *args)
+
     def _on_connection(self, connected: bool) -> None:
+        self._on_loop(self._connection_changed, connected)
+
+    def _connection_changed(self, connected: bool) -> None:
         if connected:
             # Events may have been missed meanwhile: every ticket is asked for again.
             self.tickets = OrderedDict((t, replace(v, looked_up=0.0))
-                                       for t, v in list(self.tickets.items()))
-        self._notify("hub")
+                                       for t, v in self.tickets.items())
+        self._wake("hub", "")
 
     def _on_event(self, event: protocol.Event) -> None:
+        self._on_loop(self._apply_event, event)
+
+    def _apply_event(self, event: protocol.Event) -> None:
         if event.kind == "rating.recorded":
             self._ranking_dirty = time.monotonic()
-            self._notify("ranking")
+            self._wake("ranking", "")
+        if event.ticket:
+            self._keep_recent(event)
         token = self.by_id.get(event.ticket or "")
         ticket = self.tickets.get(token or "")
         if ticket is None:
@@ -174,7 +195,20 @@ class LiveCenter:
         moved = _moved(ticket, event, self.config)
         if moved is not ticket:
             self.tickets[ticket.token] = moved
-            self._notify("ticket", ticket.id)
+            self._wake("ticket", ticket.id)
+
+    def _keep_recent(self, event: protocol.Event) -> None:
+        now = time.monotonic()
+        assert event.ticket is not None
+        self._recent.setdefault(event.ticket, []).append(event)
+        self._recent_order.append((now, event.ticket))
+        while self._recent_order and now - self._recent_order[0][0] > RECENT_EVENTS_S:
+            _, old = self._recent_order.popleft()
+            kept = self._recent.get(old)
+            if kept:
+                kept.pop(0)
+                if not kept:
+                    del self._recent[old]
 
     # --- tickets by token ---------------------------------------------------------------------
 
@@ -226,13 +260,19 @@ class LiveCenter:
             finished_at=_at(found.get("finished_at")), rated=bool(found.get("rated")),
             rating_until=_at(found.get("rating_until")), ahead_at_lookup=found.get("ahead"),
             looked_up=time.monotonic())
+        # Every event is absolute (a state, a counter): replaying the recent ones in order
+        # leaves the ticket as the newest says, whether or not the lookup had seen them.
+        for event in self._recent.get(ticket.id, ()):
+            ticket = _moved(ticket, event, self.config)
+        if not self._still_valid(ticket):
+            return None
         self.tickets[token] = ticket
         self.tickets.move_to_end(token)
         self.by_id[ticket.id] = token
         while len(self.tickets) > TICKETS_KEPT:
             _, dropped = self.tickets.popitem(last=False)
             self.by_id.pop(dropped.id, None)
-        return ticket if self._still_valid(ticket) else None
+        return ticket
 
     async def rate(self, ticket: TicketNow, score: int, reasons: list[str]) -> None:
         """The citizen's rating, sent to the hub; RequestError says why not."""
@@ -241,7 +281,7 @@ class LiveCenter:
         held = self.tickets.get(ticket.token)
         if held is not None:
             self.tickets[ticket.token] = replace(held, rated=True)
-        self._notify("ticket", ticket.id)
+        self._wake("ticket", ticket.id)
 
     async def request(self, op: str, args: dict[str, Any]) -> dict[str, Any]:
         loop = asyncio.get_running_loop()

@@ -121,7 +121,8 @@ def ticket_main(page: TicketPage, token: str, lang: Lang, error: str = "") -> st
             f'<p class="state waiting" data-state="waiting">{e(text("state_waiting", lang))}</p>'
             f'<dl class="facts"><div><dt>{e(text("ahead", lang))}</dt>'
             f'<dd id="ahead">{e(ahead_text)}</dd></div>'
-            f'<div><dt>{e(text("expected_wait", lang))}</dt><dd id="wait">{e(wait)}</dd></div>'
+            f'<div><dt>{e(text("expected_wait", lang))}</dt>'
+            f'<dd id="wait"{"" if page.ewt_s is not None else " class=soft"}>{e(wait)}</dd></div>'
             '</dl>')
     elif state == "called":
         parts.append(

@@ -25,8 +25,8 @@ class WebProcess:
     """`qms web` on a free loopback port."""
 
     def __init__(self, broker_url: str, log: Path, *, rate_limit: int = 0,
-                 min_ratings: int = 1) -> None:
-        self.port = free_port()
+                 min_ratings: int = 1, port: int | None = None) -> None:
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
         command = [sys.executable, "-m", "qms.cli", "web", "--broker", broker_url,
