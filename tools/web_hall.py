@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
@@ -29,8 +30,10 @@ def free_port() -> int:
 
 class WebHall:
     def __init__(self, out: Path, *, rate_limit: int = 0, web: bool = True,
-                 web_args: tuple[str, ...] = ()) -> None:
+                 web_args: tuple[str, ...] = (),
+                 config_edit: Callable[[str], str] = lambda text: text) -> None:
         self.out = out
+        self.config_edit = config_edit
         self.rate_limit, self.with_web, self.web_args = rate_limit, web, web_args
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -45,9 +48,10 @@ class WebHall:
         for stale in ("ledger.db", "ledger.db-wal", "ledger.db-shm"):
             (self.out / stale).unlink(missing_ok=True)
         config = self.out / "center.toml"
-        config.write_text(re.sub(r'(?m)^status_url = ".*"$',
-                                 f'status_url = "{self.url}/t/"',
-                                 DEFAULT_CONFIG.read_text(encoding="utf-8")), encoding="utf-8")
+        text = re.sub(r'(?m)^status_url = ".*"$', f'status_url = "{self.url}/t/"',
+                      DEFAULT_CONFIG.read_text(encoding="utf-8"))
+        config.write_text(self.config_edit(text), encoding="utf-8")
+        self.config = load_config(config)
         self.broker = ManagedBroker(data_dir=self.out / "broker", embedded=False).start()
         self.hub = self._spawn("hub", [
             "hub", "--broker", self.broker.url, "--db", str(self.out / "ledger.db"),

@@ -5,9 +5,8 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
-from collections.abc import AsyncGenerator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -22,9 +21,9 @@ from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, OpenAPIRenderPlugin
 from litestar.params import Parameter
-from litestar.response import Redirect, ServerSentEvent, ServerSentEventMessage
+from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
-from litestar.types import Message, Scope
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from broker.core.ticket_token import TOKEN_PATTERN
 from broker.wire.device_client import RequestError
@@ -47,7 +46,8 @@ from web.views import (
 log = logging.getLogger("qms.web")
 
 STATIC = Path(__file__).parent / "static"
-PING_S = 20.0  # a comment on idle streams, so that proxies and phones keep them open
+SSE_HEADERS = [(b"content-type", b"text/event-stream; charset=utf-8"),
+               (b"cache-control", b"no-store"), (b"x-accel-buffering", b"no")]
 MAX_BODY = 16 * 1024
 
 # No third-party origin anywhere: the hall has no internet, and a page must not leak its
@@ -137,33 +137,48 @@ async def _ticket_or_none(live: LiveCenter, token: str) -> TicketNow | None:
 
 
 def _stream(live: LiveCenter, wants: Callable[[str, str], bool],
-            render: Callable[[], Awaitable[dict[str, Any] | None]]) -> ServerSentEvent:
-    """A page's live updates: its `<main>` again whenever what it shows changed."""
+            render: Callable[[], Awaitable[dict[str, Any] | None]]) -> ASGIApp:
+    """A page's live updates as server-sent events: its `<main>` again whenever what it shows
+    changed. Plain ASGI, not Litestar's streaming response: a call in the hall sends one
+    message to each of thousands of open pages at once, and each layer costs."""
 
-    async def events() -> AsyncGenerator[ServerSentEventMessage, None]:
+    async def stream(scope: Scope, receive: Receive, send: Send) -> None:
         listener = live.listen(wants)
-        last = None
+
+        async def watch() -> None:
+            while (await receive())["type"] != "http.disconnect":
+                pass
+            listener.gone = True
+            listener.wake.set()
+
+        watcher = asyncio.create_task(watch())
         try:
-            while True:
+            await send({"type": "http.response.start", "status": 200, "headers": SSE_HEADERS})
+            last = b""
+            while not listener.gone:
                 try:
                     data = await render()
                 except HTTPException:
                     data = None
                 if data is not None:
-                    encoded = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+                    encoded = msgspec.json.encode(data)
                     if encoded != last:
                         last = encoded
-                        yield ServerSentEventMessage(data=encoded)
-                try:
-                    await asyncio.wait_for(listener.wake.wait(), PING_S)
-                except TimeoutError:
-                    yield ServerSentEventMessage(comment="ping")
+                        await send({"type": "http.response.body", "more_body": True,
+                                    "body": b"data: " + encoded + b"\n\n"})
+                if listener.ping:
+                    listener.ping = False
+                    await send({"type": "http.response.body", "body": b": ping\n\n",
+                                "more_body": True})
+                await listener.wake.wait()
                 listener.wake.clear()
+        except OSError:
+            pass  # the phone went away mid-send
         finally:
+            watcher.cancel()
             live.unlisten(listener)
 
-    return ServerSentEvent(events(), headers={"cache-control": "no-store",
-                                              "x-accel-buffering": "no"})
+    return stream
 
 
 # --- the center now ------------------------------------------------------------------------
@@ -182,7 +197,7 @@ async def home_page(request: Request, state: State, lang: str | None = None) -> 
 
 @get("/events/center", include_in_schema=False)
 async def home_events(request: Request, state: State, lang: str | None = None
-                      ) -> ServerSentEvent:
+                      ) -> ASGIApp:
     live = _live(state)
     chosen = choose_lang(request, lang)
 
@@ -242,7 +257,7 @@ async def ticket_page(request: Request, state: State, token: str, lang: str | No
 
 @get("/t/{token:str}/events", include_in_schema=False)
 async def ticket_events(request: Request, state: State, token: str, lang: str | None = None
-                        ) -> ServerSentEvent:
+                        ) -> ASGIApp:
     live = _live(state)
     chosen = choose_lang(request, lang)
     first = await _ticket_or_none(live, token)
@@ -362,7 +377,7 @@ async def ranking_page(request: Request, state: State, ky: str | None = None,
 
 @get("/danh-gia/events", include_in_schema=False)
 async def ranking_events(request: Request, state: State, ky: str | None = None,
-                         lang: str | None = None) -> ServerSentEvent:
+                         lang: str | None = None) -> ASGIApp:
     live = _live(state)
     chosen = choose_lang(request, lang)
     period = _period(ky)
@@ -403,7 +418,7 @@ async def board_page(request: Request, state: State, lang: str | None = None) ->
 
 @get("/bang/events", include_in_schema=False)
 async def board_events(request: Request, state: State, lang: str | None = None
-                       ) -> ServerSentEvent:
+                       ) -> ASGIApp:
     live = _live(state)
     chosen = choose_lang(request, lang)
 

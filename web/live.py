@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from broker.core.ticket_token import looks_like_token
 from broker.wire import protocol
@@ -30,8 +31,11 @@ log = logging.getLogger("qms.web")
 TICKETS_KEPT = 50_000  # the tickets of the pages opened today, newest kept
 BAD_TOKENS_KEPT = 10_000
 BAD_TOKEN_S = 30.0  # how long "no such ticket" is believed without asking the hub again
-LOOKUPS_IN_FLIGHT = 32  # more at once is a flood: refused before it reaches the hub
+LOOKUPS_IN_FLIGHT = 32  # asked of the hub at once; the others wait their turn here
+LOOKUPS_WAITING = 4000  # more waiting than this is a flood: refused before the hub sees it
 RANKING_MIN_S = 5.0  # the public ranking is asked for at most this often
+NOW_S = 0.05
+PING_S = 20.0
 RECENT_EVENTS_S = 30.0  # events kept to replay onto a lookup that crossed them
 
 
@@ -70,6 +74,8 @@ class Listener:
 
     wants: Callable[[str, str], bool]  # (kind, key) -> whether this page cares
     wake: asyncio.Event = field(default_factory=asyncio.Event)
+    ping: bool = False  # time for a comment, so that proxies and phones keep it open
+    gone: bool = False  # the page was closed
 
 
 def _at(text: Any) -> datetime | None:
@@ -88,10 +94,12 @@ class LiveCenter:
         self.by_id: dict[str, str] = {}  # ticket id -> token
         self.bad_tokens: OrderedDict[str, float] = OrderedDict()
         self.listeners: set[Listener] = set()
-        self.lookups_in_flight = 0
+        self.lookups_waiting = 0
+        self._lookup_slots: asyncio.Semaphore | None = None
         self._rankings: dict[tuple[str, str], tuple[float, dict[str, Any]]] = {}
         self._ranking_dirty = 0.0  # monotonic time of the last rating heard
         self.lookups = 0  # asked of the hub, for the benchmark
+        self._now, self._now_at, self._today_key = wall_clock(), -1e9, ""
         # A lookup's reply and an event that followed it on the hub can be handled in the
         # other order here: the events of the last seconds are replayed onto a new lookup.
         self._recent: dict[str, list[protocol.Event]] = {}
@@ -104,6 +112,14 @@ class LiveCenter:
 
     def attach(self, loop: asyncio.AbstractEventLoop) -> None:
         self.loop = loop
+        self._pinger = loop.create_task(self._ping())
+
+    async def _ping(self) -> None:
+        while True:
+            await asyncio.sleep(PING_S)
+            for listener in self.listeners:
+                listener.ping = True
+                listener.wake.set()
 
     @property
     def config(self) -> CenterConfig | None:
@@ -114,13 +130,16 @@ class LiveCenter:
         return self.client.connected.is_set() and self.client.hub_online
 
     def now(self) -> datetime:
-        config = self.config
-        now = self.clock()
-        if config is not None:
-            from zoneinfo import ZoneInfo
-
-            now = now.astimezone(ZoneInfo(config.center.timezone))
-        return now
+        """The hall's time, read at most every NOW_S: a call wakes thousands of pages."""
+        tick = time.monotonic()
+        if tick - self._now_at > NOW_S:
+            config = self.config
+            now = self.clock()
+            if config is not None:
+                now = now.astimezone(ZoneInfo(config.center.timezone))
+            self._now, self._now_at = now, tick
+            self._today_key = f"{now:%Y%m%d}"
+        return self._now
 
     def today(self) -> date:
         return self.now().date()
@@ -221,7 +240,7 @@ class LiveCenter:
 
     def _still_valid(self, ticket: TicketNow) -> bool:
         now = self.now()
-        if ticket.day == f"{now:%Y%m%d}":
+        if ticket.day == self._today_key:
             return True
         return ticket.rating_until is not None and now <= ticket.rating_until
 
@@ -236,11 +255,17 @@ class LiveCenter:
         refused_at = self.bad_tokens.get(token)
         if refused_at is not None and time.monotonic() - refused_at < BAD_TOKEN_S:
             return None
-        if self.lookups_in_flight >= LOOKUPS_IN_FLIGHT:
+        if self.lookups_waiting >= LOOKUPS_WAITING:
             raise Busy()
-        self.lookups_in_flight += 1
+        if self._lookup_slots is None:
+            self._lookup_slots = asyncio.Semaphore(LOOKUPS_IN_FLIGHT)
+        self.lookups_waiting += 1
         try:
-            result = await self.request("ticket.lookup", {"token": token})
+            async with self._lookup_slots:
+                known = self.known_ticket(token)  # another page of it asked meanwhile
+                if known is not None:
+                    return known
+                result = await self.request("ticket.lookup", {"token": token})
         except RequestError as exc:
             if exc.code in ("unknown_ticket", "bad_request"):
                 self.bad_tokens[token] = time.monotonic()
@@ -249,7 +274,7 @@ class LiveCenter:
                 return None
             raise Busy() from exc
         finally:
-            self.lookups_in_flight -= 1
+            self.lookups_waiting -= 1
         self.lookups += 1
         found = result["ticket"]
         ticket = TicketNow(

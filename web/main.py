@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import threading
 from datetime import datetime
@@ -45,6 +46,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="demos: the hall's clock starts at this local time (as the hub's)")
     parser.add_argument("--clock-speed", type=float, default=1.0,
                         help="demos: how much faster than real time the clock runs")
+    parser.add_argument("--nice", type=int, default=10,
+                        help="CPU priority below the hub's (default %(default)s): on a shared "
+                        "machine a flood of web traffic waits, the queue does not")
     parser.add_argument("--proxy-headers", action="store_true",
                         help="behind the center's reverse proxy: take the client's address "
                         "from X-Forwarded-For (for the rate limit)")
@@ -73,6 +77,8 @@ def build(args: argparse.Namespace) -> tuple[Any, Any]:
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
+    if args.nice:
+        os.nice(args.nice)
     client, app = build(args)
     client.start()
     if not client.wait_connected(10):
