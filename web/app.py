@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote
 
 import msgspec
 from litestar import Litestar, MediaType, Request, Response, get, post
@@ -406,24 +406,29 @@ async def api_ranking(state: State, period: Period = "today", lang: LangParam = 
 
 
 @get("/bang", include_in_schema=False)
-async def board_page(request: Request, state: State, lang: str | None = None) -> Response[str]:
+async def board_page(request: Request, state: State, lang: str | None = None,
+                     quay: str | None = None) -> Response[str]:
     live = _live(state)
     chosen = choose_lang(request, lang)
     config = _config(live)
-    board = views.board_now(live, config, chosen)
+    zone = views.board_zone(quay)
+    board = views.board_now(live, config, chosen, zone)
+    stream = f"/bang/events?quay={quote(quay)}" if zone else "/bang/events"
     return html(pages.layout(config, chosen, title=text("board", chosen),
-                             body=pages.board_main(board, chosen), path="/bang",
-                             stream="/bang/events", page="board"), lang=lang)
+                             body=pages.board_main(board, chosen),
+                             path=f"/bang?quay={quote(quay)}" if zone else "/bang",
+                             stream=stream, page="board"), lang=lang)
 
 
 @get("/bang/events", include_in_schema=False)
-async def board_events(request: Request, state: State, lang: str | None = None
-                       ) -> ASGIApp:
+async def board_events(request: Request, state: State, lang: str | None = None,
+                       quay: str | None = None) -> ASGIApp:
     live = _live(state)
     chosen = choose_lang(request, lang)
+    zone = views.board_zone(quay)
 
     async def render() -> dict[str, Any]:
-        board = views.board_now(live, _config(live), chosen)
+        board = views.board_now(live, _config(live), chosen, zone)
         newest = board.newest
         return {"html": pages.board_main(board, chosen),
                 "call": f"{newest.number}@{newest.counter}@{newest.at.isoformat()}"
@@ -435,9 +440,12 @@ async def board_events(request: Request, state: State, lang: str | None = None
 
 @get("/api/v1/board", summary="The hall board: the newest calls, the counters, the waiting",
      tags=["center"])
-async def api_board(state: State, lang: LangParam = "vi") -> BoardNow:
+async def api_board(state: State, lang: LangParam = "vi",
+                    quay: Annotated[str | None, Parameter(
+                        max_length=100, description="a zone's counters, e.g. 1-6")] = None,
+                    ) -> BoardNow:
     live = _live(state)
-    return views.board_now(live, _config(live), lang)
+    return views.board_now(live, _config(live), lang, views.board_zone(quay))
 
 
 @get("/api/v1/health", summary="Whether the web face reaches the hub", tags=["center"])

@@ -33,7 +33,7 @@ def layout(config: CenterConfig, lang: Lang, *, title: str, body: str, path: str
     """The page around a `<main>`: the center's name, the language toggle, the links."""
     other: Lang = "en" if lang == "vi" else "vi"
     short = config.center.short_name or config.center.name
-    toggle = f"{e(path)}?lang={other}"
+    toggle = e(f"{path}{'&' if '?' in path else '?'}lang={other}")
     joined = f"{stream}{'&' if '?' in stream else '?'}lang={lang}"
     stream_attr = f' data-stream="{e(joined)}"' if stream else ""
     nav = "".join(

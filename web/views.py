@@ -307,10 +307,23 @@ def ranking(config: CenterConfig, counts: dict[str, dict[str, list[int]]], perio
 # --- the board -----------------------------------------------------------------------------
 
 
-def board_now(live: LiveCenter, config: CenterConfig, lang: Lang) -> BoardNow:
+def board_zone(spec: str | None) -> tuple[str, ...] | None:
+    """`?quay=1-6` (or `1,3,7-9`): the counters a TV in one zone of the hall shows."""
+    from display_board.zone import parse_counters
+
+    if not spec:
+        return None
+    try:
+        return parse_counters(spec[:100]) or None
+    except ValueError:
+        return None
+
+
+def board_now(live: LiveCenter, config: CenterConfig, lang: Lang,
+              zone: tuple[str, ...] | None = None) -> BoardNow:
     from display_board.model import BoardModel
 
-    model = BoardModel("web")
+    model = BoardModel("web", zone)
     model.set_config(config)
     for counter in config.counters:
         state = live.counter(counter.id)
