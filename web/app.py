@@ -266,7 +266,10 @@ async def ticket_events(request: Request, state: State, token: str, lang: str | 
     ticket_id = first.id
 
     async def render() -> dict[str, Any] | None:
-        ticket = await live.ticket(token)
+        try:
+            ticket = await live.ticket(token)
+        except Busy:
+            return None  # asked again at the next change
         if ticket is None:
             return None
         body, page = _ticket_html(live, _config(live), ticket, chosen)

@@ -33,6 +33,7 @@ BAD_TOKENS_KEPT = 10_000
 BAD_TOKEN_S = 30.0  # how long "no such ticket" is believed without asking the hub again
 LOOKUPS_IN_FLIGHT = 32  # asked of the hub at once; the others wait their turn here
 LOOKUPS_WAITING = 4000  # more waiting than this is a flood: refused before the hub sees it
+LOOKUPS_PER_S = 100  # the most the hub is asked per second, whatever comes in
 RANKING_MIN_S = 5.0  # the public ranking is asked for at most this often
 NOW_S = 0.05
 PING_S = 20.0
@@ -95,6 +96,7 @@ class LiveCenter:
         self.bad_tokens: OrderedDict[str, float] = OrderedDict()
         self.listeners: set[Listener] = set()
         self.lookups_waiting = 0
+        self._lookup_times: deque[float] = deque()
         self._lookup_slots: asyncio.Semaphore | None = None
         self._rankings: dict[tuple[str, str], tuple[float, dict[str, Any]]] = {}
         self._ranking_dirty = 0.0  # monotonic time of the last rating heard
@@ -265,6 +267,7 @@ class LiveCenter:
                 known = self.known_ticket(token)  # another page of it asked meanwhile
                 if known is not None:
                     return known
+                await self._lookup_turn()
                 result = await self.request("ticket.lookup", {"token": token})
         except RequestError as exc:
             if exc.code in ("unknown_ticket", "bad_request"):
@@ -298,6 +301,19 @@ class LiveCenter:
             _, dropped = self.tickets.popitem(last=False)
             self.by_id.pop(dropped.id, None)
         return ticket
+
+    async def _lookup_turn(self) -> None:
+        """At most LOOKUPS_PER_S a second reach the hub: a flood of made-up tokens waits
+        here (and past LOOKUPS_WAITING is refused), and the hub's round trips do not feel
+        it."""
+        while True:
+            now = time.monotonic()
+            while self._lookup_times and now - self._lookup_times[0] >= 1.0:
+                self._lookup_times.popleft()
+            if len(self._lookup_times) < LOOKUPS_PER_S:
+                self._lookup_times.append(now)
+                return
+            await asyncio.sleep(1.0 - (now - self._lookup_times[0]) + 0.001)
 
     async def rate(self, ticket: TicketNow, score: int, reasons: list[str]) -> None:
         """The citizen's rating, sent to the hub; RequestError says why not."""
