@@ -248,7 +248,8 @@ async def ticket_page(request: Request, state: State, token: str, lang: str | No
         return html(pages.layout(config, chosen, title=text("no_ticket_title", chosen),
                                  body=pages.no_ticket_main(chosen), path="/", page="none"),
                     status=404, lang=lang)
-    problem = text("rate_error", chosen, reason=error[:80]) if error else ""
+    # Only known codes: nothing from the address is ever shown as text.
+    problem = _refusal(error, chosen) if error else ""
     body, page = _ticket_html(live, config, ticket, chosen, problem)
     return html(pages.layout(config, chosen, title=f"{page.number} · {page.service_name}",
                              body=body, path=f"/t/{token}", stream=f"/t/{token}/events",
@@ -286,11 +287,13 @@ async def ticket_events(request: Request, state: State, token: str, lang: str | 
     return _stream(live, wants, render)
 
 
-def _refusal(error: RequestError, lang: Lang) -> str:
-    return {
-        "already_rated": text("rated", lang),
+def _refusal(code: str, lang: Lang) -> str:
+    reason = {
+        "pick": text("rate_pick", lang),
         "rating_window_closed": text("rate_closed", lang),
-    }.get(error.code, error.message)
+        "busy": text("busy", lang),
+    }.get(code)
+    return text("rate_error", lang, reason=reason) if reason else ""
 
 
 @post("/t/{token:str}/rate", include_in_schema=False, status_code=303)
@@ -309,12 +312,13 @@ async def rate_form(request: Request, state: State, token: str, lang: str | None
         rating = msgspec.convert({"score": int((form.get("score") or ["0"])[0]),
                                   "reasons": form.get("reasons", [])}, RatingIn)
     except (ValueError, msgspec.ValidationError):
-        return Redirect(f"{back}&error={text('rate_pick', chosen)}", status_code=303)
+        return Redirect(f"{back}&error=pick", status_code=303)
     try:
         await live.rate(ticket, rating.score, rating.reasons)
     except RequestError as exc:
         if exc.code != "already_rated":
-            return Redirect(f"{back}&error={_refusal(exc, chosen)}", status_code=303)
+            code = exc.code if exc.code == "rating_window_closed" else "busy"
+            return Redirect(f"{back}&error={code}", status_code=303)
     return Redirect(back, status_code=303)
 
 

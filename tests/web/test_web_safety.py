@@ -50,6 +50,10 @@ def test_pages_without_scripts_headers_weight_and_validation(web, devices):
         # No other origin: every address in a page is a path on this server.
         assert not re.search(r'(?:src|href|action)="(?:https?:)?//', html), path
 
+    # Nothing from the address is shown as text (an error is a known code or nothing).
+    shown = get(f"{web.url}/t/{token}?error=M%E1%BB%9Di+%C4%91%E1%BA%BFn+qu%E1%BA%A7y+9")[2]
+    assert "quầy 9" not in shown.decode()
+
     # No listing, no lookup by number or ticket id.
     for path in (f"/t/{issued['number']}", f"/t/{issued['id']}", "/api/v1/tickets",
                  f"/api/v1/tickets/{issued['number']}", f"/api/v1/tickets/{issued['id']}"):
