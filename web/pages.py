@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from html import escape
 from urllib.parse import quote
 
@@ -24,8 +25,14 @@ from web.views import (
 ASSET_VERSION = "1"
 
 
+@lru_cache(maxsize=8192)
+def _escaped(value: str) -> str:
+    return escape(value, quote=True)
+
+
 def e(value: object) -> str:
-    return escape(str(value), quote=True)
+    """Escaped for HTML; the same few texts and names come again on every page."""
+    return _escaped(value if isinstance(value, str) else str(value))
 
 
 def layout(config: CenterConfig, lang: Lang, *, title: str, body: str, path: str,

@@ -3,12 +3,14 @@ them), computed from the web face's view of the center. No HTML here."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Literal
 
 import msgspec
 
 from broker.core.opening_hours import hours_of
+from broker.wire.protocol import ServiceState
 from config.schema import WEEKDAYS, CenterConfig, Id
 from web import texts
 from web.live import LiveCenter, TicketNow
@@ -199,23 +201,48 @@ def _seq(number: str) -> int | None:
     return int(digits) if digits.isdigit() else None
 
 
+@dataclass(frozen=True, slots=True)
+class _Line:
+    """A service state's listed queue, indexed once for the thousands of pages that read it:
+    ticket id -> (people ahead, priority people ahead)."""
+
+    places: dict[str, tuple[int, int]]
+    listed: int
+    listed_priority: int
+
+
+_lines: dict[str, tuple[ServiceState, _Line]] = {}
+
+
+def _line(state: ServiceState) -> _Line:
+    held = _lines.get(state.id)
+    if held is not None and held[0] is state:
+        return held[1]
+    places, priority = {}, 0
+    for index, queued in enumerate(state.queue):
+        places[queued.id] = (index, priority)
+        priority += queued.priority
+    line = _Line(places, len(state.queue), priority)
+    _lines[state.id] = (state, line)
+    return line
+
+
 def _ahead(live: LiveCenter, ticket: TicketNow) -> tuple[int | None, bool]:
     """People ahead in line: exact among the first 50 that the service's state lists; beyond
     them, the waiting less those issued after this ticket (an estimate)."""
     state = live.service(ticket.service)
     if state is None:
         return ticket.ahead_at_lookup, True
-    for index, queued in enumerate(state.queue):
-        if queued.id == ticket.id:
-            if ticket.priority:
-                return sum(1 for q in state.queue[:index] if q.priority), False
-            return index, False
+    line = _line(state)
+    place = line.places.get(ticket.id)
+    if place is not None:
+        return place[1] if ticket.priority else place[0], False
     mine, last = _seq(ticket.number), _seq(state.last_issued or "")
     if ticket.priority or mine is None or last is None or last < mine:
         estimate = ticket.ahead_at_lookup
     else:
         estimate = state.waiting - 1 - (last - mine)
-    floor = len([q for q in state.queue if q.priority or not ticket.priority])
+    floor = line.listed_priority if ticket.priority else line.listed
     return max(floor, min(state.waiting - 1, estimate if estimate is not None else floor)), True
 
 
