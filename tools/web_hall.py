@@ -48,7 +48,7 @@ class WebHall:
         for stale in ("ledger.db", "ledger.db-wal", "ledger.db-shm"):
             (self.out / stale).unlink(missing_ok=True)
         config = self.out / "center.toml"
-        text = re.sub(r'(?m)^status_url = ".*"$', f'status_url = "{self.url}/t/"',
+        text = re.sub(r'(?m)^status_url = "[^"]*"', f'status_url = "{self.url}/t/"',
                       DEFAULT_CONFIG.read_text(encoding="utf-8"))
         config.write_text(self.config_edit(text), encoding="utf-8")
         self.config = load_config(config)

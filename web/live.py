@@ -100,6 +100,8 @@ class LiveCenter:
         self._lookup_slots: asyncio.Semaphore | None = None
         self._rankings: dict[tuple[str, str], tuple[float, dict[str, Any]]] = {}
         self._ranking_dirty = 0.0  # monotonic time of the last rating heard
+        self._asking: dict[tuple[str, str], asyncio.Future[dict[str, Any] | None]] = {}
+        self._ranking_wake_due = False
         self.lookups = 0  # asked of the hub, for the benchmark
         self._now, self._now_at, self._today_key = wall_clock(), -1e9, ""
         # A lookup's reply and an event that followed it on the hub can be handled in the
@@ -198,6 +200,7 @@ class LiveCenter:
             # Events may have been missed meanwhile: every ticket is asked for again.
             self.tickets = OrderedDict((t, replace(v, looked_up=0.0))
                                        for t, v in self.tickets.items())
+            self._ranking_dirty = time.monotonic()  # ratings may have come meanwhile
         self._wake("hub", "")
 
     def _on_event(self, event: protocol.Event) -> None:
@@ -349,16 +352,34 @@ class LiveCenter:
         after a rating); the last ones if the hub cannot answer now."""
         key = (first.isoformat(), last.isoformat())
         held = self._rankings.get(key)
-        fresh = held is not None and (time.monotonic() - held[0] < RANKING_MIN_S
-                                      or held[0] > self._ranking_dirty)
-        if fresh:
-            return held[1]  # type: ignore[index]
+        if held is not None:
+            if held[0] > self._ranking_dirty:  # asked since the last rating
+                return held[1]
+            wait = RANKING_MIN_S - (time.monotonic() - held[0])
+            if wait > 0:  # asked a moment ago: the pages are woken again when it is time
+                if not self._ranking_wake_due and self.loop is not None:
+                    self._ranking_wake_due = True
+                    self.loop.call_later(wait, self._ranking_due)
+                return held[1]
+        asking = self._asking.get(key)
+        if asking is None:  # every page of the ranking waits for one answer
+            asking = self._asking[key] = asyncio.ensure_future(self._ask_counts(key))
+            asking.add_done_callback(lambda _: self._asking.pop(key, None))
+        counts = await asyncio.shield(asking)
+        return counts if counts is not None else (held[1] if held else None)
+
+    def _ranking_due(self) -> None:
+        self._ranking_wake_due = False
+        self._wake("ranking", "")
+
+    async def _ask_counts(self, key: tuple[str, str]) -> dict[str, Any] | None:
+        asked = time.monotonic()
         try:
             counts = await self.request("rating.ranking", {"from": key[0], "to": key[1]})
         except RequestError as exc:
             log.warning("the hub gave no rating counts: %s", exc)
-            return held[1] if held else None
-        self._rankings[key] = (time.monotonic(), counts)
+            return None
+        self._rankings[key] = (asked, counts)
         if len(self._rankings) > 16:
             self._rankings.pop(next(iter(self._rankings)))
         return counts

@@ -37,7 +37,7 @@ def hall(tmp_path_factory):
     port = free_port()
     source = (ROOT / "config" / "center.toml").read_text(encoding="utf-8")
     config = tmp / "center.toml"
-    config.write_text(re.sub(r'(?m)^status_url = ".*"$',
+    config.write_text(re.sub(r'(?m)^status_url = "[^"]*"',
                              f'status_url = "http://127.0.0.1:{port}/t/"', source),
                       encoding="utf-8")
     with ManagedBroker(data_dir=tmp / "broker", embedded=False) as broker:
@@ -200,4 +200,24 @@ def test_board_on_a_tv_changes_live_on_a_call(hall, browser):
     shot(page, "board-1366")
     assert all(u.startswith(web.url) for u in requested), requested
     counter.request("ticket.done")
+    page.context.close()
+
+
+def test_the_ranking_page_counts_a_new_rating_live(hall, browser):
+    web, kiosk, counter, tablet = hall["web"], hall["kiosk-1"], hall["counter-5"], hall["tablet-5"]
+    name = CONFIG.officer("hve").name
+    page = _page(browser, PHONE)
+    page.goto(f"{web.url}/danh-gia")
+    row = page.locator("section.rank").first.locator("tr", has_text=name)
+    before = int(row.locator("td").nth(2).inner_text()) if row.count() else 0
+    page.evaluate("window.__still_here = true")
+    issued = kiosk.request("ticket.issue", {"service": "datdai"})["ticket"]
+    counter.request("counter.open", {"officer": "hve"})
+    assert counter.request("counter.call", {"number": issued["number"]})["ticket"]["id"] == \
+        issued["id"]
+    counter.request("ticket.done")
+    tablet.request("rating.submit", {"ticket": issued["id"], "score": 3})
+    wait_for(lambda: row.count() and row.locator("td").nth(2).inner_text() == str(before + 1),
+             timeout=10, interval=0.1, what="the ranking page to count the new rating")
+    assert page.evaluate("window.__still_here") is True
     page.context.close()
