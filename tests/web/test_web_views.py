@@ -140,3 +140,10 @@ def test_a_board_zone_shows_its_counters_only():
     assert views.board_zone("3-1") is None and views.board_zone("") is None
     html = pages.layout(CONFIG, "vi", title="b", body="", path="/bang?quay=1-3")
     assert 'href="/bang?quay=1-3&amp;lang=en"' in html
+
+
+def test_the_published_openapi_document_is_current():
+    from web.export_openapi import OUT, text
+
+    assert OUT.read_text(encoding="utf-8") == text(), (
+        "docs/web-openapi.json is stale: run python -m web.export_openapi")
