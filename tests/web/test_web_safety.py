@@ -103,3 +103,21 @@ def test_schemathesis_short_run_finds_no_server_error(tmp_path):
     from tools.fuzz_web import fuzz
 
     assert fuzz(tmp_path, max_time=15, examples=25) == 0
+
+
+def test_pages_say_when_the_hub_is_away_and_recover(web, hub, devices):
+    kiosk = devices("kiosk-1")
+    wait_for(lambda: kiosk.config is not None)
+    issued = kiosk.request("ticket.issue", {"service": "datdai"})["ticket"]
+    page = f"{web.url}/t/{issued['token']}"
+    assert get(page)[0] == 200
+    hub.stop()
+    # The ticket stays readable from what the web face holds, with a warning.
+    wait_for(lambda: "mất kết nối" in get(page)[2].decode(), what="the offline note")
+    assert issued["number"] in get(page)[2].decode()
+    hub.start()
+    wait_for(lambda: "mất kết nối" not in get(page)[2].decode(), what="the note to go")
+    counter = devices("counter-5")
+    counter.request("counter.open", {"officer": "hve"})
+    counter.request("counter.call_next")
+    wait_for(lambda: "Mời đến quầy 5" in get(page)[2].decode(), what="the call after a restart")
