@@ -20,7 +20,7 @@ from litestar.exceptions import HTTPException, NotFoundException
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, OpenAPIRenderPlugin
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery, JSONBody, PathParameter, QueryParameter
 from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -65,10 +65,10 @@ SECURITY_HEADERS = [
     (b"cross-origin-resource-policy", b"same-origin"),
 ]
 
-Token = Annotated[str, Parameter(pattern=TOKEN_PATTERN, min_length=16, max_length=16,
-                                 description="the token printed in the ticket's QR")]
-LangParam = Annotated[Lang, Parameter(query="lang", default="vi",
-                                      description="vi (default) or en")]
+Token = Annotated[str, PathParameter(pattern=TOKEN_PATTERN, min_length=16, max_length=16,
+                                     description="the token printed in the ticket's QR")]
+LangParam = Annotated[Lang, QueryParameter(description="vi (default) or en")]
+QueryText = Annotated[str | None, QueryParameter()]
 
 
 @dataclass
@@ -120,14 +120,14 @@ def choose_lang(request: Request, asked: str | None) -> Lang:
     return cookie if cookie in LANGS else "vi"  # type: ignore[return-value]
 
 
-def html(body: str, status: int = 200, lang: str | None = None) -> Response[str]:
+def html(body: str, status: int = 200, lang: QueryText = None) -> Response[str]:
     response = Response(body, media_type=MediaType.HTML, status_code=status)
     if lang in LANGS:
         response.set_cookie("lang", lang, max_age=365 * 86400, httponly=True, samesite="lax")
     return response
 
 
-async def _ticket_or_none(live: LiveCenter, token: str) -> TicketNow | None:
+async def _ticket_or_none(live: LiveCenter, token: FromPath[str]) -> TicketNow | None:
     try:
         return await live.ticket(token)
     except Busy:
@@ -185,7 +185,8 @@ def _stream(live: LiveCenter, wants: Callable[[str, str], bool],
 
 
 @get("/", include_in_schema=False)
-async def home_page(request: Request, state: State, lang: str | None = None) -> Response[str]:
+async def home_page(request: Request, state: State, lang: QueryText = None
+                    ) -> Response[str]:
     live = _live(state)
     chosen = choose_lang(request, lang)
     config = _config(live)
@@ -196,7 +197,7 @@ async def home_page(request: Request, state: State, lang: str | None = None) -> 
 
 
 @get("/events/center", include_in_schema=False)
-async def home_events(request: Request, state: State, lang: str | None = None
+async def home_events(request: Request, state: State, lang: QueryText = None
                       ) -> ASGIApp:
     live = _live(state)
     chosen = choose_lang(request, lang)
@@ -217,7 +218,7 @@ async def api_center(state: State, lang: LangParam = "vi") -> CenterNow:
 
 @get("/api/v1/services/{service_id:str}", summary="One service now", tags=["center"],
      raises=[NotFoundException])
-async def api_service(state: State, service_id: Annotated[str, Parameter(max_length=40)],
+async def api_service(state: State, service_id: Annotated[str, PathParameter(max_length=40)],
                       lang: LangParam = "vi") -> ServiceNow:
     live = _live(state)
     now = views.center_now(live, _config(live), lang)
@@ -238,8 +239,9 @@ def _ticket_html(live: LiveCenter, config: CenterConfig, ticket: TicketNow, lang
 
 
 @get("/t/{token:str}", include_in_schema=False)
-async def ticket_page(request: Request, state: State, token: str, lang: str | None = None,
-                      error: str | None = None) -> Response[str]:
+async def ticket_page(request: Request, state: State, token: FromPath[str],
+                      lang: QueryText = None,
+                      error: QueryText = None) -> Response[str]:
     live = _live(state)
     chosen = choose_lang(request, lang)
     config = _config(live)
@@ -257,8 +259,8 @@ async def ticket_page(request: Request, state: State, token: str, lang: str | No
 
 
 @get("/t/{token:str}/events", include_in_schema=False)
-async def ticket_events(request: Request, state: State, token: str, lang: str | None = None
-                        ) -> ASGIApp:
+async def ticket_events(request: Request, state: State, token: FromPath[str],
+                        lang: QueryText = None) -> ASGIApp:
     live = _live(state)
     chosen = choose_lang(request, lang)
     first = await _ticket_or_none(live, token)
@@ -297,8 +299,8 @@ def _refusal(code: str, lang: Lang) -> str:
 
 
 @post("/t/{token:str}/rate", include_in_schema=False, status_code=303)
-async def rate_form(request: Request, state: State, token: str, lang: str | None = None
-                    ) -> Response[Any]:
+async def rate_form(request: Request, state: State, token: FromPath[str],
+                    lang: QueryText = None) -> Response[Any]:
     """The rating form without scripts: a plain POST, then back to the ticket's page."""
     live = _live(state)
     chosen = choose_lang(request, lang)
@@ -338,7 +340,7 @@ async def api_ticket(state: State, token: Token, lang: LangParam = "vi") -> Tick
       description="Once per ticket, after the officer finished it and within the rating "
       "window, the same rule as the counter's tablet (they share the one rating). 409 when "
       "the hub refuses it.", tags=["tickets"], status_code=201, raises=[NotFoundException])
-async def api_rate(state: State, token: Token, data: RatingIn) -> RatingOut:
+async def api_rate(state: State, token: Token, data: JSONBody[RatingIn]) -> RatingOut:
     live = _live(state)
     ticket = await _ticket_or_none(live, token)
     if ticket is None:
@@ -369,8 +371,8 @@ def _period(value: str | None) -> Period:
 
 
 @get("/danh-gia", include_in_schema=False)
-async def ranking_page(request: Request, state: State, ky: str | None = None,
-                       lang: str | None = None) -> Response[str]:
+async def ranking_page(request: Request, state: State, ky: QueryText = None,
+                       lang: QueryText = None) -> Response[str]:
     live = _live(state)
     chosen = choose_lang(request, lang)
     period = _period(ky)
@@ -383,8 +385,8 @@ async def ranking_page(request: Request, state: State, ky: str | None = None,
 
 
 @get("/danh-gia/events", include_in_schema=False)
-async def ranking_events(request: Request, state: State, ky: str | None = None,
-                         lang: str | None = None) -> ASGIApp:
+async def ranking_events(request: Request, state: State, ky: QueryText = None,
+                         lang: QueryText = None) -> ASGIApp:
     live = _live(state)
     chosen = choose_lang(request, lang)
     period = _period(ky)
@@ -400,7 +402,7 @@ async def ranking_events(request: Request, state: State, ky: str | None = None,
 @get("/api/v1/ranking", summary="The public ranking of officers, counters and departments",
      description="Counts beside means; no rank below `min_ratings` ratings; nothing that "
      "identifies a rater (no ticket, number or time).", tags=["ratings"])
-async def api_ranking(state: State, period: Period = "today", lang: LangParam = "vi"
+async def api_ranking(state: State, period: FromQuery[Period] = "today", lang: LangParam = "vi"
                       ) -> Ranking:
     live = _live(state)
     ranking = await _ranking(live, state.options, period, lang)
@@ -413,8 +415,8 @@ async def api_ranking(state: State, period: Period = "today", lang: LangParam = 
 
 
 @get("/bang", include_in_schema=False)
-async def board_page(request: Request, state: State, lang: str | None = None,
-                     quay: str | None = None) -> Response[str]:
+async def board_page(request: Request, state: State, lang: QueryText = None,
+                     quay: QueryText = None) -> Response[str]:
     live = _live(state)
     chosen = choose_lang(request, lang)
     config = _config(live)
@@ -428,8 +430,8 @@ async def board_page(request: Request, state: State, lang: str | None = None,
 
 
 @get("/bang/events", include_in_schema=False)
-async def board_events(request: Request, state: State, lang: str | None = None,
-                       quay: str | None = None) -> ASGIApp:
+async def board_events(request: Request, state: State, lang: QueryText = None,
+                       quay: QueryText = None) -> ASGIApp:
     live = _live(state)
     chosen = choose_lang(request, lang)
     zone = views.board_zone(quay)
@@ -448,7 +450,7 @@ async def board_events(request: Request, state: State, lang: str | None = None,
 @get("/api/v1/board", summary="The hall board: the newest calls, the counters, the waiting",
      tags=["center"])
 async def api_board(state: State, lang: LangParam = "vi",
-                    quay: Annotated[str | None, Parameter(
+                    quay: Annotated[str | None, QueryParameter(
                         max_length=100, description="a zone's counters, e.g. 1-6")] = None,
                     ) -> BoardNow:
     live = _live(state)
