@@ -255,7 +255,7 @@ async def ticket_page(request: Request, state: State, token: FromPath[str],
     body, page = _ticket_html(live, config, ticket, chosen, problem)
     return html(pages.layout(config, chosen, title=f"{page.number} · {page.service_name}",
                              body=body, path=f"/t/{token}", stream=f"/t/{token}/events",
-                             page="ticket"), lang=lang)
+                             page="ticket", sound=text("sound_on", chosen)), lang=lang)
 
 
 @get("/t/{token:str}/events", include_in_schema=False)

@@ -22,7 +22,7 @@ from web.views import (
     TicketPage,
 )
 
-ASSET_VERSION = "1"
+ASSET_VERSION = "2"
 
 
 @lru_cache(maxsize=8192)
@@ -36,13 +36,15 @@ def e(value: object) -> str:
 
 
 def layout(config: CenterConfig, lang: Lang, *, title: str, body: str, path: str,
-           stream: str = "", page: str = "", status_note: str = "") -> str:
+           stream: str = "", page: str = "", status_note: str = "", sound: str = "") -> str:
     """The page around a `<main>`: the center's name, the language toggle, the links."""
     other: Lang = "en" if lang == "vi" else "vi"
     short = config.center.short_name or config.center.name
     toggle = e(f"{path}{'&' if '?' in path else '?'}lang={other}")
     joined = f"{stream}{'&' if '?' in stream else '?'}lang={lang}"
     stream_attr = f' data-stream="{e(joined)}"' if stream else ""
+    if sound:  # live.js offers a button that lets the phone ring on the call
+        stream_attr += f' data-sound="{e(sound)}"'
     nav = "".join(
         f'<a href="{href}">{e(text(key, lang))}</a>'
         for href, key in (("/", "home"), ("/danh-gia", "ranking"), ("/bang", "board"),

@@ -57,6 +57,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "ahead_none": ("Không có ai", "Nobody"),
     "expected_wait": ("Thời gian chờ dự kiến", "Expected wait"),
     "no_estimate": ("Chưa ước tính được (chưa có quầy mở)", "Not known yet (no counter open)"),
+    "sound_on": ("Bật chuông báo khi được gọi", "Ring when I am called"),
     "called_help": ("Xin mang theo phiếu và hồ sơ.", "Please bring your ticket and papers."),
     "rate_question_hint": ("Mỗi phiếu được đánh giá một lần.", "Each ticket is rated once."),
     "rate_reasons": ("Lý do (nếu có)", "Reasons (optional)"),

@@ -36,6 +36,20 @@
     document.body.classList.add("flash");
     setTimeout(function () { document.body.classList.remove("flash"); }, 3000);
   }
+  // Phones play sound only after a tap: offer one, outside <main> so that updates keep it.
+  var waiting = main.querySelector("[data-state=waiting]");
+  if (waiting && main.dataset.sound && (window.AudioContext || window.webkitAudioContext)) {
+    var ring = document.createElement("button");
+    ring.type = "button";
+    ring.className = "sound";
+    ring.textContent = main.dataset.sound;
+    ring.addEventListener("click", function () {
+      unlock(); chime();
+      if (navigator.vibrate) { try { navigator.vibrate(200); } catch (e) {} }
+      ring.remove();
+    });
+    main.parentNode.insertBefore(ring, main.nextSibling);
+  }
   var shown = null, call = null, touched = false;
   main.addEventListener("change", function (ev) {
     if (ev.target.closest && ev.target.closest("form")) touched = true;
@@ -54,6 +68,8 @@
     main.innerHTML = data.html;
     touched = false;
     if (state === "called" && shown !== "called") alertCall();
+    var offer = document.querySelector("button.sound");
+    if (offer && state && state !== "waiting") offer.remove();
     if (data.call !== undefined) {
       if (data.call && call !== null && data.call !== call) alertCall();
       call = data.call;
