@@ -121,14 +121,14 @@ def choose_lang(request: Request, asked: str | None) -> Lang:
     return cookie if cookie in LANGS else "vi"  # type: ignore[return-value]
 
 
-def html(body: str, status: int = 200, lang: QueryText = None) -> Response[str]:
+def html(body: str, status: int = 200, lang: str | None = None) -> Response[str]:
     response = Response(body, media_type=MediaType.HTML, status_code=status)
     if lang in LANGS:
         response.set_cookie("lang", lang, max_age=365 * 86400, httponly=True, samesite="lax")
     return response
 
 
-async def _ticket_or_none(live: LiveCenter, token: FromPath[str]) -> TicketNow | None:
+async def _ticket_or_none(live: LiveCenter, token: str) -> TicketNow | None:
     try:
         return await live.ticket(token)
     except Busy:
