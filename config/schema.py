@@ -17,7 +17,7 @@ SiteId = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9-]+$", max_length=40)]
 Span = Annotated[str, msgspec.Meta(pattern=r"^\d{2}:\d{2}-\d{2}:\d{2}$")]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-Role = Literal["kiosk", "counter", "tablet", "board", "manager", "announcer"]
+Role = Literal["kiosk", "counter", "tablet", "board", "manager", "announcer", "web"]
 CallPolicyName = Literal["oldest_first", "service_order"]
 
 
@@ -53,7 +53,8 @@ class Center(Struct, kw_only=True):
     name: Text
     short_name: Text | None = None
     timezone: str = "Asia/Ho_Chi_Minh"
-    status_url: str = ""  # QR on the ticket: status_url + ticket id
+    # The QR on the ticket: status_url + the ticket's token (the web face's /t/{token}).
+    status_url: str = ""
 
 
 class Queue(Struct, kw_only=True):
