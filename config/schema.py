@@ -17,7 +17,7 @@ SiteId = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9-]+$", max_length=40)]
 Span = Annotated[str, msgspec.Meta(pattern=r"^\d{2}:\d{2}-\d{2}:\d{2}$")]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-Role = Literal["kiosk", "counter", "tablet", "board", "manager", "announcer"]
+Role = Literal["kiosk", "counter", "tablet", "board", "manager", "announcer", "web"]
 CallPolicyName = Literal["oldest_first", "service_order"]
 
 
@@ -53,7 +53,8 @@ class Center(Struct, kw_only=True):
     name: Text
     short_name: Text | None = None
     timezone: str = "Asia/Ho_Chi_Minh"
-    status_url: str = ""  # QR on the ticket: status_url + ticket id
+    # The QR on the ticket: status_url + the ticket's token (the web face's /t/{token}).
+    status_url: str = ""
 
 
 class Queue(Struct, kw_only=True):
@@ -137,8 +138,9 @@ DEFAULT_RATE_LIMITS: dict[str, RateLimit] = {
     "counter": RateLimit(burst=30, per_minute=60),
     "tablet": RateLimit(burst=10, per_minute=20),
     "manager": RateLimit(burst=60, per_minute=240),
-    # The web face is one device for every citizen's phone (live pages, ratings).
-    "web": RateLimit(burst=120, per_minute=600),
+    # The web face is one device for every citizen's phone (live pages, ratings); it paces
+    # its own lookups to the hub at 50 a second (web/live.py), so the hub's limit is that.
+    "web": RateLimit(burst=200, per_minute=3000),
 }
 FALLBACK_RATE_LIMIT = RateLimit(burst=10, per_minute=30)
 

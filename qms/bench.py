@@ -41,7 +41,7 @@ BENCH_PIN = Plan.pin  # the demo center's PIN
 # hall's devices: the per-device rate limits (config `[rate_limits.<role>]`) out of their way.
 LOAD_TEST_LIMITS = "".join(
     f"\n[rate_limits.{role}]\nburst = 100000\nper_minute = 1000000\n"
-    for role in ("kiosk", "counter", "tablet", "board", "manager", "announcer"))
+    for role in ("kiosk", "counter", "tablet", "board", "manager", "announcer", "web"))
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

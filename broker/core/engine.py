@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from broker.core import call_policy, wait_estimate
+from broker.core import call_policy, ticket_token, wait_estimate
 from broker.core.commands import (
     Args,
     AssignArgs,
@@ -19,9 +19,11 @@ from broker.core.commands import (
     Command,
     DoneArgs,
     IssueArgs,
+    LookupArgs,
     MessageArgs,
     NoArgs,
     OpenArgs,
+    RankingArgs,
     RatingArgs,
     ReportArgs,
     ServiceArgs,
@@ -94,8 +96,11 @@ def iso(at: datetime | None) -> str | None:
 class QueueEngine:
     """The queue rules of one center. Holds only the config; state is passed in and out."""
 
-    def __init__(self, config: CenterConfig, *, enforce_hours: bool = True) -> None:
+    def __init__(self, config: CenterConfig, *, enforce_hours: bool = True,
+                 token_secret: bytes = b"") -> None:
         self.config = config
+        # The site's secret for the tokens of the tickets' web pages (the ledger keeps it).
+        self.token_secret = token_secret
         self.enforce_hours = enforce_hours
         self.tz = ZoneInfo(config.center.timezone)
         self.policy = call_policy.POLICIES[config.queue.policy]
@@ -120,6 +125,14 @@ class QueueEngine:
 
     def local(self, now: datetime) -> datetime:
         return now.astimezone(self.tz)
+
+    def ticket_token(self, ticket_id: str) -> str:
+        """The token of the ticket's web page (`status_url` + token is its QR)."""
+        return ticket_token.ticket_token(self.token_secret, ticket_id)
+
+    def status_url(self, ticket_id: str) -> str:
+        base = self.config.center.status_url
+        return base + self.ticket_token(ticket_id) if base else ""
 
     def closed_reason(self, state: QueueState, service_id: str, now: datetime) -> str | None:
         """Why a service issues nothing now: `manager`, `daily_limit`, `hours`; None if open."""
@@ -472,7 +485,9 @@ def _issue(step: _Step) -> Accepted:
     told = wait_estimate.wait_range(ewt, spread) if spread is not None else None
     ticket = replace(ticket, told_s=ewt, told_spread_s=spread)
     step.put(ticket)
-    view = issued_ticket_info(ticket, ahead, ewt, told)
+    # The token and the address go to the kiosk that prints them, never to the events.
+    view = issued_ticket_info(ticket, ahead, ewt, told, token=step.engine.ticket_token(ticket.id),
+                              status_url=step.engine.status_url(ticket.id))
     step.emit("ticket.issued", ticket=ticket.id, number=number, service=service.id,
               priority=priority, ahead=ahead, ewt_s=ewt)
     return step.done({"ticket": view})
@@ -642,7 +657,12 @@ def _rate(step: _Step) -> Accepted:
     if args.ticket not in step.state.tickets:
         raise QueueError("unknown_ticket", f"unknown ticket {args.ticket!r}")
     ticket = step.ticket(args.ticket)
-    if ticket.counter != device.counter:
+    if device.role == "web":
+        # The web face rates for whoever holds the ticket's page, and proves it by its token.
+        if args.token is None or not step.engine.token_secret or not ticket_token.token_matches(
+                step.engine.token_secret, ticket.id, args.token):
+            raise QueueError("forbidden", "the token does not belong to this ticket")
+    elif ticket.counter != device.counter:
         raise QueueError("forbidden", f"ticket {ticket.number} was not served at this counter")
     if ticket.state is not D:
         raise QueueError("invalid_transition", f"ticket {ticket.number} is not finished")
@@ -741,10 +761,12 @@ OPS: Mapping[str, OpSpec] = {
     "ticket.done": OpSpec(DoneArgs, _roles("counter"), _done, {C: (S, D), S: (D,)}),
     "ticket.no_show": OpSpec(NoArgs, _roles("counter"), _no_show, {C: (N,)}),
     "ticket.transfer": OpSpec(TransferArgs, _roles("counter"), _transfer, {C: (S, W), S: (W,)}),
-    "rating.submit": OpSpec(RatingArgs, _roles("tablet"), _rate),
+    "rating.submit": OpSpec(RatingArgs, _roles("tablet", "web"), _rate),
     "counter.assign": OpSpec(AssignArgs, _roles("manager"), _assign),
     "service.open": OpSpec(ServiceArgs, _roles("manager"), _service_issuing(True)),
     "service.close": OpSpec(ServiceArgs, _roles("manager"), _service_issuing(False)),
     "board.message": OpSpec(MessageArgs, _roles("manager"), _message),
     "report.get": OpSpec(ReportArgs, _roles("manager")),
+    "ticket.lookup": OpSpec(LookupArgs, _roles("web")),
+    "rating.ranking": OpSpec(RankingArgs, _roles("web", "manager")),
 }

@@ -55,6 +55,10 @@ class IssuedTicketInfo(TicketInfo, frozen=True, kw_only=True):
     ewt_low_s: int | None = None
     ewt_high_s: int | None = None
     no_counter: bool = False
+    # The ticket's own web page: `status_url` (the center's address + `token`) is what its QR
+    # encodes, so any kiosk prints the same; empty when the center has no web face.
+    token: str = ""
+    status_url: str = ""
 
 
 class QueuedTicket(msgspec.Struct, frozen=True, kw_only=True):

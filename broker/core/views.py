@@ -53,13 +53,13 @@ def ticket_info(t: Ticket) -> TicketInfo:
     )
 
 
-def issued_ticket_info(t: Ticket, ahead: int, ewt_s: int, told: tuple[int, int] | None
-                       ) -> IssuedTicketInfo:
+def issued_ticket_info(t: Ticket, ahead: int, ewt_s: int, told: tuple[int, int] | None, *,
+                       token: str, status_url: str) -> IssuedTicketInfo:
     """`told`: the range of the wait (`QueueEngine.wait_range`), None if no counter serves."""
     return IssuedTicketInfo(**msgspec.structs.asdict(ticket_info(t)), ahead=ahead, ewt_s=ewt_s,
                             ewt_low_s=told[0] if told else None,
                             ewt_high_s=told[1] if told else None,
-                            no_counter=told is None)
+                            no_counter=told is None, token=token, status_url=status_url)
 
 
 def service_view(engine: QueueEngine, state: QueueState, service_id: str, now: datetime

@@ -121,6 +121,7 @@ def _schema_1_ledger(path) -> None:
         conn.execute("ALTER TABLE commands DROP COLUMN config")
         conn.execute("DROP TABLE configs")
         conn.execute("DROP TABLE refusals")
+        conn.execute("DROP TABLE site_secrets")
         conn.execute("DELETE FROM schema_migrations WHERE version > 1")
     conn.close()
 
@@ -133,7 +134,7 @@ def test_a_backup_from_before_a_migration_restores_and_is_migrated(tmp_path):
     assert restored.ok and restored.schema == 1 and restored.tickets == 2
     ledger = Ledger(tmp_path / "ledger.db")
     newest = max(v for v, _ in MIGRATIONS)
-    assert ledger.schema_version == newest == 3
+    assert ledger.schema_version == newest == 4
     assert ledger.reply_for("nothing") is None  # the refusals table is there
     ledger.close()
     # The migrated ledger runs a hub: the day goes on from its numbers, under a kept config.
