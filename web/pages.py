@@ -91,8 +91,8 @@ def center_main(now: CenterNow, lang: Lang) -> str:
     for department in now.departments:
         rows = []
         for service in department.services:
-            wait = (texts.wait_time(service.ewt_s, lang) if service.ewt_s is not None
-                    else text("no_counter", lang)) if service.open else ""
+            wait = (texts.wait_time(service.ewt_low_s, service.ewt_high_s, lang)
+                    if service.open else "")
             rows.append(
                 f'<li class="svc" id="svc-{e(service.id)}"><div class="svc-name">'
                 f'{e(service.name)}</div><div class="svc-facts">'
@@ -124,14 +124,15 @@ def ticket_main(page: TicketPage, token: str, lang: Lang, error: str = "") -> st
         ahead_text = (text("ahead_none", lang) if ahead == 0
                       else text("ahead_about", lang, count=ahead) if page.ahead_estimated
                       else str(ahead))
-        wait = (texts.wait_time(page.ewt_s, lang) if page.ewt_s is not None
-                else text("no_estimate", lang))
+        wait = (texts.wait_time(page.ewt_low_s, page.ewt_high_s, lang)
+                if page.ewt_low_s is not None else text("no_estimate", lang))
         parts.append(
             f'<p class="state waiting" data-state="waiting">{e(text("state_waiting", lang))}</p>'
             f'<dl class="facts"><div><dt>{e(text("ahead", lang))}</dt>'
             f'<dd id="ahead">{e(ahead_text)}</dd></div>'
             f'<div><dt>{e(text("expected_wait", lang))}</dt>'
-            f'<dd id="wait"{"" if page.ewt_s is not None else " class=soft"}>{e(wait)}</dd></div>'
+            f'<dd id="wait"{"" if page.ewt_low_s is not None else " class=soft"}>'
+            f'{e(wait)}</dd></div>'
             '</dl>')
     elif state == "called":
         parts.append(

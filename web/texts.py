@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
+from drivers.printer.layout import wait_text
+
 Lang = Literal["vi", "en"]
 LANGS: tuple[Lang, ...] = ("vi", "en")
 
@@ -38,9 +40,9 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "no_counter": ("Chưa có quầy mở", "No counter open"),
     "people": ("{count} người", "{count}"),
     # waits
-    "wait_soon": ("dưới 1 phút", "under 1 min"),
-    "wait_minutes": ("khoảng {minutes} phút", "about {minutes} min"),
-    "wait_hours": ("khoảng {hours} giờ {minutes} phút", "about {hours} h {minutes} min"),
+    "wait_soon": ("dưới {minutes} phút", "under {minutes} min"),
+    "wait_minutes": ("khoảng {low}-{high} phút", "about {low}-{high} min"),
+    "wait_hours": ("khoảng {low}-{high} giờ", "about {low}-{high} h"),
     # the ticket
     "your_number": ("Số thứ tự của ông/bà", "Your number"),
     "state_waiting": ("Đang chờ gọi số", "Waiting to be called"),
@@ -123,14 +125,12 @@ def text(key: str, lang: Lang, **values: object) -> str:
     return chosen.format(**values) if values else chosen
 
 
-def wait_time(ewt_s: int, lang: Lang) -> str:
-    """Rounded up to whole minutes, as the kiosk and the printed ticket say it."""
-    if ewt_s < 60:
-        return text("wait_soon", lang)
-    minutes = -(-ewt_s // 60)
-    if minutes < 60:
-        return text("wait_minutes", lang, minutes=minutes)
-    return text("wait_hours", lang, hours=minutes // 60, minutes=minutes % 60)
+def wait_time(low_s: int | None, high_s: int | None, lang: Lang) -> str:
+    """The range a wait falls in, written as the kiosk's screen and the paper write it (one
+    rounding: `drivers.printer.layout.wait_text`); no range: no wait is promised."""
+    told = (low_s, high_s) if low_s is not None and high_s is not None else None
+    return wait_text(told, soon=text("wait_soon", lang), minutes=text("wait_minutes", lang),
+                     hours=text("wait_hours", lang), no_counter=text("no_counter", lang))
 
 
 def clock(at: datetime) -> str:

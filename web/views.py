@@ -34,6 +34,9 @@ class ServiceNow(Struct, kw_only=True):
     closed_reason: str | None = None  # manager, daily_limit, hours
     opens_at: datetime | None = None
     ewt_s: int | None = None  # None: no open counter serves it, no wait is promised
+    # The range a ticket taken now is told (the kiosk's and the paper's), seconds; None as above
+    ewt_low_s: int | None = None
+    ewt_high_s: int | None = None
     counters_open: int = 0
     hours_today: list[str] = []
 
@@ -78,6 +81,9 @@ class TicketPage(Struct, kw_only=True):
     ahead: int | None = None  # people ahead while waiting
     ahead_estimated: bool = False  # beyond the first 50 in line: an estimate
     ewt_s: int | None = None  # while waiting, if a counter is open
+    # The range its wait falls in for about 80% of citizens, seconds (None as `ewt_s`)
+    ewt_low_s: int | None = None
+    ewt_high_s: int | None = None
     counter_number: int | None = None  # called, serving, done, missed there
     rated: bool = False
     can_rate: bool = False
@@ -182,6 +188,8 @@ def center_now(live: LiveCenter, config: CenterConfig, lang: Lang) -> CenterNow:
                 else state.closed_reason or "manager",
                 opens_at=state.opens_at if state else None,
                 ewt_s=state.ewt_s if state and state.counters_open else None,
+                ewt_low_s=told[0] if (told := state and state.wait_range()) else None,
+                ewt_high_s=told[1] if told else None,
                 counters_open=state.counters_open if state else 0,
                 hours_today=_hours_today(config, service.id, now)))
         if services:
@@ -249,13 +257,17 @@ def _ahead(live: LiveCenter, ticket: TicketNow) -> tuple[int | None, bool]:
 def ticket_page(live: LiveCenter, config: CenterConfig, ticket: TicketNow,
                 lang: Lang) -> TicketPage:
     service = config.service(ticket.service)
-    ahead, estimated, ewt = None, False, None
+    ahead, estimated, ewt, told = None, False, None, None
     if ticket.state == "waiting":
         ahead, estimated = _ahead(live, ticket)
         state = live.service(ticket.service)
         if state is not None and state.counters_open and ahead is not None:
-            # The hub's estimate is for a ticket taken now (all `waiting` ahead of it).
-            ewt = round(state.ewt_s * (ahead + 1) / (state.waiting + 1))
+            # The hub's estimate and range are for a ticket taken now (all `waiting` ahead of
+            # it): this ticket's share of them.
+            share = (ahead + 1) / (state.waiting + 1)
+            ewt = round(state.ewt_s * share)
+            if (whole := state.wait_range(ticket.priority)) is not None:
+                told = (round(whole[0] * share), round(whole[1] * share))
     now = live.now()
     can_rate = (ticket.state == "done" and not ticket.rated
                 and ticket.rating_until is not None and now <= ticket.rating_until)
@@ -264,7 +276,8 @@ def ticket_page(live: LiveCenter, config: CenterConfig, ticket: TicketNow,
         service_name=service.name.get(lang) if service else ticket.service,
         state=ticket.state,  # type: ignore[arg-type]
         priority=ticket.priority, issued_at=ticket.issued_at, ahead=ahead,
-        ahead_estimated=estimated, ewt_s=ewt, counter_number=ticket.counter_number,
+        ahead_estimated=estimated, ewt_s=ewt, ewt_low_s=told[0] if told else None,
+        ewt_high_s=told[1] if told else None, counter_number=ticket.counter_number,
         rated=ticket.rated, can_rate=can_rate,
         rating_until=ticket.rating_until if ticket.state == "done" else None,
         rating_question=config.rating.question.get(lang) if can_rate else "",

@@ -64,15 +64,18 @@ def queue(first: int, count: int, priority: set[int] = frozenset()) -> list[Queu
 
 def test_people_ahead_exact_in_the_listed_queue_and_the_wait_scaled_to_the_place():
     state = ServiceState(id="datdai", waiting=5, counters_open=2, ewt_s=1200,
+                         ewt_low_s=900, ewt_high_s=1800,
                          last_issued="2005", queue=queue(2001, 5, priority={2004}))
     live = live_with(state)
     page = views.ticket_page(live, CONFIG, ticket("2003"), "vi")
     assert (page.ahead, page.ahead_estimated) == (2, False)
     assert page.ewt_s == round(1200 * 3 / 6)
+    # the range a ticket taken now is told, this ticket's share of it (3 of 6 places)
+    assert (page.ewt_low_s, page.ewt_high_s) == (450, 900)
     # A priority ticket counts only the priority tickets before it.
     assert views.ticket_page(live, CONFIG, ticket("2004", priority=True), "vi").ahead == 0
     html = pages.ticket_main(page, "T" * 16, "vi")
-    assert 'id="ahead">2<' in html and "khoảng 10 phút" in html
+    assert 'id="ahead">2<' in html and "khoảng 7-15 phút" in html
 
 
 def test_beyond_the_listed_fifty_the_people_ahead_are_estimated():
