@@ -17,7 +17,7 @@ SiteId = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9-]+$", max_length=40)]
 Span = Annotated[str, msgspec.Meta(pattern=r"^\d{2}:\d{2}-\d{2}:\d{2}$")]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-Role = Literal["kiosk", "counter", "tablet", "board", "manager", "announcer"]
+Role = Literal["kiosk", "counter", "tablet", "board", "manager", "announcer", "web"]
 CallPolicyName = Literal["oldest_first", "service_order"]
 
 
@@ -104,6 +104,22 @@ class Service(Struct, kw_only=True):
     # Used for the estimated wait until the day has its own samples.
     mean_service_s: Annotated[int, msgspec.Meta(ge=10, le=7200)] = 600
     hours: Hours | None = None  # overrides the center's hours
+    booking: Booking | None = None  # takes appointments (None: walk-ins only)
+
+
+class Booking(Struct, kw_only=True):
+    """How a service takes appointments (booked on the web or by the manager, checked in at
+    the kiosk). A service without it takes none."""
+
+    slot_min: Annotated[int, msgspec.Meta(ge=5, le=240)] = 30
+    # Appointments per slot: set it, or let it be this share of the counter time that the
+    # service's counters have in a slot (at its configured mean time per citizen).
+    per_slot: Annotated[int, msgspec.Meta(ge=1, le=100)] | None = None
+    share: Annotated[float, msgspec.Meta(gt=0, le=1)] = 0.25
+    horizon_days: Annotated[int, msgspec.Meta(ge=0, le=30)] = 6  # today up to this many ahead
+    early_min: Annotated[int, msgspec.Meta(ge=0, le=240)] = 30  # check-in opens before the slot
+    late_min: Annotated[int, msgspec.Meta(ge=0, le=240)] = 15  # and closes after its start
+    per_phone_per_day: Annotated[int, msgspec.Meta(ge=1, le=20)] = 2
 
 
 class Counter(Struct, kw_only=True):
@@ -137,6 +153,18 @@ class Texts(Struct, kw_only=True):
     attract: Text = Text(vi="", en="")
 
 
+class Appointments(Struct, kw_only=True):
+    """Appointment tickets: their own numbers, and how they are called among walk-ins."""
+
+    prefix: Annotated[str, msgspec.Meta(pattern=r"^[A-Z]$")] = "H"
+    range: tuple[int, int] = (1, 999)
+    # After an appointment call, a counter calls this many walk-ins (while any wait) before
+    # the next appointment whose slot has come: walk-ins never starve.
+    walk_ins_per_appointment: Annotated[int, msgspec.Meta(ge=0, le=20)] = 1
+    # An appointment whose slot is this long past is called before anyone else.
+    grace_min: Annotated[int, msgspec.Meta(ge=0, le=120)] = 10
+
+
 class CenterConfig(Struct, kw_only=True, dict=True):
     center: Center
     hours: Hours
@@ -149,6 +177,7 @@ class CenterConfig(Struct, kw_only=True, dict=True):
     officers: list[Officer] = []
     devices: list[Device] = []
     texts: Texts = Texts()
+    appointments: Appointments = Appointments()
 
     @cached_property
     def _by_id(self) -> dict[str, dict[str, Any]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import secrets
 import select
 import socket
 import ssl
@@ -20,7 +21,7 @@ import paho.mqtt.client as mqtt
 from paho.mqtt.enums import MQTTErrorCode
 
 from broker.core.commands import Command, ReportArgs
-from broker.core.engine import OPS, Accepted, EngineEvent, QueueEngine
+from broker.core.engine import OPS, Accepted, EngineEvent, QueueEngine, QueueError, read_bookings
 from broker.core.queue_state import QueueState
 from broker.core.views import board_view, counter_view, service_view
 from broker.service.ledger import Ledger, Refusal
@@ -108,6 +109,7 @@ class Hub:
         self.clock = clock
         now = clock()
         self.state: QueueState = ledger.rebuild(self.engine, self.engine.local(now).date())
+        self._erase_past_phones()
         self.rev = 0
         self.published: dict[str, protocol.Retained] = {}  # rev 0: compared without it
         self.publish: Callable[[str, bytes, bool], None] = lambda topic, payload, retain: None
@@ -173,6 +175,11 @@ class Hub:
             self._read(batch, device_id, incoming, started)
             return
         now = self.clock()
+        if incoming.op == "booking.create":
+            # The booking code's randomness is the hub's, kept in the arguments the ledger
+            # stores, so that the replay gives the same code.
+            incoming = protocol.IncomingCommand(incoming.id, incoming.op, msgspec.structs.replace(
+                incoming.args, nonce=secrets.randbits(62)))  # type: ignore[type-var]
         command = Command(incoming.id, incoming.op, incoming.args, device)
         outcome = self.engine.apply(self.state, command, now)
         if not isinstance(outcome, Accepted):
@@ -239,6 +246,18 @@ class Hub:
             self._refuse(batch, device_id, incoming.id, incoming.op, "forbidden",
                          f"a {device.role} may not {incoming.op}", started)
             return
+        if incoming.op.startswith("booking."):
+            try:
+                result = read_bookings(self.engine, self.state, incoming.op, incoming.args,
+                                       self.clock())
+            except QueueError as exc:
+                self._refuse(batch, device_id, incoming.id, incoming.op, exc.code, exc.message,
+                             started)
+                return
+            batch.answer(self.topics.device_reply(device_id), incoming.id,
+                         protocol.encode_reply(incoming.id, result),
+                         f"{device_id} {incoming.op} {incoming.id} ok", started)
+            return
         args: ReportArgs = incoming.args  # type: ignore[assignment]
         if args.to < args.from_ or (args.to - args.from_).days > 366:
             self._refuse(batch, device_id, incoming.id, incoming.op, "bad_request",
@@ -249,6 +268,17 @@ class Hub:
             incoming.id, {"kind": args.kind, "from": args.from_.isoformat(),
                           "to": args.to.isoformat(), "rows": rows}),
             f"{device_id} {incoming.op} {incoming.id} ok", started)
+
+    def _erase_past_phones(self) -> None:
+        """The phone numbers of bookings whose day is over leave the ledger too (Decree
+        13/2023/NĐ-CP: kept only as long as needed)."""
+        try:
+            erased = self.ledger.erase_phones_before(self.state.day)
+        except Exception:
+            log.exception("erasing the phone numbers of past bookings failed; retried later")
+            return
+        if erased:
+            log.info("erased the phone numbers of %d past bookings", erased)
 
     # --- retained state ---------------------------------------------------------------------
 
@@ -327,7 +357,8 @@ class Hub:
         """Every retained topic; `force` republishes unchanged ones too (after a connect)."""
         now = now or self.clock()
         if self.engine.local(now).date() != self.state.day:
-            self.state = self.engine.new_day(self.engine.local(now).date())
+            self.state = self.engine.roll_to(self.state, self.engine.local(now).date())
+            self._erase_past_phones()
         if force:
             self.publish(self.topics.config, protocol.encode(protocol.ConfigMessage(
                 config=self.config, rev=self._next_rev())), True)

@@ -10,7 +10,7 @@ import logging
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,8 @@ from broker.core.engine import OPS, Accepted, QueueEngine
 from broker.core.queue_state import QueueState, Ticket
 
 log = logging.getLogger(__name__)
+
+BOOKING_REPLAY_DAYS = 31  # longer than the longest booking horizon (30 days)
 
 # Numbered migrations: each runs once, in order, inside one transaction.
 MIGRATIONS: list[tuple[int, str]] = [
@@ -253,10 +255,41 @@ class Ledger:
             yield StoredCommand(seq, command_id, datetime.fromisoformat(at), device, op,
                                 args.encode())
 
+    def booking_commands_before(self, day: date) -> Iterator[StoredCommand]:
+        """The appointment commands of the days before `day` that may hold a booking still
+        to come: a booking is made at most a horizon (at most 30 days) ahead."""
+        first = day - timedelta(days=BOOKING_REPLAY_DAYS)
+        for seq, command_id, at, device, op, args in self.conn.execute(
+            "SELECT seq, id, at, device, op, args FROM commands WHERE day >= ? AND day < ? "
+            "AND op LIKE 'booking.%' ORDER BY seq", (first.isoformat(), day.isoformat()),
+        ):
+            yield StoredCommand(seq, command_id, datetime.fromisoformat(at), device, op,
+                                args.encode())
+
+    def erase_phones_before(self, day: date) -> int:
+        """Erase the phone numbers of the bookings for days before `day` from the stored
+        commands (the only place the ledger keeps them); returns how many were erased."""
+        erased = 0
+        with self.conn:
+            for seq, args in self.conn.execute(
+                "SELECT seq, args FROM commands WHERE op = 'booking.create' "
+                "AND args LIKE '%\"phone\":\"%'"
+            ).fetchall():
+                data = json.loads(args)
+                slot = datetime.fromisoformat(data["slot"])
+                if data.get("phone") is None or slot.date() >= day:
+                    continue
+                data["phone"] = None
+                self.conn.execute("UPDATE commands SET args = ? WHERE seq = ?",
+                                  (json.dumps(data, ensure_ascii=False), seq))
+                erased += 1
+        return erased
+
     def rebuild(self, engine: QueueEngine, day: date) -> QueueState:
-        """Today's state, by replaying today's commands through the engine."""
+        """Today's state, by replaying today's commands through the engine (after the
+        appointment commands of the days before, which made today's and later bookings)."""
         state = engine.new_day(day)
-        for stored in self.commands_of(day):
+        for stored in [*self.booking_commands_before(day), *self.commands_of(day)]:
             device = engine.config.device(stored.device)
             spec = OPS.get(stored.op)
             if device is None or spec is None:
@@ -270,7 +303,7 @@ class Ledger:
             else:
                 log.warning("ledger: command %s replays as %s under the current config",
                             stored.id, outcome.code)
-        return state
+        return engine.roll_to(state, day)
 
     def ticket_rows(self, day: date) -> list[dict[str, Any]]:
         cursor = self.conn.execute("SELECT * FROM tickets WHERE day = ? ORDER BY issued_at",
