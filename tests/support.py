@@ -68,8 +68,9 @@ class HubProcess:
 
     def __init__(self, broker_url: str, db: Path, *, config: Path | None = None,
                  always_open: bool = True, log: Path | None = None,
-                 module: str = "qms.cli") -> None:
+                 module: str = "qms.cli", extra: tuple[str, ...] = ()) -> None:
         self.broker_url, self.db, self.config = broker_url, db, config
+        self.extra = extra  # more options of `qms hub`, e.g. its clock
         self.module = module  # the `qms` command, or one that wraps it with a fault
         self.always_open = always_open
         self.log = log or db.with_suffix(".log")
@@ -83,6 +84,7 @@ class HubProcess:
             command += ["--config", str(self.config)]
         if self.always_open:
             command.append("--always-open")
+        command += self.extra
         watch = HubStatusWatch(self.broker_url) if wait else None
         self.process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
                                         stderr=open(self.log, "ab"))  # noqa: SIM115

@@ -263,7 +263,8 @@ class Hub:
             self._refuse(batch, device_id, incoming.id, incoming.op, "bad_request",
                          "the range runs from `from` to `to`, at most a year", started)
             return
-        rows = report(self.ledger.conn, self.config, args.kind, args.from_, args.to)
+        rows = report(self.ledger.conn, self.config, args.kind, args.from_, args.to,
+                      now=self.engine.local(self.clock()))
         batch.answer(self.topics.device_reply(device_id), incoming.id, protocol.encode_reply(
             incoming.id, {"kind": args.kind, "from": args.from_.isoformat(),
                           "to": args.to.isoformat(), "rows": rows}),
