@@ -853,7 +853,8 @@ def read_bookings(engine: QueueEngine, state: QueueState, op: str, args: Args, n
         if booking is None:
             raise QueueError("unknown_booking", "no booking has this code")
         return {"booking": bookings.booking_info(
-            booking, bookings.rules_of(engine.config, booking.service))}
+            booking, bookings.rules_of(engine.config, booking.service)),
+            "today": now.date().isoformat()}  # the hub's day: a device's clock may be wrong
     raise QueueError("unknown_op", f"unknown operation {op!r}")
 
 

@@ -30,6 +30,7 @@ class Labels(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     wait_minutes: str
     wait_hours: str
     scan: str
+    appointment: str = "LỊCH HẸN"
 
 
 class Block(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
@@ -60,6 +61,7 @@ FIELDS = (
     "ewt",
     "priority_label",
     "footer",
+    "appointment_label",
 )
 
 
@@ -120,5 +122,6 @@ def ticket_fields(ticket: PrintedTicket, labels: Labels) -> dict[str, Any]:
                          hours=labels.wait_hours),
         "priority_label": ticket.priority_label or "",
         "footer": ticket.footer,
+        "appointment_label": ticket.appointment_label or "",
         "labels": labels,
     }
