@@ -71,6 +71,7 @@ TEXTS = Texts({
     "role_board": ("Bảng hiển thị", "Display board"),
     "role_announcer": ("Loa gọi số", "Announcer"),
     "role_manager": ("Máy quản lý", "Manager console"),
+    "role_web": ("Trang web", "Web face"),
     "device_at_counter": ("{role} quầy {number}", "{role}, counter {number}"),
     "col_device": ("Thiết bị", "Device"),
     "col_health": ("Tình trạng", "Condition"),

@@ -183,12 +183,12 @@ def booking_info(booking: Booking, rules: BookingRules | None) -> dict[str, Any]
     return {
         "id": booking.id, "code": booking.code, "shown_code": shown_code(booking.code),
         "service": booking.service, "day": booking.day.isoformat(),
-        "slot": booking.slot.isoformat(timespec="minutes"),
+        "slot": booking.slot.isoformat(timespec="seconds"),
         "slot_end": (booking.slot + timedelta(minutes=booking.slot_min)).isoformat(
-            timespec="minutes"),
+            timespec="seconds"),
         "status": booking.status.value, "ticket": booking.ticket,
-        "checkin_from": opens.isoformat(timespec="minutes"),
-        "checkin_until": closes.isoformat(timespec="minutes"),
+        "checkin_from": opens.isoformat(timespec="seconds"),
+        "checkin_until": closes.isoformat(timespec="seconds"),
         "has_phone": booking.phone is not None, "lang": booking.lang,
     }
 
@@ -207,8 +207,8 @@ def slots_info(config: CenterConfig, book: BookingBook, service_ids: Iterable[st
             out.append({
                 "service": service_id, "day": day.isoformat(),
                 "closed": day in book.closed_days,
-                "slots": [{"start": s.start.isoformat(timespec="minutes"),
-                           "end": s.end.isoformat(timespec="minutes"),
+                "slots": [{"start": s.start.isoformat(timespec="seconds"),
+                           "end": s.end.isoformat(timespec="seconds"),
                            "capacity": s.capacity, "free": s.free} for s in slots],
             })
     return out

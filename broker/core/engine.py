@@ -752,7 +752,7 @@ def _book(step: _Step) -> Accepted:
     _put_booking(step, booking, made_on=step.now.date(), made=made + 1)
     # No code and no phone on the broadcast events: the code is the citizen's key.
     step.emit("booking.created", booking=booking.id, service=booking.service,
-              day=booking.day.isoformat(), slot=booking.slot.isoformat(timespec="minutes"),
+              day=booking.day.isoformat(), slot=booking.slot.isoformat(timespec="seconds"),
               by=booking.by)
     return step.done({"booking": bookings.booking_info(booking, rules)})
 
@@ -767,7 +767,7 @@ def _unbook(step: _Step) -> Accepted:
     cancelled = replace(booking, status=BookingStatus.CANCELLED)
     _put_booking(step, cancelled)
     step.emit("booking.cancelled", booking=booking.id, service=booking.service,
-              day=booking.day.isoformat(), slot=booking.slot.isoformat(timespec="minutes"))
+              day=booking.day.isoformat(), slot=booking.slot.isoformat(timespec="seconds"))
     return step.done({"booking": bookings.booking_info(
         cancelled, bookings.rules_of(step.config, booking.service))})
 
@@ -810,11 +810,11 @@ def _check_in(step: _Step) -> Accepted:
     ewt = max(0, round((booking.slot - step.now).total_seconds()))
     step.emit("ticket.issued", ticket=ticket.id, number=number, service=ticket.service,
               priority=False, ahead=ahead, ewt_s=ewt, booking=booking.id,
-              appointment_at=booking.slot.isoformat(timespec="minutes"))
+              appointment_at=booking.slot.isoformat(timespec="seconds"))
     step.emit("booking.checked_in", booking=booking.id, ticket=ticket.id, number=number,
-              service=ticket.service, slot=booking.slot.isoformat(timespec="minutes"))
+              service=ticket.service, slot=booking.slot.isoformat(timespec="seconds"))
     view = msgspec.structs.asdict(issued_ticket_info(ticket, ahead, ewt))
-    view["appointment_at"] = booking.slot.isoformat(timespec="minutes")
+    view["appointment_at"] = booking.slot.isoformat(timespec="seconds")
     view["booking"] = booking.id
     return step.done({"ticket": view, "booking": bookings.booking_info(used, rules)})
 

@@ -35,13 +35,13 @@ def test_a_booking_has_a_readable_code_and_shows_in_the_slots():
     code = made["code"]
     assert len(code) == 8 and set(code) <= set(bookings.ALPHABET)
     assert not set(code) & set("01OI")
-    assert made["slot"] == "2026-11-23T09:30+07:00"
-    assert made["checkin_from"] == "2026-11-23T09:00+07:00"
-    assert made["checkin_until"] == "2026-11-23T09:45+07:00"
+    assert made["slot"] == "2026-11-23T09:30:00+07:00"
+    assert made["checkin_from"] == "2026-11-23T09:00:00+07:00"
+    assert made["checkin_until"] == "2026-11-23T09:45:00+07:00"
     assert made["status"] == "booked" and made["has_phone"] is False
     slots = read_bookings(q.engine, q.state, "booking.slots", _slots_args(service="dkdn"), q.now)
     day = slots["days"][0]
-    nine_thirty = next(s for s in day["slots"] if s["start"] == "2026-11-23T09:30+07:00")
+    nine_thirty = next(s for s in day["slots"] if s["start"] == "2026-11-23T09:30:00+07:00")
     assert nine_thirty["free"] == 1 and nine_thirty["capacity"] == 2
     # only slots after now, within the hours (07:00-11:30, 13:00-17:00; 30-minute slots)
     starts = [s["start"][11:16] for s in day["slots"]]
@@ -120,7 +120,7 @@ def test_checkin_used_cancelled_unknown():
     assert q.error("web-1", "booking.cancel", code=second["code"]) == "booking_cancelled"
     q.now = at(8, 40)
     ticket = checkin(q, first["code"])["ticket"]
-    assert ticket["number"] == "H001" and ticket["appointment_at"] == "2026-11-23T09:00+07:00"
+    assert ticket["number"] == "H001" and ticket["appointment_at"] == "2026-11-23T09:00:00+07:00"
     assert q.error("kiosk-1", "booking.checkin", code=first["code"]) == "booking_used"
     assert q.error("kiosk-1", "booking.checkin", code=second["code"]) == "booking_cancelled"
     assert q.error("kiosk-1", "booking.checkin", code="ABCD-EFGH") == "unknown_booking"

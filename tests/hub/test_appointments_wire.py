@@ -36,7 +36,7 @@ def test_book_check_in_call_at_the_slot_and_count(clocked_hub, broker, devices):
     events = EventLog(manager)
     days = web.request("booking.slots", {"service": "dkdn"})["days"]
     starts = [s["start"] for s in days[0]["slots"]]
-    assert days[0]["day"] == "2026-11-23" and starts[0] == "2026-11-23T09:00+07:00"
+    assert days[0]["day"] == "2026-11-23" and starts[0] == "2026-11-23T09:00:00+07:00"
     booking = web.request("booking.create", {
         "service": "dkdn", "slot": "2026-11-23T09:00:00+07:00", "phone": "0912345678",
         "consent": True})["booking"]
@@ -50,13 +50,13 @@ def test_book_check_in_call_at_the_slot_and_count(clocked_hub, broker, devices):
                 for _ in range(3)]
     checked = kiosk.request("booking.checkin", {"code": code.lower()})
     assert checked["ticket"]["number"] == "H001"
-    assert checked["ticket"]["appointment_at"] == "2026-11-23T09:00+07:00"
+    assert checked["ticket"]["appointment_at"] == "2026-11-23T09:00:00+07:00"
     assert code_of(kiosk, "booking.checkin", {"code": code}) == "booking_used"
 
     counter.request("counter.open", {"officer": "nva"})
     # the hub's clock passes 09:00 within about 6 s
     wait_for(lambda: web.request("booking.slots", {"service": "dkdn"})["days"][0]["slots"][0]
-             ["start"] != "2026-11-23T09:00+07:00", timeout=15, interval=0.5,
+             ["start"] != "2026-11-23T09:00:00+07:00", timeout=15, interval=0.5,
              what="the hub's clock to pass 09:00")
     called = counter.request("counter.call_next")["ticket"]
     assert called["number"] == "H001"  # ahead of the walk-ins issued before it
