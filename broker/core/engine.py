@@ -846,7 +846,8 @@ def read_bookings(engine: QueueEngine, state: QueueState, op: str, args: Args, n
                 raise QueueError("unknown_service", f"unknown service {service_id!r}")
         first = slots.day or now.date()
         return {"days": bookings.slots_info(engine.config, state.bookings, services, first,
-                                            slots.days, now)}
+                                            slots.days, now),
+                "now": now.isoformat(timespec="seconds")}  # the hub's time
     if op == "booking.find":
         found: BookingCodeArgs = args  # type: ignore[assignment]
         booking = state.bookings.by_code.get(bookings.normalize_code(found.code))
