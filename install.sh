@@ -15,7 +15,8 @@ APT_PACKAGES=(
   libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
   libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1
 )
-DEV_APT_PACKAGES=(tesseract-ocr tesseract-ocr-vie)
+# chromium: the web face's browser tests (driven by Playwright, never `playwright install`).
+DEV_APT_PACKAGES=(tesseract-ocr tesseract-ocr-vie chromium)
 
 extras="embedded"
 packages=("${APT_PACKAGES[@]}")

@@ -53,7 +53,8 @@ class Center(Struct, kw_only=True):
     name: Text
     short_name: Text | None = None
     timezone: str = "Asia/Ho_Chi_Minh"
-    status_url: str = ""  # QR on the ticket: status_url + ticket id
+    # The QR on the ticket: status_url + the ticket's token (the web face's /t/{token}).
+    status_url: str = ""
 
 
 class Queue(Struct, kw_only=True):

@@ -178,7 +178,8 @@ def print_job(config: CenterConfig, issued: Mapping[str, Any], lang: Lang,
         ahead=issued["ahead"],
         ewt_s=issued["ewt_s"],
         priority_label=priority_label(config, priority_group, lang),
-        qr_data=config.center.status_url + issued["id"],
+        # The ticket's own web page (status_url + its token), made by the hub.
+        qr_data=issued.get("status_url") or issued["id"],
         footer=config.texts.ticket_footer.get(lang),
         lang=lang,
     )

@@ -18,6 +18,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "board": ("display_board.main", "the hall display board (and its voice)"),
     "announcer": ("display_board.announcer_main", "the voice alone, on the machine with speakers"),
     "manager": ("manager_console.main", "the manager console"),
+    "web": ("web.main", "the center's web face: ticket pages, ranking, board, API"),
     "demo": ("qms.demo", "a whole demo center on this machine"),
     "simulate": ("qms.simulate", "simulated citizens and officers against a running hub"),
 }

@@ -112,7 +112,8 @@ def run(args: argparse.Namespace) -> int:
                                     Plan(citizens=args.citizens, minutes=args.minutes,
                                          speed=1.0))
             threading.Thread(target=simulation.run, daemon=True).start()
-        print(f"Demo center running (broker {center.broker.url}). Ctrl-C stops it.")
+        print(f"Demo center running (broker {center.broker.url}, web face "
+              f"{center.web_url}). Ctrl-C stops it.")
         exec_until_stopped(app)
         return 0
     finally:

@@ -22,6 +22,7 @@ from broker.wire.clock import DemoClock, wall_clock
 from broker.wire.device_client import DeviceClient
 from config import load_config
 from config.schema import CenterConfig
+from web import demo as web_demo
 
 log = logging.getLogger("qms.demo")
 
@@ -37,6 +38,8 @@ class DemoCenter:
     clock: Any
     clients: list[DeviceClient] = field(default_factory=list)
     apps: dict[str, Any] = field(default_factory=dict)
+    web: subprocess.Popen | None = None  # `qms web`, where the tickets' QR codes lead
+    web_url: str = ""
 
     def client(self, device_id: str) -> DeviceClient:
         device = self.config.device(device_id)
@@ -54,6 +57,7 @@ class DemoCenter:
             app.close()
         for client in self.clients:
             client.stop()
+        web_demo.stop(self.web)
         if self.hub.poll() is None:
             self.hub.send_signal(signal.SIGINT)
             try:
@@ -64,12 +68,14 @@ class DemoCenter:
 
 
 def start_center(config_path: str, out: Path, speed: float) -> DemoCenter:
-    config = load_config(config_path)
     for stale in ("ledger.db", "ledger.db-wal", "ledger.db-shm"):
         (out / stale).unlink(missing_ok=True)
     for folder in ("tickets", "voice", "screens", "broker"):
         shutil.rmtree(out / folder, ignore_errors=True)
     out.mkdir(parents=True, exist_ok=True)
+    # The web face serves where the tickets' QR codes lead (status_url).
+    config_path, web_port = web_demo.plan(config_path, out)
+    config = load_config(config_path)
     broker = ManagedBroker(data_dir=out / "broker").start()
     log.info("broker: %s on %s", broker.kind, broker.url)
     command = [sys.executable, "-m", "qms.cli", "hub", "--broker", broker.url, "--config",
@@ -93,4 +99,9 @@ def start_center(config_path: str, out: Path, speed: float) -> DemoCenter:
     if not manager.hub_online:
         center.stop()
         raise RuntimeError("the hub did not come online")
+    # The web face reads the hall's time as the hub does (a demo runs it faster).
+    center.web = web_demo.start(broker.url, web_port, out, speed=speed,
+                                clock_start=clock() if speed != 1.0 else None)
+    center.web_url = f"http://127.0.0.1:{web_port}"
+    log.info("web face: %s", center.web_url)
     return center

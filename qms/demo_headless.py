@@ -18,6 +18,7 @@ from drivers.printer import open_printer
 from kiosk import model as kiosk_model
 from qms.demo_center import DemoCenter
 from qms.simulation import Plan, Simulation, summarize, summary_markdown
+from web import demo as web_demo
 
 log = logging.getLogger("qms.demo")
 
@@ -48,6 +49,8 @@ class HeadlessMorning(QObject):
         self.thread = threading.Thread(target=self._simulate, name="simulation", daemon=True)
         self._shot_timer = QTimer(self)
         self._watch = QTimer(self)
+        self.last_ticket_url: str | None = None  # a ticket's page, for the web screenshots
+        self._web_shots: list[Any] = []
 
     # --- the citizens' tickets ------------------------------------------------------------
 
@@ -60,6 +63,7 @@ class HeadlessMorning(QObject):
         job = kiosk_model.print_job(self.center.config, ticket, "vi", ticket.get("reason"))
         with self.print_lock:
             self.printer.print_ticket(job)
+        self.last_ticket_url = ticket.get("status_url") or self.last_ticket_url
         return ticket
 
     def _check_in_and_print(self, code: str) -> dict[str, Any]:
@@ -115,6 +119,7 @@ class HeadlessMorning(QObject):
     def _moment(self) -> None:
         self.moment += 1
         self.screenshot(f"morning-{self.moment}")
+        self.web_screenshots(f"web-morning-{self.moment}")
         if self.moment >= self.shots:
             self._shot_timer.stop()
 
@@ -125,6 +130,9 @@ class HeadlessMorning(QObject):
         self._shot_timer.stop()
         self._settle()
         self.screenshot("end")
+        self.web_screenshots("web-end")
+        for shots in self._web_shots:
+            shots.wait(120)
         self.simulation.close()
         if self.result is not None:
             self.summary = summarize(self.result)
@@ -148,6 +156,14 @@ class HeadlessMorning(QObject):
         for name, window in self.center.windows().items():
             if only is None or name == only:
                 window.grab().save(str(folder / f"{moment}-{name}.png"))
+
+    def web_screenshots(self, prefix: str) -> None:
+        """The web face's four pages in Chromium, in the background (the morning goes on)."""
+        if self.center.web_url:
+            shots = web_demo.screenshots(self.center.web_url, self.last_ticket_url,
+                                         self.out / "screens", prefix)
+            if shots is not None:
+                self._web_shots.append(shots)
 
     def _files(self) -> dict[str, int]:
         def count(pattern: str, folder: Path) -> int:

@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import wave
+from pathlib import Path
 
 from PIL import Image
 
@@ -40,6 +41,12 @@ def test_headless_demo_morning(tmp_path):
         shot = Image.open(out / "screens" / f"end-{app}.png")
         assert shot.width > 300 and shot.height > 300
         assert len(shot.convert("L").getcolors(256)) > 8, f"{app} screenshot is blank"
+    if Path("/usr/bin/chromium").exists():
+        # The web face ran too: its four pages, photographed in Chromium.
+        for page in ("home", "ranking", "board", "ticket"):
+            for width in (390, 1920):
+                shot = Image.open(out / "screens" / f"web-end-{page}-{width}.png")
+                assert shot.width == width
     wavs = sorted((out / "voice").glob("*.wav"))
     assert wavs, "no announcement was written"
     with wave.open(str(wavs[0])) as wav:

@@ -25,7 +25,8 @@ ALLOWED: dict[str, set[str]] = {
     "broker.service": {"broker.core", "broker.wire", "broker.mosquitto", "config"},
     "drivers": {"config"},
     "qtkit": {"broker.wire", "config", "drivers"},
-    "web": {"broker.core", "broker.wire", "config"},
+    # The browser board (/bang) shares the Qt board's pure zone and model (no Qt in them).
+    "web": {"broker.core", "broker.wire", "config", "display_board"},
     **{app: {"qtkit", "broker.core", "broker.wire", "config", "drivers"} for app in APPS},
 }
 

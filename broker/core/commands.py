@@ -55,10 +55,24 @@ class TransferArgs(Args):
     counter: Id | None = None  # the counter to send the citizen to
 
 
+Token = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9_-]{16}$")]
+
+
 class RatingArgs(Args):
     ticket: TicketId
     score: Annotated[int, msgspec.Meta(ge=1, le=4)]
     reasons: Annotated[list[Id], msgspec.Meta(max_length=10)] = []
+    # The web face rates for the citizen holding the ticket's page: it proves it by the token.
+    token: Token | None = None
+
+
+class LookupArgs(Args):
+    token: Token
+
+
+class RankingArgs(Args):
+    from_: date = msgspec.field(name="from")
+    to: date
 
 
 class AssignArgs(Args):

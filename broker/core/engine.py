@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
-from broker.core import bookings, call_policy, wait_estimate
+from broker.core import bookings, call_policy, ticket_token, wait_estimate
 from broker.core.bookings import Booking, BookingBook, BookingStatus
 from broker.core.commands import (
     Args,
@@ -25,9 +25,11 @@ from broker.core.commands import (
     Command,
     DoneArgs,
     IssueArgs,
+    LookupArgs,
     MessageArgs,
     NoArgs,
     OpenArgs,
+    RankingArgs,
     RatingArgs,
     ReportArgs,
     ServiceArgs,
@@ -101,8 +103,11 @@ def iso(at: datetime | None) -> str | None:
 class QueueEngine:
     """The queue rules of one center. Holds only the config; state is passed in and out."""
 
-    def __init__(self, config: CenterConfig, *, enforce_hours: bool = True) -> None:
+    def __init__(self, config: CenterConfig, *, enforce_hours: bool = True,
+                 token_secret: bytes = b"") -> None:
         self.config = config
+        # The site's secret for the tokens of the tickets' web pages (the ledger keeps it).
+        self.token_secret = token_secret
         self.enforce_hours = enforce_hours
         self.tz = ZoneInfo(config.center.timezone)
         self.policy = call_policy.POLICIES[config.queue.policy]
@@ -134,6 +139,14 @@ class QueueEngine:
         if day == state.day:
             return state
         return replace(self.new_day(day), bookings=state.bookings.from_day(day))
+
+    def ticket_token(self, ticket_id: str) -> str:
+        """The token of the ticket's web page (`status_url` + token is its QR)."""
+        return ticket_token.ticket_token(self.token_secret, ticket_id)
+
+    def status_url(self, ticket_id: str) -> str:
+        base = self.config.center.status_url
+        return base + self.ticket_token(ticket_id) if base else ""
 
     def closed_reason(self, state: QueueState, service_id: str, now: datetime) -> str | None:
         """Why a service issues nothing now: `manager`, `daily_limit`, `hours`; None if open."""
@@ -473,7 +486,10 @@ def _issue(step: _Step) -> Accepted:
     step.put(replace(day, next_seq=seq + 1, issued=day.issued + 1, last_issued=number))
     step.join_queue(ticket)
     ewt = step.engine.estimated_wait_s(step.state, args.service, step.now, priority)
-    view = issued_ticket_info(ticket, ahead, ewt)
+    # The token and the address go to the kiosk that prints them, never to the events.
+    view = msgspec.structs.replace(issued_ticket_info(ticket, ahead, ewt),
+                                   token=step.engine.ticket_token(ticket.id),
+                                   status_url=step.engine.status_url(ticket.id))
     step.emit("ticket.issued", ticket=ticket.id, number=number, service=service.id,
               priority=priority, ahead=ahead, ewt_s=ewt)
     return step.done({"ticket": view})
@@ -639,7 +655,12 @@ def _rate(step: _Step) -> Accepted:
     if args.ticket not in step.state.tickets:
         raise QueueError("unknown_ticket", f"unknown ticket {args.ticket!r}")
     ticket = step.ticket(args.ticket)
-    if ticket.counter != device.counter:
+    if device.role == "web":
+        # The web face rates for whoever holds the ticket's page, and proves it by its token.
+        if args.token is None or not step.engine.token_secret or not ticket_token.token_matches(
+                step.engine.token_secret, ticket.id, args.token):
+            raise QueueError("forbidden", "the token does not belong to this ticket")
+    elif ticket.counter != device.counter:
         raise QueueError("forbidden", f"ticket {ticket.number} was not served at this counter")
     if ticket.state is not D:
         raise QueueError("invalid_transition", f"ticket {ticket.number} is not finished")
@@ -813,7 +834,9 @@ def _check_in(step: _Step) -> Accepted:
               appointment_at=booking.slot.isoformat(timespec="seconds"))
     step.emit("booking.checked_in", booking=booking.id, ticket=ticket.id, number=number,
               service=ticket.service, slot=booking.slot.isoformat(timespec="seconds"))
-    view = msgspec.structs.asdict(issued_ticket_info(ticket, ahead, ewt))
+    view = msgspec.structs.asdict(msgspec.structs.replace(
+        issued_ticket_info(ticket, ahead, ewt), token=step.engine.ticket_token(ticket.id),
+        status_url=step.engine.status_url(ticket.id)))
     view["appointment_at"] = booking.slot.isoformat(timespec="seconds")
     view["booking"] = booking.id
     return step.done({"ticket": view, "booking": bookings.booking_info(used, rules)})
@@ -901,12 +924,16 @@ OPS: Mapping[str, OpSpec] = {
     "ticket.done": OpSpec(DoneArgs, _roles("counter"), _done, {C: (S, D), S: (D,)}),
     "ticket.no_show": OpSpec(NoArgs, _roles("counter"), _no_show, {C: (N,)}),
     "ticket.transfer": OpSpec(TransferArgs, _roles("counter"), _transfer, {C: (S, W), S: (W,)}),
-    "rating.submit": OpSpec(RatingArgs, _roles("tablet"), _rate),
+    # The web face rates for the citizen holding the ticket's page (it proves it by the token).
+    "rating.submit": OpSpec(RatingArgs, _roles("tablet", "web"), _rate),
     "counter.assign": OpSpec(AssignArgs, _roles("manager"), _assign),
     "service.open": OpSpec(ServiceArgs, _roles("manager"), _service_issuing(True)),
     "service.close": OpSpec(ServiceArgs, _roles("manager"), _service_issuing(False)),
     "board.message": OpSpec(MessageArgs, _roles("manager"), _message),
     "report.get": OpSpec(ReportArgs, _roles("manager")),
+    # The web face's reads: a ticket by its page's token, the counts of the public ranking.
+    "ticket.lookup": OpSpec(LookupArgs, _roles("web")),
+    "rating.ranking": OpSpec(RankingArgs, _roles("web", "manager")),
     # Appointments: the web face and the manager (on the telephone) book and cancel, the
     # kiosk checks in; the slots and a booking by its code are reads of the hub's state.
     "booking.create": OpSpec(BookingArgs, _roles("web", "manager"), _book),

@@ -49,6 +49,9 @@ class IssuedTicketInfo(TicketInfo, frozen=True, kw_only=True):
 
     ahead: int = 0
     ewt_s: int = 0
+    # The ticket's web page: its token and address (the QR printed on it); never in events.
+    token: str = ""
+    status_url: str = ""
 
 
 class QueuedTicket(msgspec.Struct, frozen=True, kw_only=True):

@@ -129,13 +129,14 @@ def verify(path: Path, config: CenterConfig) -> Verified:
 
 def _replay(path: Path, config: CenterConfig, days: list[str], result: Verified) -> None:
     """Every day replays through the engine to exactly the ticket rows stored."""
-    engine = QueueEngine(config, enforce_hours=False)
+    copy = _ReadOnlyLedger(path)
+    # The tokens of the tickets' web pages, which the web face's ratings prove.
+    engine = QueueEngine(config, enforce_hours=False, token_secret=copy.stored_secret())
     # The ledger logs a warning for each command that no longer replays; count them.
     refused: list[logging.LogRecord] = []
     handler = _Collect(refused)
     ledger_log = logging.getLogger("broker.service.ledger")
     ledger_log.addHandler(handler)
-    copy = _ReadOnlyLedger(path)
     try:
         for day_text in days:
             day = date.fromisoformat(day_text)

@@ -13,18 +13,27 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, ParamSpec
 
 import msgspec
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import MQTTErrorCode
 
-from broker.core.commands import Command, ReportArgs
-from broker.core.engine import OPS, Accepted, EngineEvent, QueueEngine, QueueError, read_bookings
+from broker.core.commands import Command, LookupArgs, RankingArgs, ReportArgs
+from broker.core.engine import (
+    OPS,
+    Accepted,
+    EngineEvent,
+    QueueEngine,
+    QueueError,
+    iso,
+    read_bookings,
+)
 from broker.core.queue_state import QueueState
-from broker.core.views import board_view, counter_view, service_view
+from broker.core.views import board_view, counter_view, service_view, ticket_info
 from broker.service.ledger import Ledger, Refusal
+from broker.service.public_ranking import rating_counts
 from broker.service.reports import report
 from broker.wire import protocol
 from broker.wire.clock import Clock, wall_clock
@@ -104,8 +113,11 @@ class Hub:
                  enforce_hours: bool = True) -> None:
         self.config = config
         self.topics = Topics(config.center.site)
-        self.engine = QueueEngine(config, enforce_hours=enforce_hours)
+        self.engine = QueueEngine(config, enforce_hours=enforce_hours,
+                                  token_secret=ledger.site_secret())
         self.ledger = ledger
+        self._tokens: dict[str, str] = {}  # today's ticket page tokens -> ticket ids
+        self._tokens_day: Any = None
         self.clock = clock
         now = clock()
         self.state: QueueState = ledger.rebuild(self.engine, self.engine.local(now).date())
@@ -258,17 +270,57 @@ class Hub:
                          protocol.encode_reply(incoming.id, result),
                          f"{device_id} {incoming.op} {incoming.id} ok", started)
             return
-        args: ReportArgs = incoming.args  # type: ignore[assignment]
+        if incoming.op == "ticket.lookup":
+            self._lookup(batch, device_id, incoming, started)
+            return
+        args: ReportArgs | RankingArgs = incoming.args  # type: ignore[assignment]
         if args.to < args.from_ or (args.to - args.from_).days > 366:
             self._refuse(batch, device_id, incoming.id, incoming.op, "bad_request",
                          "the range runs from `from` to `to`, at most a year", started)
             return
-        rows = report(self.ledger.conn, self.config, args.kind, args.from_, args.to,
-                      now=self.engine.local(self.clock()))
+        if incoming.op == "rating.ranking":
+            result = {"from": args.from_.isoformat(), "to": args.to.isoformat(),
+                      **rating_counts(self.ledger.conn, self.config, args.from_, args.to)}
+        else:
+            assert isinstance(args, ReportArgs)
+            rows = report(self.ledger.conn, self.config, args.kind, args.from_, args.to,
+                          now=self.engine.local(self.clock()))
+            result = {"kind": args.kind, "from": args.from_.isoformat(),
+                      "to": args.to.isoformat(), "rows": rows}
         batch.answer(self.topics.device_reply(device_id), incoming.id, protocol.encode_reply(
-            incoming.id, {"kind": args.kind, "from": args.from_.isoformat(),
-                          "to": args.to.isoformat(), "rows": rows}),
-            f"{device_id} {incoming.op} {incoming.id} ok", started)
+            incoming.id, result), f"{device_id} {incoming.op} {incoming.id} ok", started)
+
+    def _lookup(self, batch: _Batch, device_id: str, incoming: protocol.IncomingCommand,
+                started: float) -> None:
+        """The web face asks for the ticket of a page's token: today's tickets only."""
+        args: LookupArgs = incoming.args  # type: ignore[assignment]
+        state = self.state
+        if self._tokens_day != state.day:
+            self._tokens, self._tokens_day = {}, state.day
+        if len(self._tokens) != len(state.tickets):  # tickets are only added within a day
+            known = set(self._tokens.values())
+            self._tokens.update((self.engine.ticket_token(t), t) for t in state.tickets
+                                if t not in known)
+        ticket = state.tickets.get(self._tokens.get(args.token, ""))
+        if ticket is None:
+            self._refuse(batch, device_id, incoming.id, incoming.op, "unknown_ticket",
+                         "no ticket of today has this token", started)
+            return
+        ahead = None
+        day = state.services.get(ticket.service)
+        if ticket.state.value == "waiting" and day is not None:
+            line = day.waiting_priority if ticket.priority else day.waiting
+            ahead = line.index(ticket.id) if ticket.id in line else None
+        counter = self.config.counter(ticket.counter) if ticket.counter else None
+        until = (ticket.finished_at + timedelta(seconds=self.config.rating.window_s)
+                 if ticket.finished_at else None)
+        view = {**msgspec.structs.asdict(ticket_info(ticket)), "token": args.token,
+                "status_url": self.engine.status_url(ticket.id), "ahead": ahead,
+                "counter_number": counter.number if counter else None,
+                "rated": ticket.rating is not None, "rating_until": iso(until)}
+        batch.answer(self.topics.device_reply(device_id), incoming.id,
+                     protocol.encode_reply(incoming.id, {"ticket": view}),
+                     f"{device_id} {incoming.op} {incoming.id} ok", started)
 
     def _erase_past_phones(self) -> None:
         """The phone numbers of bookings whose day is over leave the ledger too (Decree

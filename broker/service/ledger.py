@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -94,6 +95,14 @@ MIGRATIONS: list[tuple[int, str]] = [
         device TEXT NOT NULL,
         op TEXT NOT NULL,
         reply TEXT NOT NULL
+    );
+    """),
+    # The site's secrets, made once by the hub: the key of the tickets' web page tokens. In
+    # the ledger (and its backups), so that a replay or a restored hub gives the same tokens.
+    (3, """
+    CREATE TABLE site_secrets (
+        name TEXT PRIMARY KEY,
+        value TEXT NOT NULL
     );
     """),
 ]
@@ -186,6 +195,22 @@ class Ledger:
 
     def close(self) -> None:
         self.conn.close()
+
+    def site_secret(self, name: str = "ticket_token") -> bytes:
+        """A secret of this site, made (32 random bytes) the first time it is asked for."""
+        with self.conn:
+            self.conn.execute("INSERT OR IGNORE INTO site_secrets(name, value) VALUES (?, ?)",
+                              (name, secrets.token_hex(32)))
+        return self.stored_secret(name)
+
+    def stored_secret(self, name: str = "ticket_token") -> bytes:
+        """The secret if the ledger holds it (b"" if not: an older ledger, read-only)."""
+        try:
+            row = self.conn.execute("SELECT value FROM site_secrets WHERE name = ?",
+                                    (name,)).fetchone()
+        except sqlite3.OperationalError:  # no such table: a ledger from before migration 3
+            return b""
+        return bytes.fromhex(row[0]) if row else b""
 
     def reply_for(self, command_id: str) -> tuple[str, bytes] | None:
         """The device that sent this command id and the reply it got, if it was committed

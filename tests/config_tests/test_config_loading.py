@@ -52,7 +52,7 @@ def _error(old: str, new: str) -> ConfigError:
     ('department = "skhdt"', 'department = "skhdtt"', "services[0].department",
      "unknown department"),
     ('officer = "hve"', 'officer = "nobody"', "counters[4].officer", "unknown officer"),
-    ('counter = "5"', 'counter = "55"', "devices[15].counter", "unknown counter '55'"),
+    ('counter = "5"', 'counter = "55"', "devices[14].counter", "unknown counter '55'"),
     ("daily_limit = 60", "daily_limit = 600", "services[11].daily_limit", "more than the range"),
     ("score = 2\n", "score = 7\n", "rating.levels[2].score", "<= 4"),
     ('face = "smile"', 'fase = "smile"', "rating.levels[1].fase", "unknown field"),

@@ -92,3 +92,40 @@ def test_book_check_in_call_at_the_slot_and_count(clocked_hub, broker, devices):
     assert code_of(web, "booking.create", {"service": "lltp",
                                            "slot": "2026-11-25T08:00:00+07:00"}) == \
         "booking_day_closed"
+
+
+def test_the_hub_erases_past_phone_numbers_when_it_starts_on_a_later_day(tmp_path):
+    """Decree 13/2023: the phone number of a booking is kept only until its day is over."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from broker.service.hub import Hub
+    from broker.service.ledger import Ledger
+    from tests.support import CONFIG
+
+    tz = ZoneInfo("Asia/Ho_Chi_Minh")
+    now = [datetime(2026, 11, 23, 8, 0, tzinfo=tz)]
+    ledger = Ledger(tmp_path / "ledger.db", synchronous="OFF")
+    hub = Hub(CONFIG, ledger, clock=lambda: now[0])
+    replies = []
+    hub.publish = lambda topic, payload, retain: replies.append(payload) if "reply" in topic \
+        else None
+    for n, (slot, phone) in enumerate([("2026-11-23T09:00:00+07:00", "0912345678"),
+                                       ("2026-11-24T09:00:00+07:00", "0987654321")]):
+        hub.handle("web-1", (f'{{"v":1,"id":"b{n}","op":"booking.create","args":{{"service":'
+                             f'"dkdn","slot":"{slot}","phone":"{phone}","consent":true}}}}'
+                             ).encode())
+    assert all(b'"ok":true' in r for r in replies) and len(replies) == 2
+    assert not any(b"0912345678" in r for r in replies)  # never in a reply
+    ledger.close()
+
+    now[0] = datetime(2026, 11, 24, 7, 0, tzinfo=tz)  # the next morning: a restart
+    ledger = Ledger(tmp_path / "ledger.db", synchronous="OFF")
+    hub = Hub(CONFIG, ledger, clock=lambda: now[0])
+    stored = "".join(str(row) for table in ("commands", "events", "tickets", "refusals")
+                     for row in ledger.conn.execute(f"SELECT * FROM {table}"))
+    assert "0912345678" not in stored  # yesterday's booking: erased
+    assert "0987654321" in stored  # today's: kept until the day is over
+    [kept] = hub.state.bookings.by_code.values()
+    assert kept.phone == "0987654321" and kept.slot.day == 24
+    ledger.close()

@@ -56,7 +56,7 @@ def test_online_backup_verify_and_restore(broker, hub, devices, tmp_path):
     stop.set()
     worker.join(10)
     assert made.returncode == 0, made.stdout + made.stderr
-    assert ": OK: schema 2" in made.stdout
+    assert ": OK: schema 3" in made.stdout
 
     # One consistent snapshot: exactly the first commands of the live ledger, as stored.
     live, saved = _commands(hub.db), _commands(copy)
@@ -108,13 +108,14 @@ def test_a_backup_from_before_a_migration_restores_and_is_migrated(tmp_path):
     conn = sqlite3.connect(old)
     with conn:  # as a ledger written before the refusals table existed
         conn.execute("DROP TABLE refusals")
-        conn.execute("DELETE FROM schema_migrations WHERE version = 2")
+        conn.execute("DROP TABLE site_secrets")
+        conn.execute("DELETE FROM schema_migrations WHERE version >= 2")
     conn.close()
     assert verify(old, CONFIG).ok
     restored = restore(old, tmp_path / "ledger.db", CONFIG)
     assert restored.ok and restored.schema == 1
     ledger = Ledger(tmp_path / "ledger.db")
-    assert ledger.schema_version == max(v for v, _ in MIGRATIONS) == 2
+    assert ledger.schema_version == max(v for v, _ in MIGRATIONS) == 3
     assert ledger.reply_for("nothing") is None  # the refusals table is there
     ledger.close()
     conn = sqlite3.connect(old)
@@ -122,4 +123,4 @@ def test_a_backup_from_before_a_migration_restores_and_is_migrated(tmp_path):
         conn.execute("INSERT INTO schema_migrations(version, applied_at) VALUES (9, 'later')")
     conn.close()
     newer = verify(old, CONFIG)
-    assert not newer.ok and "newer than this hub's 2" in newer.problems[0]
+    assert not newer.ok and "newer than this hub's 3" in newer.problems[0]

@@ -1,0 +1,80 @@
+"""The hub's side of the web face, over a real Mosquitto and hub process: the ticket page's
+token made at issue, the lookup by token (role web only), the phone's rating under the
+tablet's rule (one per ticket), and the public rating counts."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from broker.core.ticket_token import ticket_token
+from broker.wire.device_client import RequestError
+from tests.support import CONFIG, wait_for
+
+
+def test_token_is_made_at_issue_and_only_the_web_device_resolves_it(hub, devices):
+    kiosk, counter, tablet, web, manager = (devices(d) for d in (
+        "kiosk-1", "counter-5", "tablet-5", "web-1", "manager-1"))
+    wait_for(lambda: kiosk.config is not None, what="the retained config")
+    issued = kiosk.request("ticket.issue", {"service": "datdai"})["ticket"]
+    token = issued["token"]
+    assert re.fullmatch(r"[A-Za-z0-9_-]{16}", token)
+    assert issued["status_url"] == CONFIG.center.status_url + token
+    assert token not in issued["id"] and issued["number"] not in token
+    # Not derivable without the site's secret.
+    assert token != ticket_token(b"", issued["id"])
+
+    found = web.request("ticket.lookup", {"token": token})["ticket"]
+    assert (found["id"], found["state"], found["ahead"]) == (issued["id"], "waiting", 0)
+    with pytest.raises(RequestError) as wrong:
+        web.request("ticket.lookup", {"token": "A" * 16})
+    assert wrong.value.code == "unknown_ticket"
+    with pytest.raises(RequestError) as malformed:
+        web.request("ticket.lookup", {"token": "../../etc"})
+    assert malformed.value.code == "bad_request"
+    for other in (kiosk, manager):
+        with pytest.raises(RequestError) as refused:
+            other.request("ticket.lookup", {"token": token})
+        assert refused.value.code == "forbidden"
+    # The web device may not do what a counter or kiosk does.
+    for op, args in (("ticket.issue", {"service": "datdai"}), ("counter.call_next", {})):
+        with pytest.raises(RequestError) as refused:
+            web.request(op, args)
+        assert refused.value.code == "forbidden"
+
+    counter.request("counter.open", {"officer": "hve"})
+    counter.request("counter.call_next")
+    called = web.request("ticket.lookup", {"token": token})["ticket"]
+    assert (called["state"], called["counter_number"], called["ahead"]) == ("called", 5, None)
+    # Before the end, the phone cannot rate.
+    with pytest.raises(RequestError) as early:
+        web.request("rating.submit", {"ticket": issued["id"], "token": token, "score": 4})
+    assert early.value.code == "invalid_transition"
+    counter.request("ticket.done")
+    done = web.request("ticket.lookup", {"token": token})["ticket"]
+    assert done["state"] == "done" and not done["rated"] and done["rating_until"]
+
+    # A token of another ticket, or none, proves nothing.
+    second = kiosk.request("ticket.issue", {"service": "datdai"})["ticket"]
+    for bad in ({"token": second["token"]}, {}):
+        with pytest.raises(RequestError) as refused:
+            web.request("rating.submit", {"ticket": issued["id"], "score": 4, **bad})
+        assert refused.value.code == "forbidden"
+    rated = web.request("rating.submit", {"ticket": issued["id"], "token": token, "score": 3,
+                                          "reasons": ["long_wait"]})
+    assert rated["rating"]["score"] == 3
+    # One rating per ticket: the tablet of the counter is refused now.
+    with pytest.raises(RequestError) as again:
+        tablet.request("rating.submit", {"ticket": issued["id"], "score": 4})
+    assert again.value.code == "already_rated"
+    assert web.request("ticket.lookup", {"token": token})["ticket"]["rated"]
+
+    today = date.fromisoformat(issued["issued_at"][:10]).isoformat()
+    counts = web.request("rating.ranking", {"from": today, "to": today})
+    assert counts["officer"] == {"hve": [0, 0, 1, 0]}
+    assert counts["counter"] == {"5": [0, 0, 1, 0]}
+    department = CONFIG.service("datdai").department
+    assert counts["department"] == {department: [0, 0, 1, 0]}
+    assert "ticket" not in str(counts) and issued["number"] not in str(counts)
