@@ -219,7 +219,7 @@ class CheckinController(QObject):
         lang = self.lang
         self.step, self.refusal, self.walk_in_service = Step.REFUSED, refusal, None
         shown = shown_code(code)
-        if refusal in REFUSALS:
+        if refusal in REFUSALS or refusal == "printer":
             lines = [text(refusal, lang, code=shown)]
         else:
             lines = [error_text(refusal, lang)]
