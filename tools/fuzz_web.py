@@ -23,6 +23,7 @@ from tools.web_hall import WebHall
 
 
 def fuzz(out: Path, *, max_time: int, examples: int, workers: int = 1) -> int:
+    out = out.resolve()
     with WebHall(out) as hall:
         kiosk, counter = hall.client("kiosk-1"), hall.client("counter-5")
         for _ in range(5):
@@ -34,7 +35,9 @@ def fuzz(out: Path, *, max_time: int, examples: int, workers: int = 1) -> int:
                    "--request-timeout", "10", "--phases", "examples,coverage,fuzzing",
                    "--suppress-health-check", "all", "--report-dir", str(out / "report")]
         started = time.monotonic()
-        run = subprocess.run(command, capture_output=True, text=True, timeout=max_time + 300)
+        # In the output folder: Schemathesis keeps its example database where it runs.
+        run = subprocess.run(command, capture_output=True, text=True, timeout=max_time + 300,
+                             cwd=out)
         print(run.stdout[-4000:])
         print(run.stderr[-2000:], file=sys.stderr)
         # The hub is still serving, and the web face with it.

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -120,14 +121,14 @@ def choose_lang(request: Request, asked: str | None) -> Lang:
     return cookie if cookie in LANGS else "vi"  # type: ignore[return-value]
 
 
-def html(body: str, status: int = 200, lang: QueryText = None) -> Response[str]:
+def html(body: str, status: int = 200, lang: str | None = None) -> Response[str]:
     response = Response(body, media_type=MediaType.HTML, status_code=status)
     if lang in LANGS:
         response.set_cookie("lang", lang, max_age=365 * 86400, httponly=True, samesite="lax")
     return response
 
 
-async def _ticket_or_none(live: LiveCenter, token: FromPath[str]) -> TicketNow | None:
+async def _ticket_or_none(live: LiveCenter, token: str) -> TicketNow | None:
     try:
         return await live.ticket(token)
     except Busy:
@@ -136,14 +137,16 @@ async def _ticket_or_none(live: LiveCenter, token: FromPath[str]) -> TicketNow |
         raise TooBusy() from None
 
 
-def _stream(live: LiveCenter, wants: Callable[[str, str], bool],
-            render: Callable[[], Awaitable[dict[str, Any] | None]]) -> ASGIApp:
+def _stream(live: LiveCenter, kinds: tuple[str, ...],
+            render: Callable[[], Awaitable[dict[str, Any] | None]],
+            wants: Callable[[str, str], bool] = lambda kind, key: True,
+            ticket: str = "") -> ASGIApp:
     """A page's live updates as server-sent events: its `<main>` again whenever what it shows
     changed. Plain ASGI, not Litestar's streaming response: a call in the hall sends one
     message to each of thousands of open pages at once, and each layer costs."""
 
     async def stream(scope: Scope, receive: Receive, send: Send) -> None:
-        listener = live.listen(wants)
+        listener = live.listen(wants, kinds, ticket)
 
         async def watch() -> None:
             while (await receive())["type"] != "http.disconnect":
@@ -156,10 +159,11 @@ def _stream(live: LiveCenter, wants: Callable[[str, str], bool],
             await send({"type": "http.response.start", "status": 200, "headers": SSE_HEADERS})
             last = b""
             while not listener.gone:
-                try:
-                    data = await render()
-                except HTTPException:
-                    data = None
+                data = None
+                if listener.changed:
+                    listener.changed = False
+                    with contextlib.suppress(HTTPException):
+                        data = await render()
                 if data is not None:
                     encoded = msgspec.json.encode(data)
                     if encoded != last:
@@ -209,7 +213,7 @@ async def home_events(request: Request, state: State, lang: QueryText = None
         return {"html": pages.center_main(now, chosen)
                 + await booking.today_section(live, chosen)}
 
-    return _stream(live, lambda kind, key: kind in ("service", "config", "hub"), render)
+    return _stream(live, ("service", "config", "hub"), render)
 
 
 @get("/api/v1/center", summary="The center now: services, people waiting, estimated waits, "
@@ -289,7 +293,7 @@ async def ticket_events(request: Request, state: State, token: FromPath[str],
             return held is not None and held.state == "waiting" and held.service == key
         return kind in ("hub", "config")
 
-    return _stream(live, wants, render)
+    return _stream(live, ("ticket", "service", "hub", "config"), render, wants, ticket_id)
 
 
 def _refusal(code: str, lang: Lang) -> str:
@@ -399,7 +403,7 @@ async def ranking_events(request: Request, state: State, ky: QueryText = None,
         ranking = await _ranking(live, options, period, chosen)
         return {"html": pages.ranking_main(ranking, period, chosen, live.online)}
 
-    return _stream(live, lambda kind, key: kind in ("ranking", "hub"), render)
+    return _stream(live, ("ranking", "hub"), render)
 
 
 @get("/api/v1/ranking", summary="The public ranking of officers, counters and departments",
@@ -446,8 +450,7 @@ async def board_events(request: Request, state: State, lang: QueryText = None,
                 "call": f"{newest.number}@{newest.counter}@{newest.at.isoformat()}"
                 if newest else ""}
 
-    return _stream(live, lambda kind, key: kind in ("board", "counter", "service", "config",
-                                                    "hub"), render)
+    return _stream(live, ("board", "counter", "service", "config", "hub"), render)
 
 
 @get("/api/v1/board", summary="The hall board: the newest calls, the counters, the waiting",

@@ -74,7 +74,10 @@ class Listener:
     """An open live page: woken when something it shows may have changed."""
 
     wants: Callable[[str, str], bool]  # (kind, key) -> whether this page cares
+    kinds: frozenset[str] = frozenset()  # the only kinds of change it is asked about
+    ticket: str = ""  # a ticket page: woken by that ticket's events only
     wake: asyncio.Event = field(default_factory=asyncio.Event)
+    changed: bool = False  # what it shows may have changed: render it again
     ping: bool = False  # time for a comment, so that proxies and phones keep it open
     gone: bool = False  # the page was closed
 
@@ -95,6 +98,8 @@ class LiveCenter:
         self.by_id: dict[str, str] = {}  # ticket id -> token
         self.bad_tokens: OrderedDict[str, float] = OrderedDict()
         self.listeners: set[Listener] = set()
+        self._by_kind: dict[str, set[Listener]] = {}
+        self._by_ticket: dict[str, set[Listener]] = {}
         self.lookups_waiting = 0
         self._lookup_times: deque[float] = deque()
         self._lookup_slots: asyncio.Semaphore | None = None
@@ -167,17 +172,33 @@ class LiveCenter:
             loop.call_soon_threadsafe(self._wake, kind, key)
 
     def _wake(self, kind: str, key: str) -> None:
-        for listener in self.listeners:
-            if not listener.wake.is_set() and listener.wants(kind, key):
+        pages = (self._by_ticket.get(key, ()) if kind == "ticket"
+                 else self._by_kind.get(kind, ()))
+        for listener in pages:
+            if not listener.changed and listener.wants(kind, key):
+                listener.changed = True
                 listener.wake.set()
 
-    def listen(self, wants: Callable[[str, str], bool]) -> Listener:
-        listener = Listener(wants)
+    def listen(self, wants: Callable[[str, str], bool], kinds: tuple[str, ...],
+               ticket: str = "") -> Listener:
+        listener = Listener(wants, frozenset(kinds), ticket, changed=True)
         self.listeners.add(listener)
+        for kind in listener.kinds:
+            self._by_kind.setdefault(kind, set()).add(listener)
+        if ticket:
+            self._by_ticket.setdefault(ticket, set()).add(listener)
         return listener
 
     def unlisten(self, listener: Listener) -> None:
         self.listeners.discard(listener)
+        for kind in listener.kinds:
+            self._by_kind.get(kind, set()).discard(listener)
+        if listener.ticket:
+            held = self._by_ticket.get(listener.ticket)
+            if held is not None:
+                held.discard(listener)
+                if not held:
+                    del self._by_ticket[listener.ticket]
 
     def _on_state(self, parsed: ParsedTopic, message: Any) -> None:
         kind = {"service_state": "service", "counter_state": "counter",
