@@ -78,3 +78,17 @@ def test_token_is_made_at_issue_and_only_the_web_device_resolves_it(hub, devices
     department = CONFIG.service("datdai").department
     assert counts["department"] == {department: [0, 0, 1, 0]}
     assert "ticket" not in str(counts) and issued["number"] not in str(counts)
+
+
+def test_a_token_outlives_a_restart_of_the_hub(hub, devices):
+    """The site's secret is in the ledger: the replayed day gives every ticket its token."""
+    kiosk, web = devices("kiosk-1"), devices("web-1")
+    wait_for(lambda: kiosk.config is not None, what="the retained config")
+    issued = kiosk.request("ticket.issue", {"service": "datdai"})["ticket"]
+    hub.stop()
+    hub.start()
+    wait_for(lambda: web.hub_online, what="the hub back online")
+    found = web.request("ticket.lookup", {"token": issued["token"]})["ticket"]
+    assert found["id"] == issued["id"]
+    again = kiosk.request("ticket.issue", {"service": "datdai"})["ticket"]
+    assert again["token"] != issued["token"]
