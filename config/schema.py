@@ -105,6 +105,22 @@ class Service(Struct, kw_only=True):
     # Used for the estimated wait until the day has its own samples.
     mean_service_s: Annotated[int, msgspec.Meta(ge=10, le=7200)] = 600
     hours: Hours | None = None  # overrides the center's hours
+    booking: Booking | None = None  # takes appointments (None: walk-ins only)
+
+
+class Booking(Struct, kw_only=True):
+    """How a service takes appointments (booked on the web or by the manager, checked in at
+    the kiosk). A service without it takes none."""
+
+    slot_min: Annotated[int, msgspec.Meta(ge=5, le=240)] = 30
+    # Appointments per slot: set it, or let it be this share of the counter time that the
+    # service's counters have in a slot (at its configured mean time per citizen).
+    per_slot: Annotated[int, msgspec.Meta(ge=1, le=100)] | None = None
+    share: Annotated[float, msgspec.Meta(gt=0, le=1)] = 0.25
+    horizon_days: Annotated[int, msgspec.Meta(ge=0, le=30)] = 6  # today up to this many ahead
+    early_min: Annotated[int, msgspec.Meta(ge=0, le=240)] = 30  # check-in opens before the slot
+    late_min: Annotated[int, msgspec.Meta(ge=0, le=240)] = 15  # and closes after its start
+    per_phone_per_day: Annotated[int, msgspec.Meta(ge=1, le=20)] = 2
 
 
 class Counter(Struct, kw_only=True):
@@ -171,6 +187,18 @@ class Texts(Struct, kw_only=True):
     attract: Text = Text(vi="", en="")
 
 
+class Appointments(Struct, kw_only=True):
+    """Appointment tickets: their own numbers, and how they are called among walk-ins."""
+
+    prefix: Annotated[str, msgspec.Meta(pattern=r"^[A-Z]$")] = "H"
+    range: tuple[int, int] = (1, 999)
+    # After an appointment call, a counter calls this many walk-ins (while any wait) before
+    # the next appointment whose slot has come: walk-ins never starve.
+    walk_ins_per_appointment: Annotated[int, msgspec.Meta(ge=0, le=20)] = 1
+    # An appointment whose slot is this long past is called before anyone else.
+    grace_min: Annotated[int, msgspec.Meta(ge=0, le=120)] = 10
+
+
 class CenterConfig(Struct, kw_only=True, dict=True):
     center: Center
     hours: Hours
@@ -198,6 +226,7 @@ class CenterConfig(Struct, kw_only=True, dict=True):
             return self
         return msgspec.structs.replace(self, officers=[
             msgspec.structs.replace(o, pin_hash=None) for o in self.officers])
+    appointments: Appointments = Appointments()
 
     @cached_property
     def _by_id(self) -> dict[str, dict[str, Any]]:

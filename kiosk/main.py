@@ -26,6 +26,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--printer-profile", choices=("raster", "cp1258", "tcvn3"),
                         default="raster", help="how the printer gets Vietnamese text: as "
                         "pictures (raster, any printer; the default) or in its code page")
+    parser.add_argument("--scanner", default=None,
+                        help="the barcode scanner for booked appointments' QR codes, e.g. "
+                             "evdev:/dev/input/by-id/usb-...-event-kbd, "
+                             "serial:/dev/ttyACM0?baud=9600 or file:PATH (the twin)")
     parser.add_argument("--size", type=_size, default=(1080, 1920),
                         help="window size when not fullscreen, WIDTHxHEIGHT (1080x1920)")
     parser.add_argument("--idle", type=float, default=45.0,
@@ -43,7 +47,8 @@ def run(args: argparse.Namespace) -> int:
     client = DeviceClient(args.broker, args.site, args.device, role="kiosk")
     try:
         kiosk = create_kiosk(client, printer=args.printer, printer_profile=args.printer_profile,
-                             lang=args.lang, idle_s=args.idle, ticket_s=args.ticket_seconds)
+                             lang=args.lang, idle_s=args.idle, ticket_s=args.ticket_seconds,
+                             scanner=args.scanner)
     except ValueError as exc:  # a bad --printer device string
         log.error("%s", exc)
         return 2

@@ -30,6 +30,7 @@ class Screen(StrEnum):
     TICKET = "ticket"
     OUT_OF_SERVICE = "out_of_service"
     OFFLINE = "offline"
+    CHECKIN = "checkin"  # a booked appointment checks in (kiosk/checkin.py)
 
 
 class PrintState(StrEnum):

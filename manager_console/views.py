@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from manager_console.appointments_page import AppointmentsPage
+from manager_console.appointments_page import text as appointment_text
 from manager_console.control_page import ControlPage
 from manager_console.controller import ManagerController
 from manager_console.hall_page import HallPage
@@ -68,6 +70,8 @@ class ManagerWindow(QMainWindow):
         self.tabs.setObjectName("tabs")
         for page in (self.hall, self.control, self.reports, self.ratings):
             self.tabs.addTab(page, "")
+        self.appointments = AppointmentsPage(controller, self._choose)
+        self.tabs.addTab(self.appointments, "")
 
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
@@ -145,6 +149,7 @@ class ManagerWindow(QMainWindow):
         self.lang_button.setText(text("switch_language", lang))
         for index, key in enumerate(("tab_hall", "tab_control", "tab_reports", "tab_ratings")):
             self.tabs.setTabText(index, text(key, lang))
+        self.tabs.setTabText(self.tabs.indexOf(self.appointments), appointment_text("tab", lang))
         self.control.retranslate()
         self.reports.retranslate()
         self.ratings.retranslate()
@@ -186,6 +191,7 @@ class ManagerWindow(QMainWindow):
         self.control.set_enabled(c.can_command)
         self.reports.set_enabled(c.can_command)
         self.ratings.set_enabled(c.can_command)
+        self.appointments.setEnabled(c.can_command)
 
     def _show_notice(self, words: str, error: bool) -> None:
         stamp = self.controller.local(self.controller.now()).strftime("%H:%M:%S")

@@ -3,9 +3,11 @@ kiosk tapped through once for its screens, screenshots of every app at several m
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import threading
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,7 @@ from web import demo as web_demo
 log = logging.getLogger("qms.demo")
 
 DRAIN_MINUTES = 90.0
+BOOKING_SHARE = 0.1
 
 
 class HeadlessMorning(QObject):
@@ -30,8 +33,9 @@ class HeadlessMorning(QObject):
         self.center, self.app = center, app
         self.out = center.out
         self.speed = getattr(center.clock, "speed", 1.0)
+        # A tenth of the citizens booked a slot on the web and check in at the kiosk.
         self.plan = Plan(citizens=citizens, minutes=minutes, speed=self.speed,
-                         drain_minutes=DRAIN_MINUTES)
+                         drain_minutes=DRAIN_MINUTES, booking_share=BOOKING_SHARE)
         self.shots = shots
         self.moment = 0
         self.summary: dict[str, Any] | None = None
@@ -40,7 +44,8 @@ class HeadlessMorning(QObject):
         self.printer = open_printer(f"virtual:{self.out / 'tickets' / 'kiosk-2'}")
         self.print_lock = threading.Lock()
         self.simulation = Simulation(center.broker.url, center.config, self.plan,
-                                     take_ticket=self._take_and_print)
+                                     take_ticket=self._take_and_print,
+                                     check_in=self._check_in_and_print)
         self.thread = threading.Thread(target=self._simulate, name="simulation", daemon=True)
         self._shot_timer = QTimer(self)
         self._watch = QTimer(self)
@@ -59,6 +64,19 @@ class HeadlessMorning(QObject):
         with self.print_lock:
             self.printer.print_ticket(job)
         self.last_ticket_url = ticket.get("status_url") or self.last_ticket_url
+        return ticket
+
+    def _check_in_and_print(self, code: str) -> dict[str, Any]:
+        """A booked citizen's QR at kiosk-2: the appointment ticket, with its slot on paper."""
+        answer = self.simulation.client("kiosk-2").request("booking.checkin", {"code": code})
+        ticket, booking = answer["ticket"], answer["booking"]
+        slot = datetime.fromisoformat(booking["slot"])
+        end = datetime.fromisoformat(booking["slot_end"])
+        job = dataclasses.replace(
+            kiosk_model.print_job(self.center.config, {**ticket, "ahead": 0}, "vi", None),
+            appointment_label=f"{slot:%H:%M} – {end:%H:%M}, {slot:%d/%m/%Y}")
+        with self.print_lock:
+            self.printer.print_ticket(job)
         return ticket
 
     # --- the morning ----------------------------------------------------------------------

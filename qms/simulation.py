@@ -28,6 +28,7 @@ from config.schema import CenterConfig
 log = logging.getLogger("qms.simulate")
 
 TakeTicket = Callable[[str, str | None], dict[str, Any]]
+CheckIn = Callable[[str], dict[str, Any]]  # a booking's code -> the appointment ticket
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,11 @@ class Plan:
     rating_share: float = 0.7
     drain_minutes: float = 120.0  # how long officers go on after the last arrival
     pin: str = "1234"  # the officers' PIN: the demo center's (config/center.toml)
+    # Citizens who book a slot on the web beforehand (bookable services only), check in at
+    # the kiosk around their slot; some never come, some cancel.
+    booking_share: float = 0.0
+    booking_no_come_share: float = 0.1
+    booking_cancel_share: float = 0.05
 
 
 @dataclass
@@ -61,6 +67,7 @@ class TicketRecord:
     outcome: str = "waiting"
     counter: str | None = None
     score: int | None = None
+    appointment_at: datetime | None = None  # an appointment ticket's slot
 
 
 @dataclass
@@ -70,6 +77,7 @@ class Result:
     refusals: dict[str, int] = field(default_factory=dict)
     reports: dict[str, Any] = field(default_factory=dict)
     wall_seconds: float = 0.0
+    appointments: dict[str, int] = field(default_factory=dict)  # booked, checked_in, ...
 
 
 def arrival_offsets(plan: Plan, rng: random.Random) -> list[float]:
@@ -95,7 +103,8 @@ def arrival_offsets(plan: Plan, rng: random.Random) -> list[float]:
 
 class Simulation:
     def __init__(self, broker_url: str, config: CenterConfig, plan: Plan, *,
-                 take_ticket: TakeTicket | None = None) -> None:
+                 take_ticket: TakeTicket | None = None, check_in: CheckIn | None = None
+                 ) -> None:
         self.broker_url, self.config, self.plan = broker_url, config, plan
         self.site = config.center.site
         self.rng = random.Random(plan.seed)
@@ -103,12 +112,16 @@ class Simulation:
         self.lock = threading.Lock()
         self.stop = threading.Event()
         self.arrivals_done = threading.Event()
+        self.appointments_done = threading.Event()  # the booked citizens have all come
+        if plan.booking_share <= 0:
+            self.appointments_done.set()
         self.clients: dict[str, DeviceClient] = {}
         staffed = plan.counters or tuple(k.id for k in config.counters)
         self.counters = [config.counter(k) for k in staffed if config.counter(k)]
         served = {s for k in self.counters for s in k.services}
         self.services = [s for s in config.services if s.id in served]
         self.take_ticket = take_ticket or self._kiosk_take_ticket
+        self.check_in = check_in or self._kiosk_check_in
 
     # --- plumbing -------------------------------------------------------------------------
 
@@ -148,6 +161,9 @@ class Simulation:
                 raise
             return kiosk.request("ticket.issue", args)["ticket"]
 
+    def _kiosk_check_in(self, code: str) -> dict[str, Any]:
+        return self.client("kiosk-2").request("booking.checkin", {"code": code})["ticket"]
+
     def citizens(self) -> None:
         weights = [s.daily_limit or 100 for s in self.services]
         groups = [g.id for g in self.config.priority_groups] or [None]
@@ -171,6 +187,84 @@ class Simulation:
                 record.ewt_high_s = ticket.get("ewt_high_s")
         self.arrivals_done.set()
 
+    # --- citizens with an appointment -----------------------------------------------------
+
+    def _count(self, what: str) -> None:
+        with self.lock:
+            self.result.appointments[what] = self.result.appointments.get(what, 0) + 1
+
+    def booked_citizens(self) -> None:
+        """Book slots of today's morning on the web for a share of the citizens, then check
+        each in at the kiosk around its slot (a few early, a few late, some never come)."""
+        try:
+            self._booked_citizens()
+        finally:
+            self.appointments_done.set()
+
+    def _booked_citizens(self) -> None:
+        rng = random.Random(f"{self.plan.seed}-appointments")
+        bookable = [s for s in self.services if s.booking is not None]
+        if not bookable:
+            return
+        web = self.client("web-1")
+        started = time.monotonic()
+        try:
+            answer = web.request("booking.slots", {})
+        except RequestError as exc:
+            self.refuse(exc.code)
+            return
+        hub_start = datetime.fromisoformat(answer["now"])
+        span_s = self.plan.minutes * 60 + 30 * 60  # slots of the morning, and just after
+        wanted = round(self.plan.citizens * self.plan.booking_share)
+        booked: list[tuple[float, str, datetime]] = []
+        for _ in range(wanted):
+            service = rng.choice(bookable)
+            try:
+                days = web.request("booking.slots", {"service": service.id})["days"]
+            except RequestError as exc:
+                self.refuse(exc.code)
+                continue
+            slots = [s for s in days[0]["slots"] if
+                     (datetime.fromisoformat(s["start"]) - hub_start).total_seconds() < span_s]
+            if not slots:
+                continue
+            slot = rng.choice(slots)
+            args: dict[str, Any] = {"service": service.id, "slot": slot["start"]}
+            if rng.random() < 0.5:
+                args |= {"phone": f"09{rng.randrange(10**8):08d}", "consent": True}
+            try:
+                made = web.request("booking.create", args)["booking"]
+            except RequestError as exc:
+                self.refuse(exc.code)
+                continue
+            self._count("booked")
+            start = datetime.fromisoformat(made["slot"])
+            if rng.random() < self.plan.booking_cancel_share:
+                web.request("booking.cancel", {"code": made["code"]})
+                self._count("cancelled")
+                continue
+            if rng.random() < self.plan.booking_no_come_share:
+                self._count("not_come")
+                continue
+            # most come 5-25 minutes early; a few after their slot
+            early_s = rng.uniform(5, 25) * 60 if rng.random() < 0.85 else -rng.uniform(0, 10) * 60
+            arrive = (start - hub_start).total_seconds() - early_s
+            booked.append((arrive, made["code"], start))
+        for arrive, code, start in sorted(booked):
+            wait = arrive / self.plan.speed - (time.monotonic() - started)
+            if wait > 0 and self.stop.wait(wait):
+                break
+            try:
+                ticket = self.check_in(code)
+            except RequestError as exc:
+                self._count(exc.code)
+                continue
+            self._count("checked_in")
+            with self.lock:
+                record = self._record(ticket)
+                record.ahead, record.ewt_s = ticket["ahead"], -1  # no walk-in estimate
+                record.appointment_at = start
+
     # --- officers -------------------------------------------------------------------------
 
     def officer(self, counter_id: str, officer_id: str | None) -> None:
@@ -187,7 +281,7 @@ class Simulation:
             except RequestError as exc:
                 if exc.code != "queue_empty":
                     self.refuse(exc.code)
-                if self.arrivals_done.is_set():
+                if self.arrivals_done.is_set() and self.appointments_done.is_set():
                     idle_since = idle_since or time.monotonic()
                     if (time.monotonic() - idle_since) * self.plan.speed > 600:
                         break  # the hall has emptied
@@ -266,6 +360,9 @@ class Simulation:
     def run(self, max_wall_s: float | None = None) -> Result:
         started = time.monotonic()
         threads = [threading.Thread(target=self.citizens, name="citizens", daemon=True)]
+        if self.plan.booking_share > 0:
+            threads.append(threading.Thread(target=self.booked_citizens, name="appointments",
+                                            daemon=True))
         threads += [threading.Thread(target=self.officer, args=(k.id, k.officer),
                                      name=f"officer-{k.id}", daemon=True) for k in self.counters]
         for thread in threads:
@@ -286,7 +383,7 @@ class Simulation:
         first, last = min(days).isoformat(), max(days).isoformat()
         manager = self.client("manager-1")
         reports = {}
-        for kind in ("service", "counter", "officer", "hourly", "rating"):
+        for kind in ("service", "counter", "officer", "hourly", "rating", "appointment"):
             try:
                 reports[kind] = manager.request("report.get", {"kind": kind, "from": first,
                                                                "to": last})["rows"]
@@ -356,8 +453,27 @@ def summarize(result: Result) -> dict[str, Any]:
             "mean_abs_error_s": round(mean(abs(e - a) for e, a in pairs)) if pairs else None,
         },
         "ratings": {str(s): scores.count(s) for s in (4, 3, 2, 1)},
+        "appointments": appointment_figures(result),
         "per_ticket": per_ticket,
         "reports": result.reports,
+    }
+
+
+def appointment_figures(result: Result) -> dict[str, Any]:
+    """What the booked citizens lived: booked, checked in, refused at the kiosk by reason,
+    served, and for those called the time from their slot to the call."""
+    tickets = [t for t in result.tickets.values() if t.appointment_at is not None]
+    to_call = [(t.first_called_at - t.appointment_at).total_seconds() for t in tickets
+               if t.first_called_at is not None and t.appointment_at is not None]
+    return {
+        **result.appointments,
+        "served": sum(t.outcome == "done" for t in tickets),
+        "called": len(to_call),
+        "slot_to_call_s": {
+            "mean": round(mean(to_call)) if to_call else None,
+            "p90": round(percentile(to_call, 0.9) or 0) if to_call else None,
+            "max": round(max(to_call)) if to_call else None,
+        },
     }
 
 
@@ -405,6 +521,15 @@ def summary_markdown(summary: dict[str, Any]) -> str:
         lines.append(f"| {row['name']} | {row['issued']} | {row['served']} | {row['no_show']} | "
                      f"{_minutes(row['mean_wait_s'])} | {_minutes(row['p90_wait_s'])} | "
                      f"{_minutes(row['mean_service_s'])} |")
+    a = summary.get("appointments") or {}
+    if a.get("booked"):
+        s = a["slot_to_call_s"]
+        lines += ["", "## Appointments", "",
+                  "| booked | cancelled | not come | checked in | served | slot to call mean "
+                  "| p90 | max |", "|---|---|---|---|---|---|---|---|",
+                  f"| {a.get('booked', 0)} | {a.get('cancelled', 0)} | {a.get('not_come', 0)} | "
+                  f"{a.get('checked_in', 0)} | {a['served']} | {_minutes(s['mean'])} | "
+                  f"{_minutes(s['p90'])} | {_minutes(s['max'])} |"]
     if summary["refusals"]:
         lines += ["", "Refusals seen: " + ", ".join(f"{k} x{v}" for k, v in
                                                      summary["refusals"].items())]

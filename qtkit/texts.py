@@ -66,6 +66,21 @@ ERRORS = Texts({
                     "This officer has no PIN yet; ask the IT person"),
     "rate_limited": ("Thao tác quá nhanh, vui lòng chờ giây lát",
                      "Too many requests; wait a moment"),
+    # appointments
+    "not_bookable": ("Dịch vụ này không nhận đặt lịch", "This service takes no appointments"),
+    "slot_unavailable": ("Không đặt được giờ này", "That time cannot be booked"),
+    "slot_full": ("Giờ này đã kín lịch", "That slot is full"),
+    "booking_day_closed": ("Ngày này trung tâm không nhận đặt lịch",
+                           "The center takes no bookings that day"),
+    "consent_required": ("Cần công dân đồng ý trước khi lưu số điện thoại",
+                         "The citizen must agree before a phone number is kept"),
+    "phone_limit_reached": ("Số điện thoại này đã đặt đủ số lịch trong ngày",
+                            "This phone number holds the most bookings for that day"),
+    "unknown_booking": ("Không tìm thấy lịch hẹn có mã này", "No booking has this code"),
+    "booking_cancelled": ("Lịch hẹn đã bị hủy", "The booking was cancelled"),
+    "booking_used": ("Lịch hẹn đã được dùng để lấy số", "The booking has been used"),
+    "checkin_too_early": ("Chưa đến giờ nhận số theo lịch hẹn", "Too early to check in"),
+    "checkin_too_late": ("Đã quá giờ nhận số theo lịch hẹn", "Too late to check in"),
 })
 
 

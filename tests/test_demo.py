@@ -24,11 +24,19 @@ def test_headless_demo_morning(tmp_path):
     assert run.returncode == 0, run.stderr[-3000:]
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     tickets = summary["tickets"]
-    # The simulated citizens plus the one tapped through the kiosk window.
-    assert tickets["issued"] == 26 and tickets["called"] >= 20
+    # The simulated citizens plus the one tapped through the kiosk window, and the booked
+    # citizens' appointment tickets (a tenth of the citizens booked on the web).
+    appointments = summary["appointments"]
+    assert appointments["booked"] >= 1
+    assert appointments["booked"] == sum(appointments.get(k, 0) for k in (
+        "cancelled", "not_come", "checked_in", "checkin_too_early", "checkin_too_late"))
+    checked_in = appointments.get("checked_in", 0)
+    assert tickets["issued"] == 26 + checked_in and tickets["called"] >= 20
     assert summary["reports"]["service"], "the hub's report came back"
+    [booked] = [sum(r["booked"] for r in summary["reports"]["appointment"])]
+    assert booked == appointments["booked"]
     files = summary["files"]
-    assert files["ticket_pngs"] == files["ticket_bins"] == 26
+    assert files["ticket_pngs"] == files["ticket_bins"] == 26 + checked_in
     for app in ("kiosk", "counter-1", "counter-2", "counter-4", "tablet-1", "board", "manager"):
         shot = Image.open(out / "screens" / f"end-{app}.png")
         assert shot.width > 300 and shot.height > 300

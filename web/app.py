@@ -30,7 +30,7 @@ from broker.core.ticket_token import TOKEN_PATTERN
 from broker.wire.device_client import RequestError
 from broker.wire.version import __version__
 from config.schema import CenterConfig
-from web import pages, views
+from web import booking, pages, views
 from web.live import Busy, LiveCenter, TicketNow
 from web.texts import LANGS, Lang, text
 from web.views import (
@@ -195,8 +195,10 @@ async def home_page(request: Request, state: State, lang: QueryText = None
     chosen = choose_lang(request, lang)
     config = _config(live)
     now = views.center_now(live, config, chosen)
+    # Today's free appointment slots under the hall's figures (`web.booking`).
+    body = pages.center_main(now, chosen) + await booking.today_section(live, chosen)
     return html(pages.layout(config, chosen, title=text("now_title", chosen),
-                             body=pages.center_main(now, chosen), path="/",
+                             body=body, path="/",
                              stream="/events/center", page="home"), lang=lang)
 
 
@@ -208,7 +210,8 @@ async def home_events(request: Request, state: State, lang: QueryText = None
 
     async def render() -> dict[str, Any]:
         now = views.center_now(live, _config(live), chosen)
-        return {"html": pages.center_main(now, chosen)}
+        return {"html": pages.center_main(now, chosen)
+                + await booking.today_section(live, chosen)}
 
     return _stream(live, ("service", "config", "hub"), render)
 
@@ -528,7 +531,7 @@ def create_app(live: LiveCenter, options: WebOptions | None = None) -> Litestar:
         route_handlers=[
             home_page, home_events, api_center, api_service, ticket_page, ticket_events,
             rate_form, api_ticket, api_rate, ranking_page, ranking_events, api_ranking,
-            board_page, board_events, api_board, api_health,
+            board_page, board_events, api_board, api_health, *booking.ROUTES,
             create_static_files_router(path="/static", directories=[STATIC],
                                        include_in_schema=False,
                                        cache_control=CacheControlHeader(max_age=86400),
@@ -543,8 +546,9 @@ def create_app(live: LiveCenter, options: WebOptions | None = None) -> Litestar:
         openapi_config=OpenAPIConfig(
             title="qms-center web API", version=__version__,
             description="The center's public data for the province's portal and the one-stop "
-            "e-system: the services now, the hall board, the public ranking, and one ticket "
-            "by the token in its QR code.",
+            "e-system: the services now, the hall board, the public ranking, one ticket "
+            "by the token in its QR code, and appointments (free slots, booking, one booking "
+            "by its code, cancelling).",
             path="/api/docs", render_plugins=[LocalDocs(), JsonRenderPlugin()]),
         debug=False,
     )

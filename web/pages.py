@@ -47,8 +47,8 @@ def layout(config: CenterConfig, lang: Lang, *, title: str, body: str, path: str
         stream_attr += f' data-sound="{e(sound)}"'
     nav = "".join(
         f'<a href="{href}">{e(text(key, lang))}</a>'
-        for href, key in (("/", "home"), ("/danh-gia", "ranking"), ("/bang", "board"),
-                          ("/api/docs", "api")))
+        for href, key in (("/", "home"), ("/dat-lich", "booking"), ("/danh-gia", "ranking"),
+                          ("/bang", "board"), ("/api/docs", "api")))
     script = (f'<script src="/static/live.js?v={ASSET_VERSION}" defer></script>'
               if stream else "")
     return (

@@ -17,6 +17,7 @@ LANGS: tuple[Lang, ...] = ("vi", "en")
 _TEXTS: dict[str, tuple[str, str]] = {
     "other_lang": ("English", "Tiếng Việt"),
     "home": ("Trang chủ", "Home"),
+    "booking": ("Đặt lịch hẹn", "Book an appointment"),
     "now_title": ("Tình hình hiện tại", "The center now"),
     "ranking": ("Đánh giá", "Ratings"),
     "board": ("Bảng gọi số", "Call board"),

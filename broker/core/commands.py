@@ -92,8 +92,40 @@ class MessageArgs(Args):
     until: datetime | None = None
 
 
+# Appointments. A phone number is optional and kept only with the citizen's consent, until
+# the appointment's day is over.
+Phone = Annotated[str, msgspec.Meta(pattern=r"^(\+84|0)[0-9]{9,10}$")]
+BookingCode = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+
+
+class BookingArgs(Args):
+    service: Id
+    slot: datetime  # the slot's start (the center's time if no offset is given)
+    phone: Phone | None = None
+    consent: bool = False  # the citizen agreed that the phone number is kept until the day
+    lang: Literal["vi", "en"] = "vi"
+    # Filled by the hub (its randomness for the code), so that the ledger replays the code.
+    nonce: Annotated[int, msgspec.Meta(ge=0, lt=2**62)] | None = None
+
+
+class BookingCodeArgs(Args):
+    code: BookingCode  # as typed or scanned: normalized by the engine
+
+
+class BookingDayArgs(Args):
+    day: date
+    closed: bool = True  # False opens the day to booking again
+
+
+class SlotsArgs(Args):
+    service: Id | None = None  # None: every bookable service
+    day: date | None = None  # None: today
+    days: Annotated[int, msgspec.Meta(ge=1, le=31)] = 1
+
+
 # `notes`: the officers' notes on finished tickets, for the manager only (docs/privacy.md).
-ReportKind = Literal["service", "counter", "officer", "hourly", "day", "rating", "notes"]
+ReportKind = Literal["service", "counter", "officer", "hourly", "day", "rating", "notes",
+                     "appointment"]
 
 
 class ReportArgs(Args):

@@ -56,6 +56,7 @@ def close_day(engine: QueueEngine, state: QueueState, at: datetime) -> Accepted:
     new_state = QueueState(
         day=state.day, tickets={**state.tickets, **closed}, counters=counters,
         services=services, board=(), message=None, ratings=state.ratings,
+        bookings=state.bookings,  # the book spans days: its bookings to come stay
     )
     event = EngineEvent(DAY_CLOSED_EVENT, {"at": iso(at), "day": state.day.isoformat(),
                                      "not_served": len(listed), "tickets": listed})

@@ -11,10 +11,16 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from broker.core import call_policy, ticket_token, wait_estimate
+import msgspec
+
+from broker.core import bookings, call_policy, ticket_token, wait_estimate
+from broker.core.bookings import Booking, BookingBook, BookingStatus
 from broker.core.commands import (
     Args,
     AssignArgs,
+    BookingArgs,
+    BookingCodeArgs,
+    BookingDayArgs,
     CallArgs,
     Command,
     DoneArgs,
@@ -27,6 +33,7 @@ from broker.core.commands import (
     RatingArgs,
     ReportArgs,
     ServiceArgs,
+    SlotsArgs,
     TicketArgs,
     TransferArgs,
 )
@@ -126,6 +133,13 @@ class QueueEngine:
     def local(self, now: datetime) -> datetime:
         return now.astimezone(self.tz)
 
+    def roll_to(self, state: QueueState, day: date) -> QueueState:
+        """The state of a new day: a new day's queue, with the bookings of the days to come
+        (the book spans days) and none of the days over."""
+        if day == state.day:
+            return state
+        return replace(self.new_day(day), bookings=state.bookings.from_day(day))
+
     def ticket_token(self, ticket_id: str) -> str:
         """The token of the ticket's web page (`status_url` + token is its QR)."""
         return ticket_token.ticket_token(self.token_secret, ticket_id)
@@ -171,11 +185,34 @@ class QueueEngine:
                          priority: bool = False) -> int:
         """Seconds until a ticket for the service issued now is called: a forecast of the
         calls to come from today's counter times (`broker.core.wait_estimate`)."""
-        return wait_estimate.estimated_wait_s(
+        wait = wait_estimate.estimated_wait_s(
             state, service_id, now, self.counter_times(state), self.counter_links(state),
             priority=priority,
             ordinary_per_priority=self.config.queue.ordinary_per_priority,
             service_order=self.config.queue.policy == "service_order")
+        return wait + self.booked_ahead_s(state, service_id, now, wait)
+
+    def booked_ahead_s(self, state: QueueState, service_id: str, now: datetime,
+                       wait_s: int) -> int:
+        """What the booked slots ahead add to a walk-in's wait: the appointments not yet
+        checked in whose slot comes before its call, each a citizen's counter time shared by
+        the service's open counters."""
+        rules = bookings.rules_of(self.config, service_id)
+        if rules is None or not state.bookings.by_code:
+            return 0
+        counters = self.serving_counters(state, service_id)
+        if counters == 0:
+            return 0
+        now = self.local(now)
+        per_citizen = self.counter_times(state).mean_s(service_id) / counters
+        extra = 0.0
+        for _ in range(3):  # the slots that the added wait brings ahead too
+            ahead = bookings.booked_ahead(state.bookings, service_id, now,
+                                          now + timedelta(seconds=wait_s + extra), rules.late_min)
+            if ahead * per_citizen <= extra:
+                break
+            extra = ahead * per_citizen
+        return round(extra)
 
     def wait_spread_s(self, state: QueueState, service_id: str, estimate_s: int
                       ) -> float | None:
@@ -218,7 +255,7 @@ class QueueEngine:
         now = self.local(now)  # every time the engine records carries the center's offset
         day = now.date()
         if day != state.day:
-            state = self.new_day(day)
+            state = self.roll_to(state, day)
         spec = OPS.get(command.op)
         if spec is None or spec.handler is None:  # a read is the hub's, not the queue's
             return Rejected("unknown_op", f"unknown operation {command.op!r}")
@@ -245,6 +282,7 @@ class _Step:
         self.board: tuple[BoardCall, ...] | None = None
         self.message: BoardMessage | bool | None = False  # False: unchanged
         self.rating: RatingRecord | None = None
+        self.bookings: BookingBook | None = None  # None: unchanged
 
     # reads see this step's own writes
     def ticket(self, ticket_id: str) -> Ticket:
@@ -274,6 +312,7 @@ class _Step:
             board=self.board if self.board is not None else s.board,
             message=s.message if self.message is False else self.message,  # type: ignore[arg-type]
             ratings={**s.ratings, self.rating.ticket: self.rating} if self.rating else s.ratings,
+            bookings=self.bookings if self.bookings is not None else s.bookings,
         )
         return Accepted(state, result, tuple(self.events), tuple(self.tickets.values()),
                         self.rating)
@@ -368,6 +407,12 @@ class _Step:
             for_counter=None,
         )
         streak = 0 if ticket.priority else counter.ordinary_streak + 1
+        if ticket.appointment_at is not None:  # an appointment: owed walk-ins, not ordinary
+            counter = replace(counter, owes_walk_ins=self.config.appointments
+                              .walk_ins_per_appointment)
+            streak = counter.ordinary_streak
+        elif counter.owes_walk_ins:
+            counter = replace(counter, owes_walk_ins=counter.owes_walk_ins - 1)
         self.put(replace(counter, ticket=called.id, ordinary_streak=streak, since=self.now))
         self.put(replace(self.count_miss(ticket), last_called=ticket.number))
         self.board_call(called, counter)
@@ -552,7 +597,11 @@ def _call_next(step: _Step) -> Accepted:
     counter = step.acting_counter()
     step.require_open(counter)
     waiting = call_policy.eligible(step.state, counter)
-    chosen = step.engine.policy(waiting, counter, step.config.queue.ordinary_per_priority)
+    appointments = step.config.appointments
+    chosen = step.engine.policy(waiting, counter, step.config.queue.ordinary_per_priority,
+                                now=step.now,
+                                walk_ins_per_appointment=appointments.walk_ins_per_appointment,
+                                grace=timedelta(minutes=appointments.grace_min))
     if chosen is None:
         raise QueueError("queue_empty", f"no one is waiting for counter {counter.id}")
     return step.done(step.call(counter, chosen))
@@ -719,6 +768,174 @@ def _message(step: _Step) -> Accepted:
     return step.done({"message": {"text": text, "until": iso(args.until)}})
 
 
+# --- appointments ------------------------------------------------------------------------------
+
+
+def _booking_rules(step: _Step, service_id: str):
+    step.known_service(service_id)
+    rules = bookings.rules_of(step.config, service_id)
+    if rules is None:
+        raise QueueError("not_bookable", f"service {service_id} takes no appointments")
+    return rules
+
+
+def _booking_by_code(step: _Step, text: str) -> Booking:
+    code = bookings.normalize_code(text)
+    book = step.bookings or step.state.bookings
+    found = book.by_code.get(code)
+    if found is None:
+        raise QueueError("unknown_booking", "no booking has this code")
+    return found
+
+
+def _put_booking(step: _Step, booking: Booking, **book: Any) -> None:
+    current = step.bookings or step.state.bookings
+    step.bookings = replace(current, by_code={**current.by_code, booking.code: booking}, **book)
+
+
+def _book(step: _Step) -> Accepted:
+    args: BookingArgs = step.args  # type: ignore[assignment]
+    rules = _booking_rules(step, args.service)
+    slot = args.slot.astimezone(step.engine.tz) if args.slot.tzinfo else args.slot.replace(
+        tzinfo=step.engine.tz)
+    book = step.state.bookings
+    if slot.date() in book.closed_days:
+        raise QueueError("booking_day_closed", f"the center takes no bookings for {slot:%d/%m}")
+    offered = bookings.free_slots(step.config, book, args.service, slot.date(), step.now,
+                                  all_slots=True)
+    chosen = next((s for s in offered if s.start == slot), None)
+    if chosen is None:
+        raise QueueError("slot_unavailable", f"{slot:%H:%M %d/%m} is not a slot one may book")
+    if chosen.free <= 0:
+        raise QueueError("slot_full", f"the slot at {slot:%H:%M %d/%m} is full")
+    if args.phone is not None:
+        if not args.consent:
+            raise QueueError("consent_required", "a phone number is kept only with consent")
+        if book.of_phone(args.phone, slot.date()) >= rules.per_phone_per_day:
+            raise QueueError("phone_limit_reached", f"this phone number holds "
+                             f"{rules.per_phone_per_day} bookings on {slot:%d/%m} already")
+    made = book.made if book.made_on == step.now.date() else 0
+    if made >= bookings.MAX_PER_DAY:
+        raise QueueError("slot_full", "no more bookings can be made today")
+    nonce = args.nonce if args.nonce is not None else int.from_bytes(
+        step.command.id.encode()[:7].ljust(7, b"\0"), "big")
+    code = bookings.make_code(step.now.date(), made, nonce)
+    booking = Booking(
+        id=f"B{step.now:%Y%m%d}-{made + 1:04d}", code=code, service=args.service, slot=slot,
+        slot_min=rules.slot_min, created_at=step.now, by=step.command.device.id,
+        lang=args.lang, phone=args.phone)
+    _put_booking(step, booking, made_on=step.now.date(), made=made + 1)
+    # No code and no phone on the broadcast events: the code is the citizen's key.
+    step.emit("booking.created", booking=booking.id, service=booking.service,
+              day=booking.day.isoformat(), slot=booking.slot.isoformat(timespec="seconds"),
+              by=booking.by)
+    return step.done({"booking": bookings.booking_info(booking, rules)})
+
+
+def _unbook(step: _Step) -> Accepted:
+    args: BookingCodeArgs = step.args  # type: ignore[assignment]
+    booking = _booking_by_code(step, args.code)
+    if booking.status is BookingStatus.CANCELLED:
+        raise QueueError("booking_cancelled", "this booking is already cancelled")
+    if booking.status is BookingStatus.CHECKED_IN:
+        raise QueueError("booking_used", "this booking has been checked in")
+    cancelled = replace(booking, status=BookingStatus.CANCELLED)
+    _put_booking(step, cancelled)
+    step.emit("booking.cancelled", booking=booking.id, service=booking.service,
+              day=booking.day.isoformat(), slot=booking.slot.isoformat(timespec="seconds"))
+    return step.done({"booking": bookings.booking_info(
+        cancelled, bookings.rules_of(step.config, booking.service))})
+
+
+def _check_in(step: _Step) -> Accepted:
+    args: BookingCodeArgs = step.args  # type: ignore[assignment]
+    booking = _booking_by_code(step, args.code)
+    rules = bookings.rules_of(step.config, booking.service)
+    if booking.status is BookingStatus.CANCELLED:
+        raise QueueError("booking_cancelled", "this booking was cancelled")
+    if booking.status is BookingStatus.CHECKED_IN:
+        raise QueueError("booking_used", "this booking has been checked in already")
+    if rules is None or booking.service not in step.state.services:
+        raise QueueError("not_bookable", f"service {booking.service} takes no appointments")
+    opens, closes = bookings.checkin_window(rules, booking)
+    if step.now < opens:
+        raise QueueError("checkin_too_early", f"check-in opens at {opens:%H:%M %d/%m}")
+    if step.now > closes:
+        raise QueueError("checkin_too_late", f"check-in closed at {closes:%H:%M}")
+    appointments = step.config.appointments
+    seq = appointments.range[0] + (step.bookings or step.state.bookings).checked_in_on(
+        step.now.date())
+    if seq > appointments.range[1]:
+        raise QueueError("daily_limit_reached", "the appointment numbers have run out")
+    number = f"{appointments.prefix}{seq:0{len(str(appointments.range[1]))}d}"
+    day = step.service(booking.service)
+    ticket = Ticket(
+        id=f"{step.state.day:%Y%m%d}-{booking.service}-{number}", number=number, seq=seq,
+        service=booking.service, origin_service=booking.service, priority=False, reason=None,
+        lang=booking.lang, issued_at=step.now, booking=booking.id,
+        appointment_at=booking.slot)
+    ahead = len(day.waiting)
+    step.put(ticket)
+    step.put(replace(day, issued=day.issued + 1, last_issued=number))
+    step.join_queue(ticket)
+    used = replace(booking, status=BookingStatus.CHECKED_IN, ticket=ticket.id,
+                   checked_in_at=step.now)
+    _put_booking(step, used)
+    # Waits for its slot (or none if it has come), then goes before the walk-ins.
+    ewt = max(0, round((booking.slot - step.now).total_seconds()))
+    step.emit("ticket.issued", ticket=ticket.id, number=number, service=ticket.service,
+              priority=False, ahead=ahead, ewt_s=ewt, booking=booking.id,
+              appointment_at=booking.slot.isoformat(timespec="seconds"))
+    step.emit("booking.checked_in", booking=booking.id, ticket=ticket.id, number=number,
+              service=ticket.service, slot=booking.slot.isoformat(timespec="seconds"))
+    view = msgspec.structs.asdict(msgspec.structs.replace(
+        issued_ticket_info(ticket, ahead, ewt), token=step.engine.ticket_token(ticket.id),
+        status_url=step.engine.status_url(ticket.id)))
+    view["appointment_at"] = booking.slot.isoformat(timespec="seconds")
+    view["booking"] = booking.id
+    return step.done({"ticket": view, "booking": bookings.booking_info(used, rules)})
+
+
+def _close_booking_day(step: _Step) -> Accepted:
+    args: BookingDayArgs = step.args  # type: ignore[assignment]
+    if args.day < step.now.date():
+        raise QueueError("bad_request", "that day is over")
+    book = step.state.bookings
+    days = book.closed_days | {args.day} if args.closed else book.closed_days - {args.day}
+    step.bookings = replace(book, closed_days=frozenset(days))
+    step.emit("booking.day_changed", day=args.day.isoformat(), closed=args.closed)
+    return step.done({"day": args.day.isoformat(), "closed": args.closed,
+                      "booked": sum(1 for b in book.active() if b.day == args.day)})
+
+
+def read_bookings(engine: QueueEngine, state: QueueState, op: str, args: Args, now: datetime
+                  ) -> dict[str, Any]:
+    """The answers of the appointment reads, from the state (the hub asks; never recorded):
+    `booking.slots` (the free slots) and `booking.find` (a booking by its code)."""
+    now = engine.local(now)
+    state = engine.roll_to(state, now.date())
+    if op == "booking.slots":
+        slots: SlotsArgs = args  # type: ignore[assignment]
+        services = ([slots.service] if slots.service is not None
+                    else bookings.bookable_services(engine.config))
+        for service_id in services:
+            if engine.config.service(service_id) is None:
+                raise QueueError("unknown_service", f"unknown service {service_id!r}")
+        first = slots.day or now.date()
+        return {"days": bookings.slots_info(engine.config, state.bookings, services, first,
+                                            slots.days, now),
+                "now": now.isoformat(timespec="seconds")}  # the hub's time
+    if op == "booking.find":
+        found: BookingCodeArgs = args  # type: ignore[assignment]
+        booking = state.bookings.by_code.get(bookings.normalize_code(found.code))
+        if booking is None:
+            raise QueueError("unknown_booking", "no booking has this code")
+        return {"booking": bookings.booking_info(
+            booking, bookings.rules_of(engine.config, booking.service)),
+            "today": now.date().isoformat()}  # the hub's day: a device's clock may be wrong
+    raise QueueError("unknown_op", f"unknown operation {op!r}")
+
+
 # --- the operations ---------------------------------------------------------------------------
 
 Handler = Callable[[_Step], Accepted]
@@ -761,12 +978,22 @@ OPS: Mapping[str, OpSpec] = {
     "ticket.done": OpSpec(DoneArgs, _roles("counter"), _done, {C: (S, D), S: (D,)}),
     "ticket.no_show": OpSpec(NoArgs, _roles("counter"), _no_show, {C: (N,)}),
     "ticket.transfer": OpSpec(TransferArgs, _roles("counter"), _transfer, {C: (S, W), S: (W,)}),
+    # The web face rates for the citizen holding the ticket's page (it proves it by the token).
     "rating.submit": OpSpec(RatingArgs, _roles("tablet", "web"), _rate),
     "counter.assign": OpSpec(AssignArgs, _roles("manager"), _assign),
     "service.open": OpSpec(ServiceArgs, _roles("manager"), _service_issuing(True)),
     "service.close": OpSpec(ServiceArgs, _roles("manager"), _service_issuing(False)),
     "board.message": OpSpec(MessageArgs, _roles("manager"), _message),
     "report.get": OpSpec(ReportArgs, _roles("manager")),
+    # The web face's reads: a ticket by its page's token, the counts of the public ranking.
     "ticket.lookup": OpSpec(LookupArgs, _roles("web")),
     "rating.ranking": OpSpec(RankingArgs, _roles("web", "manager")),
+    # Appointments: the web face and the manager (on the telephone) book and cancel, the
+    # kiosk checks in; the slots and a booking by its code are reads of the hub's state.
+    "booking.create": OpSpec(BookingArgs, _roles("web", "manager"), _book),
+    "booking.cancel": OpSpec(BookingCodeArgs, _roles("web", "manager"), _unbook),
+    "booking.checkin": OpSpec(BookingCodeArgs, _roles("kiosk"), _check_in),
+    "booking.close_day": OpSpec(BookingDayArgs, _roles("manager"), _close_booking_day),
+    "booking.slots": OpSpec(SlotsArgs, _roles("web", "manager", "kiosk")),
+    "booking.find": OpSpec(BookingCodeArgs, _roles("web", "manager", "kiosk")),
 }

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+from broker.core.bookings import BookingBook
+
 
 class TicketState(StrEnum):
     WAITING = "waiting"
@@ -50,6 +52,9 @@ class Ticket:
     # when no open counter served it): how far off today's forecasts are (`ServiceDay`).
     told_s: int | None = None
     told_spread_s: float | None = None
+    # An appointment ticket: its booking, and its slot's start (it is called from then on).
+    booking: str | None = None
+    appointment_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +86,9 @@ class CounterDay:
     # overtaken.
     queued_calls: int = 0
     overtaking_calls: int = 0
+    # Walk-in calls this counter still owes after its last appointment call, before the next
+    # appointment whose slot has come (the appointment interleave).
+    owes_walk_ins: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +145,7 @@ class QueueState:
     board: tuple[BoardCall, ...] = ()
     message: BoardMessage | None = None
     ratings: Mapping[str, RatingRecord] = field(default_factory=dict)
+    bookings: BookingBook = field(default_factory=BookingBook)  # spans days: carried over
 
     def ticket_by_number(self, number: str) -> Ticket | None:
         return next((t for t in self.tickets.values() if t.number == number), None)

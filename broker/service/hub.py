@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import secrets
 import select
 import socket
 import sqlite3
@@ -20,9 +21,24 @@ import msgspec
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import MQTTErrorCode
 
-from broker.core.commands import Command, LookupArgs, OpenArgs, RankingArgs, ReportArgs
+from broker.core.commands import (
+    BookingArgs,
+    Command,
+    LookupArgs,
+    OpenArgs,
+    RankingArgs,
+    ReportArgs,
+)
 from broker.core.day_end import DAY_CLOSE_OP, HUB_DEVICE_ID, DayCloseArgs, close_day, day_close_id
-from broker.core.engine import OPS, Accepted, EngineEvent, QueueEngine, iso
+from broker.core.engine import (
+    OPS,
+    Accepted,
+    EngineEvent,
+    QueueEngine,
+    QueueError,
+    iso,
+    read_bookings,
+)
 from broker.core.queue_state import QueueState
 from broker.core.views import board_view, counter_view, service_view, ticket_info
 from broker.service import guard
@@ -128,6 +144,7 @@ class Hub:
         closed = self._close_last_day(today, now)
         self.state: QueueState = ledger.rebuild(self.engine, today)
         self.refusals = RefusalBudget(today, ledger.refusals_by_device(today))
+        self._erase_past_phones()
         self.rev = 0
         self.published: dict[str, protocol.Retained] = {}  # rev 0: compared without it
         self.publish: Callable[[str, bytes, bool], None] = lambda topic, payload, retain: None
@@ -214,8 +231,9 @@ class Hub:
             self._refuse(batch, device_id, incoming.id, incoming.op, "forbidden",
                          f"device {device_id!r} is not in this center's config", started)
             return
-        # The args as the ledger keeps them: a PIN is never stored, even in a refusal.
-        args = msgspec.json.encode(_without_pin(incoming.args))
+        # What the device asked, as the ledger keeps it: a PIN is never stored, even in a
+        # refusal, and a booking's code nonce is the hub's, not the device's.
+        args = msgspec.json.encode(_as_asked(incoming.args))
         if self._answer_again(batch, device_id, incoming.id, (incoming.op, args)):
             return
         now = self.clock()
@@ -226,6 +244,11 @@ class Hub:
         if OPS[incoming.op].read_only:
             self._read(batch, device_id, incoming, started)
             return
+        if incoming.op == "booking.create":
+            # The booking code's randomness is the hub's, kept in the arguments the ledger
+            # stores, so that the replay gives the same code.
+            incoming = protocol.IncomingCommand(incoming.id, incoming.op, msgspec.structs.replace(
+                incoming.args, nonce=secrets.randbits(62)))  # type: ignore[type-var]
         if self.engine.local(now).date() != self.state.day:
             self._close_day(batch, now)
         command = Command(incoming.id, incoming.op, incoming.args, device)
@@ -248,7 +271,9 @@ class Hub:
                              started)
                 return
         reply = protocol.encode_reply(incoming.id, outcome.result)
-        batch.accepted.append(_Pending(command, args, now, outcome, reply))
+        # Stored with the hub's nonce (the replay makes the same code), never with a PIN.
+        stored = msgspec.json.encode(_without_pin(incoming.args))
+        batch.accepted.append(_Pending(command, stored, now, outcome, reply))
         batch.ids[incoming.id] = (device_id, reply)
         batch.asked[incoming.id] = (incoming.op, args)
         self.state = outcome.state
@@ -350,6 +375,18 @@ class Hub:
             self._refuse(batch, device_id, incoming.id, incoming.op, "forbidden",
                          f"a {device.role} may not {incoming.op}", started)
             return
+        if incoming.op.startswith("booking."):
+            try:
+                result = read_bookings(self.engine, self.state, incoming.op, incoming.args,
+                                       self.clock())
+            except QueueError as exc:
+                self._refuse(batch, device_id, incoming.id, incoming.op, exc.code, exc.message,
+                             started)
+                return
+            batch.answer(self.topics.device_reply(device_id), incoming.id,
+                         protocol.encode_reply(incoming.id, result),
+                         f"{device_id} {incoming.op} {incoming.id} ok", started)
+            return
         if incoming.op == "ticket.lookup":
             self._lookup(batch, device_id, incoming, started)
             return
@@ -366,7 +403,8 @@ class Hub:
             if args.kind == "notes":  # the officers' notes: to a manager's reply, nowhere else
                 rows = guard.notes(self.ledger.conn, self.config, args.from_, args.to)
             else:
-                rows = report(self.ledger.conn, self.config, args.kind, args.from_, args.to)
+                rows = report(self.ledger.conn, self.config, args.kind, args.from_, args.to,
+                              now=self.engine.local(self.clock()))
             result = {"kind": args.kind, "from": args.from_.isoformat(),
                       "to": args.to.isoformat(), "rows": rows}
         batch.answer(self.topics.device_reply(device_id), incoming.id, protocol.encode_reply(
@@ -419,7 +457,8 @@ class Hub:
         batch.accepted.append(_Pending(command, msgspec.json.encode(command.args), now, outcome,
                                        reply))
         batch.ids[command_id] = (HUB_DEVICE_ID, reply)
-        self.state = self.engine.new_day(self.engine.local(now).date())
+        # the new day keeps the book's bookings to come
+        self.state = self.engine.roll_to(outcome.state, self.engine.local(now).date())
         log.info("day %s closed at %s: %d tickets not served", day,
                  self.engine.local(now).isoformat(timespec="seconds"),
                  len(outcome.result["not_served"]))
@@ -444,6 +483,17 @@ class Hub:
         self.ledger.record_many([(p.command, p.args, p.now, p.outcome, p.reply)
                                  for p in batch.accepted])
         return batch.accepted[0].outcome.events
+
+    def _erase_past_phones(self) -> None:
+        """The phone numbers of bookings whose day is over leave the ledger too (Decree
+        13/2023/NĐ-CP: kept only as long as needed)."""
+        try:
+            erased = self.ledger.erase_phones_before(self.state.day)
+        except Exception:
+            log.exception("erasing the phone numbers of past bookings failed; retried later")
+            return
+        if erased:
+            log.info("erased the phone numbers of %d past bookings", erased)
 
     # --- retained state ---------------------------------------------------------------------
 
@@ -529,6 +579,7 @@ class Hub:
         now = now or self.clock()
         if self.engine.local(now).date() != self.state.day:
             self._roll_over(now)
+            self._erase_past_phones()
         if force:
             self.publish(self.topics.config, protocol.encode(protocol.ConfigMessage(
                 config=self.config.public(), rev=self._next_rev())), True)
@@ -544,6 +595,12 @@ class Hub:
 
 def _without_pin(args: object) -> object:
     return msgspec.structs.replace(args, pin=None) if isinstance(args, OpenArgs) else args
+
+
+def _as_asked(args: object) -> object:
+    """The args as a device asks them: the same command sent again compares equal."""
+    args = _without_pin(args)
+    return msgspec.structs.replace(args, nonce=None) if isinstance(args, BookingArgs) else args
 
 
 def _guarded(callback: Callable[_P, None]) -> Callable[_P, None]:
@@ -565,14 +622,15 @@ def _guarded(callback: Callable[_P, None]) -> Callable[_P, None]:
 def _same_command(first: tuple[str, bytes], again: tuple[str, bytes]) -> bool:
     """Whether a command id's first (op, args) and the one sent again ask the same thing: the
     stored args are read back through today's args type, so a field added since (with its
-    default) does not make a retry look like another command."""
+    default) does not make a retry look like another command, nor the hub's nonce in them."""
     if first == again:
         return True
     spec = OPS.get(first[0])
     if first[0] != again[0] or spec is None:
         return False
     try:
-        return msgspec.json.encode(msgspec.json.decode(first[1], type=spec.args)) == again[1]
+        stored = msgspec.json.decode(first[1], type=spec.args)
+        return msgspec.json.encode(_as_asked(stored)) == again[1]
     except msgspec.DecodeError:
         return False
 

@@ -12,7 +12,7 @@ import secrets
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,8 @@ from broker.service import ledger_guard
 from config.schema import CenterConfig
 
 log = logging.getLogger(__name__)
+
+BOOKING_REPLAY_DAYS = 31  # longer than the longest booking horizon (30 days)
 
 # Numbered migrations: each runs once, in order, inside one transaction.
 MIGRATIONS: list[tuple[int, str]] = [
@@ -415,14 +417,48 @@ class Ledger:
             yield StoredCommand(seq, command_id, datetime.fromisoformat(at), device, op,
                                 args.encode(), config_id)
 
+    def booking_commands_before(self, day: date) -> Iterator[StoredCommand]:
+        """The appointment commands of the days before `day` that may hold a booking still
+        to come: a booking is made at most a horizon (at most 30 days) ahead."""
+        first = day - timedelta(days=BOOKING_REPLAY_DAYS)
+        columns = {row[1] for row in self.conn.execute("PRAGMA table_info(commands)")}
+        config = "config" if "config" in columns else "NULL"
+        for seq, command_id, at, device, op, args, config_id in self.conn.execute(
+            f"SELECT seq, id, at, device, op, args, {config} FROM commands WHERE day >= ? "
+            "AND day < ? AND op LIKE 'booking.%' ORDER BY seq",
+            (first.isoformat(), day.isoformat()),
+        ):
+            yield StoredCommand(seq, command_id, datetime.fromisoformat(at), device, op,
+                                args.encode(), config_id)
+
+    def erase_phones_before(self, day: date) -> int:
+        """Erase the phone numbers of the bookings for days before `day` from the stored
+        commands (the only place the ledger keeps them); returns how many were erased."""
+        erased = 0
+        with self.conn:
+            for seq, args in self.conn.execute(
+                "SELECT seq, args FROM commands WHERE op = 'booking.create' "
+                "AND args LIKE '%\"phone\":\"%'"
+            ).fetchall():
+                data = json.loads(args)
+                slot = datetime.fromisoformat(data["slot"])
+                if data.get("phone") is None or slot.date() >= day:
+                    continue
+                data["phone"] = None
+                self.conn.execute("UPDATE commands SET args = ? WHERE seq = ?",
+                                  (json.dumps(data, ensure_ascii=False), seq))
+                erased += 1
+        return erased
+
     def rebuild(self, engine: QueueEngine, day: date) -> QueueState:
         """The day's state, by replaying its commands through the engine, each under the
-        config it was applied with (kept in the ledger); the state then fits `engine`'s
+        config it was applied with (kept in the ledger), after the appointment commands of the
+        days before (which made today's and later bookings); the state then fits `engine`'s
         config, which applies to what comes next."""
         engines = _Engines(self, engine)
         state: QueueState | None = None
         lived = engine  # the engine of the config the state was last made under
-        for stored in self.commands_of(day):
+        for stored in [*self.booking_commands_before(day), *self.commands_of(day)]:
             if stored.op == DAY_CLOSE_OP:
                 state = close_day(lived, state or lived.new_day(day), stored.at).state
                 continue
@@ -447,7 +483,7 @@ class Ledger:
                             stored.id, outcome.code)
         if state is None:
             return engine.new_day(day)
-        return fit_state(engine, state) if lived is not engine else state
+        return engine.roll_to(fit_state(engine, state) if lived is not engine else state, day)
 
     def ticket_rows(self, day: date) -> list[dict[str, Any]]:
         cursor = self.conn.execute("SELECT * FROM tickets WHERE day = ? ORDER BY issued_at",

@@ -46,10 +46,13 @@ def _name(config: CenterConfig, kind: str, key: str | None) -> str:
     return key
 
 
-def report(conn: sqlite3.Connection, config: CenterConfig, kind: str, first: date, last: date
-           ) -> list[dict[str, Any]]:
+def report(conn: sqlite3.Connection, config: CenterConfig, kind: str, first: date, last: date,
+           now: datetime | None = None) -> list[dict[str, Any]]:
     """Per key of `kind`: issued, served, no-show, mean and p90 wait, mean service time,
     and the rating distribution, over the days from `first` to `last` inclusive."""
+    if kind == "appointment":
+        from broker.service.appointment_report import appointment_report
+        return appointment_report(conn, config, first, last, now)
     if kind == "rating":
         return rating_ranking(conn, config, first, last)
     group = _GROUPS[kind]

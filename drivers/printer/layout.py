@@ -31,6 +31,7 @@ class Labels(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     wait_hours: str
     wait_no_counter: str
     scan: str
+    appointment: str = "LỊCH HẸN"
 
 
 class Block(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
@@ -61,6 +62,7 @@ FIELDS = (
     "ewt",
     "priority_label",
     "footer",
+    "appointment_label",
 )
 
 
@@ -130,5 +132,6 @@ def ticket_fields(ticket: PrintedTicket, labels: Labels) -> dict[str, Any]:
                          hours=labels.wait_hours, no_counter=labels.wait_no_counter),
         "priority_label": ticket.priority_label or "",
         "footer": ticket.footer,
+        "appointment_label": ticket.appointment_label or "",
         "labels": labels,
     }

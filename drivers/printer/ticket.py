@@ -21,6 +21,8 @@ class PrintedTicket:
     qr_data: str
     footer: str
     lang: str = "vi"
+    # An appointment ticket: its slot, e.g. "09:00-09:30 23/11/2026" (None: a walk-in).
+    appointment_label: str | None = None
 
     def __post_init__(self) -> None:
         # The number prints in the printer's own font at several times its size, so it must be

@@ -89,4 +89,5 @@ def test_the_hub_refuses_a_bad_config_with_the_message(tmp_path, caplog):
     bad.write_text(TEXT.replace('services = ["dkdn", "dautu"]', 'services = ["dkdn", "x"]', 1),
                    encoding="utf-8")
     assert main(["hub", "--config", str(bad), "--db", str(tmp_path / "l.db")]) == 2
-    assert f"{bad}:219: counters[1].services[1]: unknown service 'x'" in caplog.text
+    line = TEXT.splitlines().index('services = ["dkdn", "dautu"]') + 1
+    assert f"{bad}:{line}: counters[1].services[1]: unknown service 'x'" in caplog.text

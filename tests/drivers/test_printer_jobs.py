@@ -125,7 +125,7 @@ def test_layout_mistakes_name_the_block(tmp_path: Path) -> None:
     default = (Path(__file__).parents[2] / "drivers/printer/ticket_layout.toml").read_text()
     bad = tmp_path / "layout.toml"
     bad.write_text(default.replace('text = "{footer}"', 'text = "{fotter}"'))
-    with pytest.raises(ValueError, match=r"blocks\[14\]\.text: unknown field \{fotter\}"):
+    with pytest.raises(ValueError, match=r"blocks\[15\]\.text: unknown field \{fotter\}"):
         load_layout(bad)
     bad.write_text(default.replace("number_scale = 5", "number_scale = 9"))
     with pytest.raises(ValueError, match="number_scale"):

@@ -10,10 +10,12 @@ from itertools import pairwise
 from pathlib import Path
 
 import msgspec
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
+from broker.core import bookings
+from broker.core.bookings import BookingStatus
 from broker.core.call_policy import eligible
 from broker.core.commands import Command
 from broker.core.day_end import (
@@ -35,6 +37,7 @@ SERVICES = ["dkdn", "dautu", "datdai", "lltp"]
 REASONS = [None, "elderly", "disabled"]
 # The day's end: an unfinished ticket's only way out besides the lifecycle.
 DAY_END_EDGES = frozenset((s, TicketState.DAY_CLOSED) for s in UNFINISHED)
+BOOKABLE = [s for s in SERVICES if s in ("dkdn", "datdai", "lltp")]
 
 
 class QueueMachine(RuleBasedStateMachine):
@@ -66,7 +69,8 @@ class QueueMachine(RuleBasedStateMachine):
         for ticket in outcome.tickets:
             old = before.tickets.get(ticket.id)
             if old is None:
-                assert op == "ticket.issue" and ticket.state is TicketState.WAITING
+                assert op in ("ticket.issue", "booking.checkin")
+                assert ticket.state is TicketState.WAITING
                 continue
             if old.state is ticket.state and op in ("rating.submit",):
                 continue
@@ -117,6 +121,26 @@ class QueueMachine(RuleBasedStateMachine):
         if not isinstance(outcome, Accepted):
             return
         chosen = state.tickets[outcome.result["ticket"].id]
+        now = self.q.engine.local(self.q.now)
+        grace = timedelta(minutes=self.q.config.appointments.grace_min)
+        appointments = [t for t in waiting if t.appointment_at is not None]
+        waiting = [t for t in waiting if t.appointment_at is None]
+        due = [t for t in appointments if t.appointment_at <= now]
+        overdue = [t for t in due if now - t.appointment_at > grace]
+        if chosen.appointment_at is not None:
+            # An appointment is called once its slot has come (early only if nobody else
+            # waits), at the interleave unless one is past its grace; earliest slot first.
+            assert chosen in due or not waiting
+            assert not waiting or overdue or k.owes_walk_ins <= 0
+            group = overdue or due or appointments
+            assert chosen == min(group, key=lambda t: (t.appointment_at, t.issued_at, t.seq,
+                                                       t.id))
+            event("an appointment called" + (" past its grace" if overdue else ""))
+            return
+        # No appointment waits longer than its grace after its slot while its counter calls
+        # others; one whose slot has come waits only for the walk-ins the counter owes.
+        assert not overdue
+        assert not due or k.owes_walk_ins > 0
         priority = [t for t in waiting if t.priority]
         ordinary = [t for t in waiting if not t.priority]
         # The interleave holds...
@@ -203,9 +227,68 @@ class QueueMachine(RuleBasedStateMachine):
                            msgspec.json.encode(outcome.result))
         assert self.ledger.rebuild(self.q.engine, state.day) == closed
         self.q.now = at.replace(hour=8, minute=0, second=0)
-        self.q.state = self.q.engine.new_day(self.q.now.date())
+        self.q.state = self.q.engine.roll_to(closed, self.q.now.date())
+
+    @rule(service=st.sampled_from(BOOKABLE), data=st.data(), phone=st.sampled_from(
+        [None, "0912345678", "0987654321"]))
+    def book(self, service, data, phone):
+        config = self.q.config
+        starts = bookings.slot_starts(config, config.service(service), self.q.state.day,
+                                      self.q.engine.tz)
+        now = self.q.engine.local(self.q.now)
+        soon = [t for t in starts if t > now][:3]  # mostly slots one may check in for soon
+        slot = data.draw(st.sampled_from(soon) if soon and data.draw(st.integers(0, 3))
+                         else st.sampled_from(starts))
+        args = {"phone": phone, "consent": True} if phone else {}
+        self._run(data.draw(st.sampled_from(["web-1", "manager-1"])), "booking.create",
+                  service=service, slot=slot.isoformat(), nonce=data.draw(
+                      st.integers(0, 2**40)), **args)
+
+    @rule(service=st.sampled_from(BOOKABLE), counter=st.sampled_from(COUNTERS),
+          walk_ins=st.integers(0, 3), late=st.integers(-20, 20))
+    def an_appointment_comes(self, service, counter, walk_ins, late):
+        """Book the next slot, come at about its time, check in, and a counter calls."""
+        config = self.q.config
+        now = self.q.engine.local(self.q.now)
+        starts = [t for t in bookings.slot_starts(config, config.service(service),
+                                                  self.q.state.day, self.q.engine.tz) if t > now]
+        if not starts:
+            return
+        outcome = self._run("web-1", "booking.create", service=service,
+                            slot=starts[0].isoformat(), nonce=len(self.q.accepted))
+        if not isinstance(outcome, Accepted):
+            return
+        self.q.now = max(self.q.now, starts[0] + timedelta(minutes=late))
+        for _ in range(walk_ins):
+            self.issue(service, None)
+        self._run("kiosk-1", "booking.checkin", code=outcome.result["booking"]["code"])
+        self.busy_counter(counter, 2)
+
+    @precondition(lambda self: self.q.state.bookings.by_code)
+    @rule(data=st.data(), op=st.sampled_from(["booking.checkin", "booking.checkin",
+                                              "booking.cancel"]))
+    def use_a_booking(self, data, op):
+        code = data.draw(st.sampled_from(sorted(self.q.state.bookings.by_code)))
+        self._run("kiosk-1" if op == "booking.checkin" else "web-1", op, code=code)
 
     # --- invariants -----------------------------------------------------------------------
+
+    @invariant()
+    def no_booking_is_checked_in_twice_and_no_slot_is_over_capacity(self):
+        state, config = self.q.state, self.q.config
+        by_booking = Counter(t.booking for t in state.tickets.values() if t.booking)
+        assert all(n == 1 for n in by_booking.values())
+        checked_in = {b.id: b for b in state.bookings.by_code.values()
+                      if b.status is BookingStatus.CHECKED_IN}
+        assert set(by_booking) == set(checked_in)
+        for booking in checked_in.values():
+            ticket = state.tickets[booking.ticket]
+            assert ticket.booking == booking.id and ticket.appointment_at == booking.slot
+        taken = Counter((b.service, b.slot) for b in state.bookings.active())
+        for (service, _slot), n in taken.items():
+            assert n <= bookings.per_slot(config, config.service(service))
+        assert len({b.id for b in state.bookings.by_code.values()}) == len(
+            state.bookings.by_code)
 
     @invariant()
     def a_ticket_is_at_most_at_one_counter(self):

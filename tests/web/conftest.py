@@ -25,13 +25,14 @@ class WebProcess:
     """`qms web` on a free loopback port."""
 
     def __init__(self, broker_url: str, log: Path, *, rate_limit: int = 0,
-                 min_ratings: int = 1, port: int | None = None) -> None:
+                 min_ratings: int = 1, port: int | None = None,
+                 extra: tuple[str, ...] = ()) -> None:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
         command = [sys.executable, "-m", "qms.cli", "web", "--broker", broker_url,
                    "--listen", f"127.0.0.1:{self.port}", "--rate-limit", str(rate_limit),
-                   "--min-ratings", str(min_ratings)]
+                   "--min-ratings", str(min_ratings), *extra]
         self.process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
                                         stderr=open(log, "ab"))  # noqa: SIM115
         wait_for(self._ready, timeout=20, interval=0.1, what="the web face to serve")
