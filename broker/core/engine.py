@@ -888,8 +888,10 @@ def _check_in(step: _Step) -> Accepted:
               appointment_at=booking.slot.isoformat(timespec="seconds"))
     step.emit("booking.checked_in", booking=booking.id, ticket=ticket.id, number=number,
               service=ticket.service, slot=booking.slot.isoformat(timespec="seconds"))
-    view = msgspec.structs.asdict(msgspec.structs.replace(
-        issued_ticket_info(ticket, ahead, ewt), token=step.engine.ticket_token(ticket.id),
+    # What it is told: from its slot to the grace after it (its counters call it by then).
+    told = (ewt, ewt + step.config.appointments.grace_min * 60)
+    view = msgspec.structs.asdict(issued_ticket_info(
+        ticket, ahead, ewt, told, token=step.engine.ticket_token(ticket.id),
         status_url=step.engine.status_url(ticket.id)))
     view["appointment_at"] = booking.slot.isoformat(timespec="seconds")
     view["booking"] = booking.id

@@ -69,8 +69,9 @@ def check_opened(path: Path, conn: sqlite3.Connection, newest_schema: int) -> No
     try:
         problems = [row[0] for row in conn.execute("PRAGMA quick_check(5)")]
         if problems != ["ok"]:
-            raise LedgerRefused(path, "is corrupt (SQLite quick check: "
-                                f"{'; '.join(problems)})")
+            # one line: SQLite's findings may hold line breaks, the message stays one line
+            found = " ".join("; ".join(problems).split())
+            raise LedgerRefused(path, f"is corrupt (SQLite quick check: {found})")
         tables = {row[0] for row in conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table'")}
         if tables and "schema_migrations" not in tables:

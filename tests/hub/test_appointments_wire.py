@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from broker.wire.device_client import RequestError
-from tests.support import EventLog, HubProcess, wait_for
+from tests.support import DEMO_PIN, EventLog, HubProcess, wait_for
 
 # The hub's clock: Monday 23 November 2026, 08:58, running 20 times faster than real time.
 CLOCK = ("--clock-start", "2026-11-23T08:58:00", "--clock-speed", "20")
@@ -53,7 +53,7 @@ def test_book_check_in_call_at_the_slot_and_count(clocked_hub, broker, devices):
     assert checked["ticket"]["appointment_at"] == "2026-11-23T09:00:00+07:00"
     assert code_of(kiosk, "booking.checkin", {"code": code}) == "booking_used"
 
-    counter.request("counter.open", {"officer": "nva"})
+    counter.request("counter.open", {"officer": "nva", "pin": DEMO_PIN})
     # the hub's clock passes 09:00 within about 6 s
     wait_for(lambda: web.request("booking.slots", {"service": "dkdn"})["days"][0]["slots"][0]
              ["start"] != "2026-11-23T09:00:00+07:00", timeout=15, interval=0.5,

@@ -14,7 +14,7 @@ from drivers.printer import open_printer
 from drivers.printer.decoder import render_escpos
 from drivers.scanner import write_scan
 from tests.kiosk.conftest import escpos_text
-from tests.support import HubProcess
+from tests.support import DEMO_PIN, HubProcess
 
 
 def clocked_hub(broker, tmp_path, start: str, speed: float = 1.0) -> HubProcess:
@@ -71,7 +71,7 @@ def test_scan_at_the_kiosk_prints_the_appointment_ticket_called_at_its_slot(
     # Walk-ins came first; at 09:00 the counter calls the appointment ahead of them.
     kiosk_client = devices("kiosk-2")
     walk_in = kiosk_client.request("ticket.issue", {"service": "dkdn"})["ticket"]["number"]
-    counter.request("counter.open", {"officer": "nva"})
+    counter.request("counter.open", {"officer": "nva", "pin": DEMO_PIN})
     assert counter.request("counter.call_next")["ticket"]["number"] == walk_in  # before 09:00
     counter.request("ticket.done")
 

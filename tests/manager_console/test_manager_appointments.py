@@ -11,7 +11,7 @@ from PySide6.QtCore import QDate
 
 from manager_console.appointments_page import text
 from tests.manager_console.ui import click, open_tab, rows, type_text
-from tests.support import HubProcess
+from tests.support import DEMO_PIN, HubProcess
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -62,7 +62,7 @@ def test_book_on_the_phone_cancel_close_a_day_and_count(broker, tmp_path, device
 
         # the booked citizen checks in and is served; the figures count it
         kiosk.request("booking.checkin", {"code": code})
-        counter.request("counter.open", {"officer": "nva"})
+        counter.request("counter.open", {"officer": "nva", "pin": DEMO_PIN})
         counter.request("counter.call_next")  # early, but nobody else waits
         counter.request("ticket.done")
         click(qtbot, page.load_button)

@@ -23,7 +23,7 @@ from drivers.printer import open_printer
 from drivers.scanner import write_scan
 from kiosk.app import create_kiosk
 from tests.kiosk.conftest import KioskDriver, escpos_text
-from tests.support import ARTIFACTS, HubProcess, device
+from tests.support import ARTIFACTS, DEMO_PIN, HubProcess, device
 from tests.web.conftest import WebProcess, get
 from tests.web.test_web_browser import CHROMIUM, CHROMIUM_ARGS, PHONE
 
@@ -103,7 +103,7 @@ def test_book_on_the_web_scan_at_the_kiosk_called_at_the_slot_and_counted(
     # Walk-ins take numbers meanwhile; the counter is open.
     walk_ins = [walk_in_kiosk.request("ticket.issue", {"service": "dkdn"})["ticket"]["number"]
                 for _ in range(2)]
-    counter.request("counter.open", {"officer": "nva"})
+    counter.request("counter.open", {"officer": "nva", "pin": DEMO_PIN})
 
     # At the kiosk: the scanner (its file twin) reads the QR; the appointment ticket prints.
     scans, printer_dir = tmp_path / "scans.txt", tmp_path / "printer"

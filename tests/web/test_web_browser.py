@@ -16,7 +16,7 @@ from broker.mosquitto.managed import ManagedBroker
 from broker.wire.device_client import RequestError
 from drivers.printer import open_printer
 from kiosk import model as kiosk_model
-from tests.support import ARTIFACTS, CONFIG, ROOT, HubProcess, device, wait_for
+from tests.support import ARTIFACTS, CONFIG, DEMO_PIN, ROOT, HubProcess, device, wait_for
 from tests.web.conftest import WebProcess, free_port
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -109,7 +109,7 @@ def test_citizen_scans_follows_is_called_and_rates(hall, browser):
     page.evaluate("window.__still_here = true")  # gone if the page reloads
     shot(page, "ticket-waiting-390")
 
-    counter.request("counter.open", {"officer": "hve"})
+    counter.request("counter.open", {"officer": "hve", "pin": DEMO_PIN})
     assert counter.request("counter.call_next")["ticket"]["id"] == before["id"]
     # (Locators, not wait_for_function: the page's CSP forbids the eval that one needs.)
     playwright.expect(page.locator("#ahead")).to_have_text("Không có ai", timeout=5000)
@@ -188,7 +188,7 @@ def test_board_on_a_tv_changes_live_on_a_call(hall, browser):
     page.evaluate("window.__still_here = true")
     issued = kiosk.request("ticket.issue", {"service": "datdai"})["ticket"]
     try:
-        counter.request("counter.open", {"officer": "hve"})
+        counter.request("counter.open", {"officer": "hve", "pin": DEMO_PIN})
         counter.request("counter.call_next")
     except RequestError:
         pass
@@ -209,7 +209,7 @@ def test_the_ranking_page_counts_a_new_rating_live(hall, browser):
     before = int(row.locator("td").nth(2).inner_text()) if row.count() else 0
     page.evaluate("window.__still_here = true")
     issued = kiosk.request("ticket.issue", {"service": "datdai"})["ticket"]
-    counter.request("counter.open", {"officer": "hve"})
+    counter.request("counter.open", {"officer": "hve", "pin": DEMO_PIN})
     assert counter.request("counter.call", {"number": issued["number"]})["ticket"]["id"] == \
         issued["id"]
     counter.request("ticket.done")

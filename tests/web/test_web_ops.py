@@ -11,7 +11,7 @@ import pytest
 
 from broker.core.ticket_token import ticket_token
 from broker.wire.device_client import RequestError
-from tests.support import CONFIG, wait_for
+from tests.support import CONFIG, DEMO_PIN, wait_for
 
 
 def test_token_is_made_at_issue_and_only_the_web_device_resolves_it(hub, devices):
@@ -44,7 +44,7 @@ def test_token_is_made_at_issue_and_only_the_web_device_resolves_it(hub, devices
             web.request(op, args)
         assert refused.value.code == "forbidden"
 
-    counter.request("counter.open", {"officer": "hve"})
+    counter.request("counter.open", {"officer": "hve", "pin": DEMO_PIN})
     counter.request("counter.call_next")
     called = web.request("ticket.lookup", {"token": token})["ticket"]
     assert (called["state"], called["counter_number"], called["ahead"]) == ("called", 5, None)

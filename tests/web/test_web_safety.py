@@ -12,7 +12,7 @@ import urllib.request
 from broker.wire import protocol
 from tests.reliability.rel_support import RawClient
 from tests.reliability.test_reliability_acl import _command, _reply_seen, secured  # noqa: F401
-from tests.support import SITE, wait_for
+from tests.support import DEMO_PIN, SITE, wait_for
 from tests.web.conftest import WebProcess, get
 
 TOPICS = protocol.Topics(SITE)
@@ -118,6 +118,6 @@ def test_pages_say_when_the_hub_is_away_and_recover(web, hub, devices):
     hub.start()
     wait_for(lambda: "mất kết nối" not in get(page)[2].decode(), what="the note to go")
     counter = devices("counter-5")
-    counter.request("counter.open", {"officer": "hve"})
+    counter.request("counter.open", {"officer": "hve", "pin": DEMO_PIN})
     counter.request("counter.call_next")
     wait_for(lambda: "Mời đến quầy 5" in get(page)[2].decode(), what="the call after a restart")
