@@ -220,7 +220,7 @@ async def bench(hall: WebHall, args: argparse.Namespace) -> dict[str, str]:
     figures["web RSS idle / with the phones (MB)"] = (
         f"{rss_idle:.0f} / {rss_mb(hall.web.pid):.0f}")  # type: ignore[union-attr]
 
-    counter.request("counter.open", {"officer": "ntl"})
+    counter.request("counter.open", {"officer": "ntl", "pin": "1234"})  # the demo PIN
     await asyncio.sleep(1.5)
     latencies: list[float] = []
     last_page: list[float] = []

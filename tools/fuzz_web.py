@@ -42,7 +42,7 @@ def fuzz(out: Path, *, max_time: int, examples: int, workers: int = 1) -> int:
         print(run.stderr[-2000:], file=sys.stderr)
         # The hub is still serving, and the web face with it.
         issued = kiosk.request("ticket.issue", {"service": "datdai"})["ticket"]
-        counter.request("counter.open", {"officer": "hve"})
+        counter.request("counter.open", {"officer": "hve", "pin": "1234"})  # the demo PIN
         counter.request("counter.call_next")
         alive = hall.web is not None and hall.web.poll() is None
         print(f"schemathesis exit {run.returncode} after {time.monotonic() - started:.0f} s; "

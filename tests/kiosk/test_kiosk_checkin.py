@@ -19,7 +19,7 @@ from tests.support import DEMO_PIN, HubProcess
 
 def clocked_hub(broker, tmp_path, start: str, speed: float = 1.0) -> HubProcess:
     return HubProcess(broker.url, tmp_path / "ledger.db",
-                      extra=("--clock-start", start, "--clock-speed", str(speed))).start()
+                      args=("--clock-start", start, "--clock-speed", str(speed))).start()
 
 
 @pytest.fixture

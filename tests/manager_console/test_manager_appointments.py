@@ -19,7 +19,7 @@ TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 def test_book_on_the_phone_cancel_close_a_day_and_count(broker, tmp_path, devices, console,
                                                         qtbot, artifacts):
     hub = HubProcess(broker.url, tmp_path / "ledger.db",
-                     extra=("--clock-start", "2026-11-23T08:40:00")).start()
+                     args=("--clock-start", "2026-11-23T08:40:00")).start()
     try:
         manager, kiosk, counter, web = (devices(d) for d in
                                         ("manager-1", "kiosk-1", "counter-1", "web-1"))
