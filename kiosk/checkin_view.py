@@ -4,11 +4,14 @@ appointment number, or why not and what to do."""
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -72,6 +75,7 @@ class CheckinPage(QWidget):
         self.setObjectName("page-checkin")
         self.controller = controller
         self.setStyleSheet(STYLE)
+        window.rescaled.append(self.rescale)
         self.steps = QStackedWidget()
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
@@ -171,6 +175,15 @@ class CheckinPage(QWidget):
             layout.addWidget(widget)
         layout.addStretch(1)
         layout.addWidget(self.ticket_home, 0, Qt.AlignmentFlag.AlignHCenter)
+
+    def rescale(self, scale: float) -> None:
+        """The page's sizes are design pixels on a 1080-pixel short side, as the window's."""
+        style = re.sub(r"(\d+)px", lambda m: f"{max(1, round(int(m.group(1)) * scale))}px",
+                       STYLE)
+        self.setStyleSheet(style)
+        self.open_button.setStyleSheet(style)
+        for layout in self.findChildren(QLayout):  # they keep the old sizes until told
+            layout.invalidate()
 
     def render(self, view: CheckinView) -> None:
         lang = view.lang

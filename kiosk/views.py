@@ -346,6 +346,8 @@ class KioskWindow(QWidget):
         self.setWindowTitle("Kiosk")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self._scale = 1.0
+        # Pages added from outside (check-in) that scale with the window, as its own do.
+        self.rescaled: list[Callable[[float], None]] = []
         self.setStyleSheet(stylesheet(self._scale))
         self._spacings: list[tuple[QBoxLayout, int, tuple[int, int, int, int]]] = []
         self.layout_watch = LayoutWatch(self)
@@ -627,6 +629,8 @@ class KioskWindow(QWidget):
         if abs(scale - self._scale) > 0.02:
             self._scale = scale
             self.setStyleSheet(stylesheet(scale))
+            for restyle in self.rescaled:
+                restyle(scale)
             for layout, spacing, margins in self._spacings:
                 layout.setSpacing(round(spacing * scale))
                 layout.setContentsMargins(*(round(m * scale) for m in margins))

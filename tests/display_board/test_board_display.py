@@ -21,7 +21,9 @@ def test_a_call_appears_with_number_and_counter(hub, devices, qtbot, artifacts):
     qtbot.waitUntil(lambda: tile(board, "5") == ("", "Sẵn sàng"))
     counter.request("counter.call_next")
     qtbot.waitUntil(lambda: hero(board) == ("2001", "Quầy 5"))
-    assert board.controller.blinking and board.controller.blinking_number == "2001"
+    # the hub publishes the board's state, then the call's event: the blink follows the hero
+    qtbot.waitUntil(lambda: board.controller.blinking
+                    and board.controller.blinking_number == "2001")
     assert label(board, "heroLabel") == "Xin mời công dân có số"
     qtbot.waitUntil(lambda: tile(board, "5") == ("2001", "Đang mời"))
     assert calls(board) == [("2001", "Quầy 5")]
