@@ -1,24 +1,15 @@
 """How the apps write a wait, a weekday and a duration: one way each, on every screen.
 
-The wait is the printer's own `wait_text`, so the screen and the paper round it one way.
+The wait is the printer's own `wait_text`, so the screen and the paper round it one way; the
+weekdays are every device's (`config.bilingual`).
 """
 
 from __future__ import annotations
 
-from datetime import date
-
+from config.bilingual import Texts, weekday
 from drivers.printer.layout import wait_text
-from qtkit.texts import Texts
 
 __all__ = ["duration", "told_wait", "wait_text", "weekday"]
-
-_WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # date.weekday()'s order
-WEEKDAYS = Texts({
-    "mon": ("Thứ Hai", "Monday"), "tue": ("Thứ Ba", "Tuesday"), "wed": ("Thứ Tư", "Wednesday"),
-    "thu": ("Thứ Năm", "Thursday"), "fri": ("Thứ Sáu", "Friday"), "sat": ("Thứ Bảy", "Saturday"),
-    "sun": ("Chủ Nhật", "Sunday"),
-})
-
 
 # The wait a ticket taken now is told, as a table's cell says it (the kiosk says it in a
 # sentence, with its own words, through the same `wait_text`).
@@ -35,10 +26,6 @@ def told_wait(wait_range: tuple[int, int] | None, lang: str) -> str:
     serves the service."""
     return wait_text(wait_range, **{key: WAITS.t(key, lang) for key in
                                     ("soon", "minutes", "hours", "no_counter")})
-
-
-def weekday(day: date, lang: str) -> str:
-    return WEEKDAYS.t(_WEEKDAY_KEYS[day.weekday()], lang)
 
 
 def duration(seconds: float | None) -> str:

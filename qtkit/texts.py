@@ -1,5 +1,5 @@
-"""The apps' words: each table maps a key to its (Vietnamese, English) pair, and `Texts.t` is
-the one lookup. Vietnamese is the default: anything but "en" reads Vietnamese.
+"""The apps' words: each table is a `config.bilingual.Texts` (a key to its (Vietnamese,
+English) pair, with the one lookup `Texts.t`), which the web face uses too.
 
 The hub's stable error codes in plain words, for officers, citizens and managers, live here
 too (`error_text`), since every app shows them.
@@ -7,26 +7,9 @@ too (`error_text`), since every app shows them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Literal
+from config.bilingual import LANGS, Lang, Texts
 
-Lang = Literal["vi", "en"]
-LANGS: tuple[Lang, ...] = ("vi", "en")
-
-
-class Texts:
-    """A bilingual string table; values fill the chosen text's `{placeholders}`."""
-
-    def __init__(self, table: Mapping[str, tuple[str, str]]) -> None:
-        self._table = dict(table)
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._table
-
-    def t(self, key: str, lang: str, **values: object) -> str:
-        vi, en = self._table[key]
-        chosen = en if lang == "en" else vi
-        return chosen.format(**values) if values else chosen
+__all__ = ["ERRORS", "LANGS", "Lang", "Texts", "error_text"]
 
 
 ERRORS = Texts({

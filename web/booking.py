@@ -27,6 +27,7 @@ from litestar.response import Redirect
 
 from broker.core.bookings import CODE_LENGTH, normalize_code
 from broker.wire.device_client import RequestError
+from config.bilingual import Texts, weekday
 from config.schema import CenterConfig
 from web.live import LiveCenter
 from web.pages import e, layout
@@ -35,7 +36,7 @@ from web.texts import Lang
 MAX_FORM = 4 * 1024
 TODAY_SLOTS_S = 5.0  # the home page's free slots, asked of the hub at most this often
 
-TEXTS: dict[str, tuple[str, str]] = {
+TEXTS = Texts({
     "title": ("Đặt lịch hẹn", "Book an appointment"),
     "intro": ("Đặt trước một giờ hẹn, đến trung tâm đúng giờ và quét mã ở máy lấy số: "
               "ông/bà được gọi theo giờ hẹn, không phải xếp hàng từ đầu.",
@@ -93,13 +94,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "err_booking_used": ("lịch hẹn đã được dùng để lấy số", "the booking has been used"),
     "err_booking_cancelled": ("lịch hẹn đã bị hủy", "the booking was cancelled"),
     "not_found": ("Không tìm thấy lịch hẹn với mã này.", "No booking has this code."),
-}
-
-
-def t(key: str, lang: Lang, **values: object) -> str:
-    vi, en = TEXTS[key]
-    chosen = en if lang == "en" else vi
-    return chosen.format(**values) if values else chosen
+})
+t = TEXTS.t
 
 
 # --- the API's shapes ------------------------------------------------------------------------
@@ -266,10 +262,7 @@ def qr_svg(data: str) -> str:
 
 
 def _fmt_day(day: date, lang: Lang) -> str:
-    names = (("Thứ Hai", "Mon"), ("Thứ Ba", "Tue"), ("Thứ Tư", "Wed"), ("Thứ Năm", "Thu"),
-             ("Thứ Sáu", "Fri"), ("Thứ Bảy", "Sat"), ("Chủ Nhật", "Sun"))
-    name = names[day.weekday()][1 if lang == "en" else 0]
-    return f"{name} {day:%d/%m}"
+    return f"{weekday(day, lang)} {day:%d/%m}"
 
 
 async def _slots(live: LiveCenter, args: dict[str, Any]) -> dict[str, Any] | None:

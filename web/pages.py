@@ -103,7 +103,7 @@ def center_main(now: CenterNow, lang: Lang) -> str:
         parts.append(f'<section class="dept"><h2>{e(department.name)}</h2>'
                      f'<ul class="svcs">{"".join(rows)}</ul></section>')
     hours = "".join(
-        f'<tr><th>{e(texts.weekday(day, lang))}</th>'
+        f'<tr><th>{e(texts.WEEKDAYS.t(day, lang))}</th>'
         f'<td>{e(", ".join(spans) or "—")}</td></tr>' for day, spans in now.hours.items())
     parts.append(f'<section><h2>{e(text("hours", lang))}</h2>'
                  f'<table class="hours">{hours}</table></section>')

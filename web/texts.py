@@ -7,14 +7,13 @@ the config; these are the pages' own words around them.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
 
+from config.bilingual import LANGS, WEEKDAYS, Lang, Texts
 from drivers.printer.layout import wait_text
 
-Lang = Literal["vi", "en"]
-LANGS: tuple[Lang, ...] = ("vi", "en")
+__all__ = ["LANGS", "WEEKDAYS", "Lang", "clock", "text", "wait_time"]
 
-_TEXTS: dict[str, tuple[str, str]] = {
+TEXTS = Texts({
     "other_lang": ("English", "Tiếng Việt"),
     "home": ("Trang chủ", "Home"),
     "booking": ("Đặt lịch hẹn", "Book an appointment"),
@@ -110,20 +109,9 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "counter_ready": ("Sẵn sàng", "Ready"),
     "counter_paused": ("Tạm nghỉ", "Paused"),
     "counter_closed": ("Đóng", "Closed"),
-}
+})
 
-WEEKDAYS: dict[str, tuple[str, str]] = {
-    "mon": ("Thứ Hai", "Monday"), "tue": ("Thứ Ba", "Tuesday"),
-    "wed": ("Thứ Tư", "Wednesday"), "thu": ("Thứ Năm", "Thursday"),
-    "fri": ("Thứ Sáu", "Friday"), "sat": ("Thứ Bảy", "Saturday"),
-    "sun": ("Chủ Nhật", "Sunday"),
-}
-
-
-def text(key: str, lang: Lang, **values: object) -> str:
-    vi, en = _TEXTS[key]
-    chosen = en if lang == "en" else vi
-    return chosen.format(**values) if values else chosen
+text = TEXTS.t
 
 
 def wait_time(low_s: int | None, high_s: int | None, lang: Lang) -> str:
@@ -136,8 +124,3 @@ def wait_time(low_s: int | None, high_s: int | None, lang: Lang) -> str:
 
 def clock(at: datetime) -> str:
     return f"{at:%H:%M}"
-
-
-def weekday(key: str, lang: Lang) -> str:
-    vi, en = WEEKDAYS[key]
-    return en if lang == "en" else vi
