@@ -144,30 +144,36 @@ class Hub:
         closed = self._close_last_day(today, now)
         self.state: QueueState = ledger.rebuild(self.engine, today)
         self.refusals = RefusalBudget(today, ledger.refusals_by_device(today))
-        self._erase_past_phones()
         self.rev = 0
         self.published: dict[str, protocol.Retained] = {}  # rev 0: compared without it
         self.publish: Callable[[str, bytes, bool], None] = lambda topic, payload, retain: None
         self.changes = _Changes(events=list(closed))  # published once the hub is online
         self.limiter = guard.RateLimiter(config)
         self.pins = guard.PinCheck(config)
-        self.notes_erased_for: date | None = None  # the day they were last erased
-        self.erase_expired_notes(now)
+        self.personal_data_erased_for: date | None = None  # the day it last ran
+        self.erase_expired_personal_data(now)
 
-    def erase_expired_notes(self, now: datetime) -> None:
-        """Once a day: notes and priority reasons older than the config's retentions are
-        erased (docs/privacy.md)."""
+    def erase_expired_personal_data(self, now: datetime) -> None:
+        """Once a day, at start and then at the refresh (whatever moved the day on: a
+        command, the refresh, a restart): the notes and priority reasons older than the
+        config's retentions, and the phone numbers of bookings whose day is over, leave the
+        ledger (docs/privacy.md; Decree 13/2023/NĐ-CP: kept only as long as needed)."""
         today = self.engine.local(now).date()
-        if self.notes_erased_for == today:
+        if self.personal_data_erased_for == today:
             return
         try:
             guard.erase_expired_notes(self.ledger.conn, today,
                                       self.config.privacy.note_retention_days)
             guard.erase_expired_reasons(self.ledger.conn, today,
                                         self.config.privacy.priority_reason_retention_days)
-            self.notes_erased_for = today
+            phones = self.ledger.erase_phones_before(self.state.day)
+            self.personal_data_erased_for = today
         except Exception:
-            log.exception("erasing the expired notes failed; trying again at the next refresh")
+            log.exception("erasing expired personal data failed; trying again at the next "
+                          "refresh")
+            return
+        if phones:
+            log.info("erased the phone numbers of %d past bookings", phones)
 
     # --- commands ---------------------------------------------------------------------------
 
@@ -484,17 +490,6 @@ class Hub:
                                  for p in batch.accepted])
         return batch.accepted[0].outcome.events
 
-    def _erase_past_phones(self) -> None:
-        """The phone numbers of bookings whose day is over leave the ledger too (Decree
-        13/2023/NĐ-CP: kept only as long as needed)."""
-        try:
-            erased = self.ledger.erase_phones_before(self.state.day)
-        except Exception:
-            log.exception("erasing the phone numbers of past bookings failed; retried later")
-            return
-        if erased:
-            log.info("erased the phone numbers of %d past bookings", erased)
-
     # --- retained state ---------------------------------------------------------------------
 
     def _next_rev(self) -> int:
@@ -579,7 +574,6 @@ class Hub:
         now = now or self.clock()
         if self.engine.local(now).date() != self.state.day:
             self._roll_over(now)
-            self._erase_past_phones()
         if force:
             self.publish(self.topics.config, protocol.encode(protocol.ConfigMessage(
                 config=self.config.public(), rev=self._next_rev())), True)
@@ -812,7 +806,7 @@ class HubService:
                                                 QOS, retain=True)
                     except Exception:
                         log.exception("refresh failed")
-                self.hub.erase_expired_notes(self.hub.clock())
+                self.hub.erase_expired_personal_data(self.hub.clock())
         self._sign_off()
 
     def _sign_off(self) -> None:
