@@ -6,6 +6,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's (install.sh --dev); nothing is downloaded
+# Headless as root, and no background connections: the hall (and CI) have no internet.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 VIEWPORTS = ({"width": 390, "height": 844}, {"width": 1920, "height": 1080})
@@ -17,7 +19,7 @@ def main(argv: list[str]) -> int:
     folder, prefix = Path(argv[0]), argv[1]
     pages = [arg.split("=", 1) for arg in argv[2:]]
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         for viewport in VIEWPORTS:
             context = browser.new_context(viewport=viewport)
             page = context.new_page()

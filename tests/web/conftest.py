@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.support import ROOT, wait_for
+from web.screenshots import CHROMIUM, CHROMIUM_ARGS
 
 
 def free_port() -> int:
@@ -74,3 +75,15 @@ def get(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
 
 def settle(seconds: float = 0.2) -> None:
     time.sleep(seconds)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright; one for each test module."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (install.sh --dev)")
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

@@ -25,7 +25,7 @@ from kiosk.app import create_kiosk
 from tests.kiosk.conftest import KioskDriver, escpos_text
 from tests.support import ARTIFACTS, DEMO_PIN, HubProcess, device
 from tests.web.conftest import WebProcess, get
-from tests.web.test_web_browser import CHROMIUM, CHROMIUM_ARGS, PHONE
+from tests.web.test_web_browser import PHONE
 
 playwright = pytest.importorskip("playwright.sync_api")
 CLOCK = ("--clock-start", "2026-11-23T08:56:00", "--clock-speed", "15")
@@ -47,15 +47,6 @@ def hall(tmp_path_factory):
             web.stop()
             hub.stop()
 
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (install.sh --dev)")
-    with playwright.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def shot(page, name: str) -> None:

@@ -6,7 +6,6 @@ a phone's 390 px and a TV's 1920 px (and 1366 px for the board) go to artifacts/
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 import zxingcpp
@@ -21,9 +20,6 @@ from tests.web.conftest import WebProcess, free_port
 
 playwright = pytest.importorskip("playwright.sync_api")
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 SHOTS = ARTIFACTS / "test_web_browser"
 PHONE = {"width": 390, "height": 844}
 TV = {"width": 1920, "height": 1080}
@@ -52,15 +48,6 @@ def hall(tmp_path_factory):
             web.stop()
             hub.stop()
 
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (install.sh --dev)")
-    with playwright.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def _page(browser, viewport):
