@@ -39,9 +39,13 @@ from qms.simulation import Plan
 BENCH_PIN = Plan.pin  # the demo center's PIN
 # Load tests (this bench, the soak, fault injection, the fuzzer) send far more than a real
 # hall's devices: the per-device rate limits (config `[rate_limits.<role>]`) out of their way.
-LOAD_TEST_LIMITS = "".join(
-    f"\n[rate_limits.{role}]\nburst = 100000\nper_minute = 1000000\n"
-    for role in ("kiosk", "counter", "tablet", "board", "manager", "announcer", "web"))
+def load_test_limits(*roles: str) -> str:
+    return "".join(f"\n[rate_limits.{role}]\nburst = 100000\nper_minute = 1000000\n"
+                   for role in roles)
+
+
+LOAD_TEST_LIMITS = load_test_limits("kiosk", "counter", "tablet", "board", "manager",
+                                    "announcer", "web")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

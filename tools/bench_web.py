@@ -3,20 +3,24 @@ open, a counter calling, people loading pages, and the hub's own round trips mea
 
     .venv/bin/python -m tools.bench_web                 # 2,000 phones, the figures in
                                                         # docs/benchmarks.md
-    .venv/bin/python -m tools.bench_web --phones 200 --calls 5 --page-seconds 5
+    .venv/bin/python -m tools.bench_web --phones 200 --calls 3 --turns 2
 
 A hall on loopback only (private Mosquitto, hub, `qms web`, all on 127.0.0.1); the script
 stops everything by itself. The phones are raw asyncio HTTP connections in this process, each
-reading its page's event stream, as a phone's EventSource does.
+reading its page's event stream, as a phone's EventSource does; they run last in priority
+(`nice 19`: in a hall they are other machines). The hub's own round trips come from a kiosk in
+its own process at the hub's priority.
 
 1. One service (its range widened in a copy of the demo config) gets `--phones` tickets.
-2. The hub's round trips alone: `ticket.issue` on another service, the web face idle.
+2. The hub's round trips alone: `ticket.issue` on the other services, the web face idle.
 3. Every phone opens its ticket's live page; the web face's RSS.
 4. `--calls` times, a counter calls the next citizen: every page changes (the one called is
    told so; every other one has one fewer ahead). The time from the call to each page's new
    `<main>`, and to the last page's.
-5. Pages loaded at a steady `--rate` per second (keep-alive, like browsers), while the hub's
-   round trips are measured again under that load and with every phone connected.
+5. `--turns` turns of three samples of the hub's round trips: the phones connected and quiet;
+   pages loaded at a steady `--rate` per second (keep-alive, like browsers); made-up tokens
+   offered at `--flood-rate`. Turns, so that the machine's own drift falls on all three.
+6. The hub's round trips alone again, the phones gone.
 """
 
 from __future__ import annotations
@@ -24,32 +28,39 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import os
 import random
+import re
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
-from broker.wire.device_client import DeviceClient
+from broker.wire.device_client import DeviceClient, RequestError
+from qms.bench import load_test_limits
 from qms.proc_stats import cpu_s, percentile, rss_mb
 from tools.web_hall import WebHall
 
-SERVICE, COUNTER, COUNTER_DEVICE = "chungthuc", "11", "counter-11"
-OTHER_SERVICE = "dkdn"
+SERVICE, COUNTER_DEVICE = "chungthuc", "counter-11"
 
 
 def widen(config: str, phones: int) -> str:
     """The benchmark's service takes `phones` tickets (up to 3,000: numbers 7000-9999 are
-    free in the demo config), and the round trips' service enough."""
-    config = config.replace("range = [5501, 5999]\ndaily_limit = 400",
+    free in the demo config); every other service as many as its range holds, for the hub's
+    round trips. The kiosks and the counter here stand for a whole hall's: their rate limits
+    are lifted; the web face keeps its own."""
+    config = re.sub(r"(?m)^daily_limit = \d+$", "daily_limit = 499", config)
+    config = config.replace("range = [5501, 5999]\ndaily_limit = 499",
                             f"range = [7000, 9999]\ndaily_limit = {phones + 10}")
-    return config.replace("range = [1001, 1499]\ndaily_limit = 300",
-                          "range = [1001, 1499]\ndaily_limit = 499")
+    return config + load_test_limits("kiosk", "counter")
 
 
 @dataclass
@@ -171,24 +182,61 @@ def flood_lookups(hall: WebHall) -> int:
         "ticket.lookup")
 
 
-def round_trips(client: DeviceClient, count: int) -> list[float]:
-    times = []
-    for _ in range(count):
-        started = time.perf_counter()
-        client.request("ticket.issue", {"service": OTHER_SERVICE})
-        times.append(time.perf_counter() - started)
-    return times
+class RoundTrips:
+    """The hub's own round trips (`ticket.issue`, one fsync each), measured by a kiosk in its
+    own process at the hub's priority: in a hall a kiosk is its own machine, so neither the
+    phones' priority nor this script's interpreter lock may slow its requests."""
+
+    def __init__(self, hall: WebHall) -> None:
+        services = [s.id for s in hall.config.services if s.id != SERVICE]
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tools.bench_web", "--round-trip-kiosk", hall.broker.url,
+             hall.config.center.site, ",".join(services)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def sample(self, count: int) -> list[float]:
+        assert self.process.stdin and self.process.stdout
+        self.process.stdin.write(f"{count}\n")
+        self.process.stdin.flush()
+        return json.loads(self.process.stdout.readline())
+
+    def close(self) -> None:
+        if self.process.stdin:
+            self.process.stdin.close()
+        self.process.wait(10)
+
+
+def round_trip_kiosk(broker_url: str, site: str, services: list[str]) -> None:
+    """The kiosk's side: for each count read on stdin, that many `ticket.issue` round trips
+    (the services in turn, each dropped once its numbers run out), their seconds on stdout."""
+    client = DeviceClient(broker_url, site, "kiosk-2", role="kiosk").start()
+    client.wait_connected(10)
+    turn = 0
+    for line in sys.stdin:
+        times = []
+        while len(times) < int(line):
+            service = services[turn % len(services)]
+            turn += 1
+            started = time.perf_counter()
+            try:
+                client.request("ticket.issue", {"service": service})
+            except RequestError:
+                services.remove(service)
+                continue
+            times.append(time.perf_counter() - started)
+        print(json.dumps(times), flush=True)
+    client.stop()
 
 
 def ms(values: list[float], share: float) -> str:
     return f"{percentile(values, share) * 1000:.1f}"
 
 
-async def bench(hall: WebHall, args: argparse.Namespace) -> dict[str, str]:
+async def bench(hall: WebHall, trips: RoundTrips, args: argparse.Namespace) -> dict[str, str]:
     figures: dict[str, str] = {}
     split = urlsplit(hall.url)
     host, port = split.hostname or "127.0.0.1", split.port or 80
-    kiosk, kiosk2 = hall.client("kiosk-1"), hall.client("kiosk-2")
+    kiosk = hall.client("kiosk-1")
     counter = hall.client(COUNTER_DEVICE)
     loop = asyncio.get_running_loop()
 
@@ -200,7 +248,7 @@ async def bench(hall: WebHall, args: argparse.Namespace) -> dict[str, str]:
     called: set[str] = set()
     print(f"issued {len(tokens)} tickets in {time.perf_counter() - started:.1f} s")
 
-    alone = await loop.run_in_executor(None, round_trips, kiosk2, args.round_trips)
+    alone = await loop.run_in_executor(None, trips.sample, args.round_trips)
     figures["hub round trip alone p50/p99 (ms)"] = f"{ms(alone, 0.5)} / {ms(alone, 0.99)}"
     rss_idle = rss_mb(hall.web.pid)  # type: ignore[union-attr]
 
@@ -251,32 +299,40 @@ async def bench(hall: WebHall, args: argparse.Namespace) -> dict[str, str]:
     figures["waiting tickets' pages not updated within 5 s"] = str(missing)
     figures["web CPU per call (s)"] = f"{web_cpu / max(1, args.calls):.2f} (incl. the ends)"
 
-    loader = PageLoader(host, port, tokens)
-    load = asyncio.create_task(loader.run(args.rate, args.page_seconds))
-    await asyncio.sleep(0.5)
-    loaded = await loop.run_in_executor(None, round_trips, kiosk2, args.round_trips)
-    await load
-    figures[f"ticket page at {args.rate:.0f}/s p50/p99 (ms)"] = (
-        f"{ms(loader.times, 0.5)} / {ms(loader.times, 0.99)} ({len(loader.times)} pages, "
-        f"{loader.errors} errors)")
-    figures["hub round trip under the web load p50/p99 (ms)"] = (
-        f"{ms(loaded, 0.5)} / {ms(loaded, 0.99)} "
-        f"({(percentile(loaded, 0.5) / percentile(alone, 0.5) - 1) * 100:+.0f}% at p50)")
+    # The hub's round trips with the phones connected and quiet, under the page load and
+    # under the flood, in turns, so that the machine's drift falls on all three alike.
+    quiet: list[float] = []
+    paged: list[float] = []
+    flooded: list[float] = []
+    turns: list[str] = []
+    pages = PageLoader(host, port, tokens)
     # A flood of made-up tokens: each one unknown to the web face, so each one a lookup.
     flood = PageLoader(host, port, [f"{random.getrandbits(96):024x}"[:16] for _ in range(50000)])
-    lookups_before, flood_started = flood_lookups(hall), time.perf_counter()
-    load = asyncio.create_task(flood.run(args.flood_rate, args.page_seconds, connections=200))
-    await asyncio.sleep(0.5)
-    flooded = await loop.run_in_executor(None, round_trips, kiosk2, args.round_trips)
-    await load
-    flood_s = time.perf_counter() - flood_started
+    flood_lookups_before, flood_s = flood_lookups(hall), 0.0
+    for _ in range(args.turns):
+        quiet_now = await loop.run_in_executor(None, trips.sample, args.round_trips)
+        paged_now = await sample_under(loop, trips, args, pages.run(args.rate, args.phase_seconds))
+        flood_started = time.perf_counter()
+        flooded_now = await sample_under(
+            loop, trips, args, flood.run(args.flood_rate, args.phase_seconds, connections=200))
+        flood_s += time.perf_counter() - flood_started
+        quiet += quiet_now
+        paged += paged_now
+        flooded += flooded_now
+        turns.append(" / ".join(ms(x, 0.5) for x in (quiet_now, paged_now, flooded_now)))
+    asked = flood_lookups(hall) - flood_lookups_before
+    figures[f"ticket page at {args.rate:.0f}/s p50/p99 (ms)"] = (
+        f"{ms(pages.times, 0.5)} / {ms(pages.times, 0.99)} ({len(pages.times)} pages, "
+        f"{pages.errors} errors)")
     figures[f"made-up tokens offered at {args.flood_rate:.0f}/s on 200 connections"] = (
         f"answers {flood.statuses} (p50 {ms(flood.times, 0.5)} ms), {flood.unsent} not taken; "
-        f"the hub was asked {flood_lookups(hall) - lookups_before} "
-        f"in {flood_s:.1f} s ({(flood_lookups(hall) - lookups_before) / flood_s:.0f}/s)")
-    figures["hub round trip under the flood p50/p99 (ms)"] = (
-        f"{ms(flooded, 0.5)} / {ms(flooded, 0.99)} "
-        f"({(percentile(flooded, 0.5) / percentile(alone, 0.5) - 1) * 100:+.0f}% at p50)")
+        f"the hub was asked {asked} in {flood_s:.1f} s ({asked / flood_s:.0f}/s)")
+    figures["hub round trip, phones quiet, p50/p99 (ms)"] = f"{ms(quiet, 0.5)} / {ms(quiet, 0.99)}"
+    for name, values in (("the page load", paged), ("the flood", flooded)):
+        figures[f"hub round trip under {name} p50/p99 (ms)"] = (
+            f"{ms(values, 0.5)} / {ms(values, 0.99)} "
+            f"({(percentile(values, 0.5) / percentile(quiet, 0.5) - 1) * 100:+.1f}% at p50)")
+    figures["hub p50 each turn: quiet / pages / flood (ms)"] = "; ".join(turns)
     figures["web RSS at the end (MB)"] = f"{rss_mb(hall.web.pid):.0f}"  # type: ignore[union-attr]
     stop.set()
     for task in tasks:
@@ -284,10 +340,20 @@ async def bench(hall: WebHall, args: argparse.Namespace) -> dict[str, str]:
     await asyncio.gather(*tasks, return_exceptions=True)
     # The machine's own drift: the hub alone again, the phones gone.
     await asyncio.sleep(1.0)
-    after = await loop.run_in_executor(None, round_trips, kiosk2, args.round_trips)
+    after = await loop.run_in_executor(None, trips.sample, args.round_trips)
     figures["hub round trip alone again, after, p50/p99 (ms)"] = (
         f"{ms(after, 0.5)} / {ms(after, 0.99)}")
     return figures
+
+
+async def sample_under(loop: asyncio.AbstractEventLoop, trips: RoundTrips,
+                       args: argparse.Namespace, load: Coroutine[Any, Any, None]) -> list[float]:
+    """The hub's round trips while `load` runs (begun half a second before)."""
+    running = asyncio.create_task(load)
+    await asyncio.sleep(0.5)
+    sampled = await loop.run_in_executor(None, trips.sample, args.round_trips)
+    await running
+    return sampled
 
 
 def main() -> int:
@@ -295,23 +361,36 @@ def main() -> int:
     parser.add_argument("--phones", type=int, default=2000)
     parser.add_argument("--calls", type=int, default=10)
     parser.add_argument("--rate", type=float, default=200.0, help="pages per second")
-    parser.add_argument("--page-seconds", type=float, default=10.0)
     parser.add_argument("--flood-rate", type=float, default=1000.0,
                         help="requests per second for made-up tokens")
-    parser.add_argument("--round-trips", type=int, default=120,
-                        help="hub round trips per phase (four phases: at most 120)")
+    parser.add_argument("--turns", type=int, default=6,
+                        help="turns of quiet, page load and flood (the hub sampled in each)")
+    parser.add_argument("--phase-seconds", type=float, default=3.0,
+                        help="how long each page load and flood lasts")
+    parser.add_argument("--round-trips", type=int, default=150,
+                        help="hub round trips per sample (at most about 4,500 in all)")
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--round-trip-kiosk", nargs=3, metavar=("BROKER", "SITE", "SERVICES"),
+                        help=argparse.SUPPRESS)  # the script's own kiosk process
     args = parser.parse_args()
+    if args.round_trip_kiosk:
+        broker_url, site, services = args.round_trip_kiosk
+        round_trip_kiosk(broker_url, site, services.split(","))
+        return 0
     out = args.out or Path(tempfile.mkdtemp(prefix="bench-web-"))
-    # The phones are other devices in a hall: here they share the 2 cores, at the web face's
-    # priority (both below the hub's).
-    os.nice(10)
     with WebHall(out, config_edit=lambda text: widen(text, args.phones)) as hall:
-        # A benchmark thread must not outlive the hall.
+        trips = RoundTrips(hall)
+        # The hub, the broker and the round trips' kiosk run at their own priority (the web
+        # face lowers its own, `qms web --nice`); the phones are other machines in a hall,
+        # here sharing the 2 cores, so they go last.
+        os.nice(19)
         result: dict[str, str] = {}
-        worker = threading.Thread(target=lambda: result.update(asyncio.run(bench(hall, args))))
+        # A benchmark thread must not outlive the hall.
+        worker = threading.Thread(
+            target=lambda: result.update(asyncio.run(bench(hall, trips, args))))
         worker.start()
         worker.join()
+        trips.close()
     print()
     print(f"| figure ({args.phones} phones) | value |")
     print("|---|---|")
