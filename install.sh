@@ -14,9 +14,11 @@ APT_PACKAGES=(
   libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0
   libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
   libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1
+  chromium
 )
-# chromium: the web face's browser tests (driven by Playwright, never `playwright install`).
-DEV_APT_PACKAGES=(tesseract-ocr tesseract-ocr-vie chromium)
+# chromium: the demo photographs the web face's pages with it, and the tests drive it
+# (through Playwright, never `playwright install`: nothing is downloaded).
+DEV_APT_PACKAGES=(tesseract-ocr tesseract-ocr-vie)
 
 extras="embedded"
 packages=("${APT_PACKAGES[@]}")

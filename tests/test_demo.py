@@ -47,6 +47,7 @@ def test_headless_demo_morning(tmp_path):
             for width in (390, 1920):
                 shot = Image.open(out / "screens" / f"web-end-{page}-{width}.png")
                 assert shot.width == width
+                assert len(shot.convert("L").getcolors(256)) > 8, f"{page} at {width} is blank"
     wavs = sorted((out / "voice").glob("*.wav"))
     assert wavs, "no announcement was written"
     with wave.open(str(wavs[0])) as wav:

@@ -90,7 +90,7 @@ def stop(process: subprocess.Popen | None) -> None:
 def screenshots(base: str, ticket_url: str | None, folder: Path,
                 prefix: str = "web") -> subprocess.Popen | None:
     """Screenshots of the four pages at a phone's and a TV's width, in another process (the
-    demo's Qt loop goes on meanwhile); None when there is no Chromium or Playwright."""
+    demo's Qt loop goes on meanwhile); None when there is no Chromium."""
     if not Path("/usr/bin/chromium").exists():
         log.info("no /usr/bin/chromium: the web pages are not photographed")
         return None

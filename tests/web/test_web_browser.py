@@ -39,7 +39,8 @@ def hall(tmp_path_factory):
     with ManagedBroker(data_dir=tmp / "broker", embedded=False) as broker:
         hub = HubProcess(broker.url, tmp / "ledger.db", config=config).start()
         web = WebProcess(broker.url, tmp / "web.log", port=port)
-        clients = {d: device(broker.url, d) for d in ("kiosk-1", "counter-5", "tablet-5")}
+        clients = {d: device(broker.url, d)
+                   for d in ("kiosk-1", "counter-5", "tablet-5", "manager-1")}
         try:
             yield {"web": web, "tmp": tmp, **clients}
         finally:
@@ -205,3 +206,38 @@ def test_the_ranking_page_counts_a_new_rating_live(hall, browser):
              timeout=10, interval=0.1, what="the ranking page to count the new rating")
     assert page.evaluate("window.__still_here") is True
     page.context.close()
+
+
+
+def test_the_board_on_a_tv_shows_only_whole_calls(hall, browser):
+    """More recent calls than the column holds: the ones that fit are shown whole, the rest not
+    at all (no half a number at the bottom of a TV)."""
+    manager, counter = hall["manager-1"], hall["counter-5"]
+    counter.request("counter.open", {"officer": "hve", "pin": DEMO_PIN})
+    for _ in range(8):
+        manager.request("ticket.issue", {"service": "datdai"})
+        counter.request("counter.call_next")
+        counter.request("ticket.done")
+    for viewport in (TV, SMALL_TV):
+        page = _page(browser, viewport)
+        page.goto(f"{hall['web'].url}/bang")
+        rows = page.evaluate("""() => {
+            // What shows: the list's box within its section's (either may clip).
+            const a = document.querySelector('.recent').getBoundingClientRect();
+            const b = document.querySelector('.recent ol').getBoundingClientRect();
+            const box = {top: Math.max(a.top, b.top), bottom: Math.min(a.bottom, b.bottom),
+                         left: Math.max(a.left, b.left), right: Math.min(a.right, b.right)};
+            return [...document.querySelectorAll('.recent li')].map(li => {
+                const r = li.getBoundingClientRect();
+                return {inside: r.top >= box.top && r.bottom <= box.bottom
+                                && r.left >= box.left && r.right <= box.right,
+                        outside: r.left >= box.right || r.top >= box.bottom};
+            });
+        }""")
+        assert len(rows) == 7  # the newest call is the big one; seven more are listed
+        shown = [r["inside"] for r in rows]
+        assert all(r["inside"] or r["outside"] for r in rows), rows  # none cut in half
+        assert shown[:5] == [True] * 5, rows  # the newest ones, at least five
+        assert shown == sorted(shown, reverse=True), rows  # only the oldest ones hidden
+        shot(page, f"board-calls-{viewport['width']}")
+        page.context.close()
