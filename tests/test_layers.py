@@ -92,6 +92,11 @@ def test_every_layer_imports_only_what_its_place_allows():
     assert wrong == []
 
 
+# The tools and tests, and the libraries only `.[dev]` installs (by their import names).
+TEST_ONLY = {"tools", "tests", "pytest", "pytestqt", "hypothesis", "playwright", "schemathesis",
+             "zxingcpp"}
+
+
 def test_nothing_that_ships_imports_the_tools_or_test_libraries():
     ships = shipped()
     assert "tools" not in ships and "tests" not in ships
@@ -103,7 +108,7 @@ def test_nothing_that_ships_imports_the_tools_or_test_libraries():
                 names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
                          [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
                 wrong += [f"{module} imports {n}" for n in names
-                          if n.split(".")[0] in {"tools", "tests", "pytest", "hypothesis"}]
+                          if n.split(".")[0] in TEST_ONLY]
     assert wrong == []
 
 
