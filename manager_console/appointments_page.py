@@ -37,46 +37,7 @@ from manager_console.widgets import (
 )
 from qtkit.texts import Texts, error_text
 
-TEXTS = Texts({
-    "tab": ("Lịch hẹn", "Appointments"),
-    "book_title": ("Đặt lịch qua điện thoại", "Book on the telephone"),
-    "service": ("Dịch vụ", "Service"),
-    "day": ("Ngày", "Day"),
-    "find_slots": ("Xem giờ trống", "Free slots"),
-    "slot": ("Giờ hẹn", "Slot"),
-    "no_slots": ("Không còn giờ trống", "No free slot"),
-    "free": ("{start} – {end} (còn {free})", "{start} – {end} ({free} free)"),
-    "phone": ("Số điện thoại (không bắt buộc)", "Phone number (optional)"),
-    "consent": ("Công dân đồng ý để trung tâm giữ số điện thoại đến hết ngày hẹn",
-                "The citizen agrees that the center keeps the number until the day is over"),
-    "book": ("Đặt lịch", "Book"),
-    "booked": ("Đã đặt lịch. Mã: {code} — {slot}. Xin đọc mã cho công dân.",
-               "Booked. Code: {code} — {slot}. Read the code to the citizen."),
-    "cancel_title": ("Hủy lịch hẹn", "Cancel a booking"),
-    "code": ("Mã đặt lịch", "Booking code"),
-    "cancel": ("Hủy lịch", "Cancel booking"),
-    "cancelled": ("Đã hủy lịch hẹn {code}.", "Booking {code} cancelled."),
-    "day_title": ("Ngày nghỉ (không nhận đặt lịch)", "Holidays (no booking)"),
-    "close_day": ("Ngừng nhận đặt lịch ngày này", "Close this day to booking"),
-    "open_day": ("Mở lại đặt lịch", "Open it again"),
-    "day_closed": ("Ngày {day} không nhận đặt lịch ({booked} lịch đã đặt giữ nguyên).",
-                   "{day} is closed to booking ({booked} bookings kept)."),
-    "day_opened": ("Ngày {day} nhận đặt lịch trở lại.", "{day} takes bookings again."),
-    "figures_title": ("Số liệu lịch hẹn", "Appointment figures"),
-    "load": ("Xem số liệu", "Show figures"),
-    "export": ("Xuất CSV", "Export CSV"),
-    "exported": ("Đã lưu {path}", "Saved {path}"),
-    "failed": ("Không thực hiện được: {reason}", "Not done: {reason}"),
-    "col_day": ("Ngày", "Day"),
-    "col_service": ("Dịch vụ", "Service"),
-    "col_booked": ("Đã đặt", "Booked"),
-    "col_checked_in": ("Đã đến", "Checked in"),
-    "col_not_come": ("Không đến", "Not come"),
-    "col_to_come": ("Chưa đến giờ", "To come"),
-    "col_served": ("Đã phục vụ", "Served"),
-    "col_cancelled": ("Đã hủy", "Cancelled"),
-    "col_slot_to_call": ("Từ giờ hẹn đến lúc gọi (TB, phút)", "Slot to call (mean, min)"),
-})
+TEXTS = Texts.load(Path(__file__).with_name("appointment_texts.toml"))
 text = TEXTS.t
 
 COLUMNS = ("day", "service", "booked", "checked_in", "not_come", "to_come", "served",

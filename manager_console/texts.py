@@ -1,212 +1,18 @@
 """Every word the manager console shows, Vietnamese first, English available.
 
 Names of the center, services, counters, officers and rating levels come from the config;
-these are the console's own words around them.
+these are the console's own words around them, in the catalogs beside this file: `texts.toml`,
+and the devices' health in `health_part_texts.toml` and `health_value_texts.toml`.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from qtkit.texts import Texts
 
-TEXTS = Texts({
-    "window_title": ("Bảng điều hành — {center}", "Manager console — {center}"),
-    "switch_language": ("English", "Tiếng Việt"),
-    # connection
-    "connecting": ("Đang kết nối tới hệ thống…", "Connecting to the system…"),
-    "disconnected": ("MẤT KẾT NỐI tới hệ thống — số liệu đang hiển thị có thể đã cũ",
-                     "NOT CONNECTED to the system — the figures shown may be out of date"),
-    "hub_offline": ("Máy chủ hàng đợi đang NGỪNG HOẠT ĐỘNG — chưa thể thay đổi, số liệu có "
-                    "thể đã cũ", "The queue hub is OFFLINE — no changes possible, figures "
-                    "may be out of date"),
-    "waiting_config": ("Đang chờ cấu hình từ máy chủ…", "Waiting for the center's config…"),
-    "clock_behind": ("ĐỒNG HỒ máy chủ chậm {minutes} phút so với sổ ghi — hệ thống vẫn giữ ngày "
-                     "và thứ tự số; hãy chỉnh lại giờ máy chủ (NTP)",
-                     "The hub's CLOCK is {minutes} min behind its ledger — it keeps the "
-                     "ledger's day and order; set the server's time right (NTP)"),
-    # tabs
-    "tab_hall": ("Sảnh chờ", "Hall"),
-    "tab_control": ("Điều hành", "Control"),
-    "tab_reports": ("Báo cáo", "Reports"),
-    "tab_ratings": ("Đánh giá", "Ratings"),
-    # hall
-    "summary": ("Đang chờ: {waiting} người · Quầy mở: {open}/{counters} · "
-                "Dịch vụ ngừng cấp số: {closed}",
-                "Waiting: {waiting} · Counters open: {open}/{counters} · "
-                "Services not issuing: {closed}"),
-    "counters_title": ("Quầy", "Counters"),
-    "devices_title": ("Thiết bị", "Devices"),
-    "devices_problems": ("Thiết bị — {count} sự cố", "Devices — {count} problem(s)"),
-    "col_service": ("Dịch vụ", "Service"),
-    "col_waiting": ("Đang chờ", "Waiting"),
-    "col_priority": ("Ưu tiên", "Priority"),
-    "col_longest": ("Chờ lâu nhất", "Longest wait"),
-    "col_ewt": ("Dự kiến chờ", "Est. wait"),
-    "col_counters_open": ("Quầy mở", "Counters"),
-    "col_issued": ("Đã cấp", "Issued"),
-    "col_served": ("Đã xong", "Served"),
-    "col_issuing": ("Cấp số", "Issuing"),
-    "col_counter": ("Quầy", "Counter"),
-    "col_status": ("Trạng thái", "Status"),
-    "col_officer": ("Cán bộ", "Officer"),
-    "col_services": ("Dịch vụ phụ trách", "Services"),
-    "col_ticket": ("Số hiện tại", "Ticket"),
-    "col_busy": ("Thời gian", "Busy for"),
-    "issuing_open": ("Đang cấp", "Issuing"),
-    "issuing_manager": ("Ngừng cấp", "Stopped"),
-    "issuing_daily_limit": ("Hết số", "No more"),
-    "issuing_hours": ("Ngoài giờ", "Closed hours"),
-    "alert_unserved": ("Có người chờ nhưng không quầy nào mở: {services}",
-                       "People waiting and no counter open: {services}"),
-    "alert_long_wait": ("Có người đã chờ quá {minutes} phút: {services}",
-                        "Someone has waited over {minutes} min: {services}"),
-    "counter_open": ("Đang mở", "Open"),
-    "counter_paused": ("Tạm dừng", "Paused"),
-    "counter_closed": ("Đóng", "Closed"),
-    "ticket_called": ("{number} (đang mời)", "{number} (called)"),
-    "ticket_serving": ("{number} (đang phục vụ)", "{number} (serving)"),
-    "counter_name": ("Quầy {number}", "Counter {number}"),
-    "none": ("—", "—"),
-    # devices
-    "role_kiosk": ("Kiosk lấy số", "Ticket kiosk"),
-    "role_counter": ("Màn hình cán bộ", "Officer's terminal"),
-    "role_tablet": ("Máy đánh giá", "Rating tablet"),
-    "role_board": ("Bảng hiển thị", "Display board"),
-    "role_announcer": ("Loa gọi số", "Announcer"),
-    "role_manager": ("Máy quản lý", "Manager console"),
-    "role_web": ("Trang web", "Web face"),
-    "device_at_counter": ("{role} quầy {number}", "{role}, counter {number}"),
-    "col_device": ("Thiết bị", "Device"),
-    "col_health": ("Tình trạng", "Condition"),
-    "device_online": ("Hoạt động", "Online"),
-    "device_offline": ("NGOẠI TUYẾN", "OFFLINE"),
-    "device_unknown": ("Chưa kết nối", "Never seen"),
-    # control
-    "counter_editor": ("Quầy được chọn", "Selected counter"),
-    "officer": ("Cán bộ", "Officer"),
-    "open_counter": ("Mở quầy", "Open"),
-    "pause_counter": ("Tạm dừng", "Pause"),
-    "close_counter": ("Đóng quầy", "Close"),
-    "counter_services": ("Dịch vụ quầy phục vụ (đánh dấu và xếp thứ tự)",
-                         "Services served (tick and order them)"),
-    "move_up": ("▲ Lên", "▲ Up"),
-    "move_down": ("▼ Xuống", "▼ Down"),
-    "apply_services": ("Áp dụng phân công", "Apply assignment"),
-    "assign_hint": ("Thay đổi có hiệu lực từ lượt gọi tiếp theo.",
-                    "Changes take effect at the next call."),
-    "issuing_title": ("Cấp số theo dịch vụ", "Issuing per service"),
-    "stop_issuing": ("Ngừng cấp số", "Stop issuing"),
-    "start_issuing": ("Mở cấp số", "Resume issuing"),
-    "undo_stop": ("Hoàn tác ({seconds})", "Undo ({seconds})"),
-    "issuing_held": ("Ngừng sau {seconds} giây", "Stops in {seconds} s"),
-    "stop_held": ("Sẽ ngừng cấp số {service} sau {seconds} giây — bấm Hoàn tác để giữ lại",
-                  "{service} stops issuing in {seconds} s — press Undo to keep it"),
-    "stop_undone": ("Đã hoàn tác: {service} vẫn cấp số", "Undone: {service} keeps issuing"),
-    "message_title": ("Thông báo chạy trên bảng hiển thị", "Running message on the boards"),
-    "message_placeholder": ("Nội dung thông báo…", "Message text…"),
-    "message_minutes": ("Hiển thị trong (phút, 0 = đến khi xóa)",
-                        "Show for (minutes, 0 = until cleared)"),
-    "send_message": ("Gửi thông báo", "Send"),
-    "clear_message": ("Xóa thông báo", "Clear"),
-    "message_now": ("Đang hiển thị: {text}", "Showing now: {text}"),
-    "message_until": ("Đang hiển thị đến {time}: {text}", "Showing until {time}: {text}"),
-    "message_none": ("Không có thông báo", "No message"),
-    # notices after a command
-    "done_open": ("Đã mở {counter}", "{counter} is open"),
-    "done_pause": ("Đã tạm dừng {counter}", "{counter} is paused"),
-    "done_close": ("Đã đóng {counter}", "{counter} is closed"),
-    "done_assign": ("Đã phân công {counter}: {services}", "{counter} now serves {services}"),
-    "done_issuing_open": ("Đã mở cấp số: {service}", "Issuing resumed: {service}"),
-    "done_issuing_close": ("Đã ngừng cấp số: {service}", "Issuing stopped: {service}"),
-    "done_message": ("Đã gửi thông báo tới các bảng", "Message sent to the boards"),
-    "done_message_clear": ("Đã xóa thông báo trên các bảng", "Message cleared"),
-    "no_services_chosen": ("Hãy chọn ít nhất một dịch vụ cho quầy",
-                           "Choose at least one service for the counter"),
-    "failed": ("Không thực hiện được: {reason}", "Failed: {reason}"),
-    # reports
-    "period_from": ("Từ ngày", "From"),
-    "period_to": ("Đến ngày", "To"),
-    "today": ("Hôm nay", "Today"),
-    "last_7_days": ("7 ngày qua", "Last 7 days"),
-    "this_month": ("Tháng này", "This month"),
-    "load_report": ("Xem báo cáo", "Show report"),
-    "export_csv": ("Xuất CSV", "Export CSV"),
-    "export_xlsx": ("Xuất Excel", "Export Excel"),
-    "xlsx_filter": ("Bảng tính Excel (*.xlsx)", "Excel workbook (*.xlsx)"),
-    "loading": ("Đang tải…", "Loading…"),
-    "report_for": ("Báo cáo {period}", "Report {period}"),
-    "report_rule": ("Mỗi số được tính ở dịch vụ cuối cùng của số đó: số đã chuyển sang dịch vụ "
-                    "khác được tính ở dịch vụ nhận (như ở Sảnh chờ).",
-                    "Each ticket counts under its last service: a ticket transferred to "
-                    "another service counts under the one it was sent to (as in the Hall)."),
-    "report_empty": ("Chưa có số liệu cho khoảng thời gian này",
-                     "No figures for this period"),
-    "report_tab_service": ("Theo dịch vụ", "By service"),
-    "report_tab_counter": ("Theo quầy", "By counter"),
-    "report_tab_officer": ("Theo cán bộ", "By officer"),
-    "report_tab_day": ("Theo ngày", "By day"),
-    "report_tab_hourly": ("Theo giờ trong ngày", "By hour of day"),
-    "save_title": ("Lưu tệp", "Save file"),
-    "save_look_in": ("Thư mục:", "Look in:"),
-    "save_file_name": ("Tên tệp:", "File name:"),
-    "save_file_type": ("Kiểu tệp:", "Files of type:"),
-    "save_accept": ("Lưu", "Save"),
-    "save_reject": ("Hủy", "Cancel"),
-    "exported": ("Đã lưu {path}", "Saved {path}"),
-    "export_nothing": ("Hãy xem báo cáo trước khi xuất", "Show a report before exporting"),
-    "export_failed": ("Không lưu được tệp: {reason}", "Could not save the file: {reason}"),
-    "chart_counts": ("Số lượt trong mỗi giờ (theo giờ lấy số)",
-                     "Tickets per hour (by hour of issue)"),
-    "chart_waits": ("Thời gian chờ (phút) theo giờ lấy số",
-                    "Wait (minutes) by hour of issue"),
-    "legend_issued": ("Đã cấp", "Issued"),
-    "legend_served": ("Đã phục vụ", "Served"),
-    "legend_mean_wait": ("Chờ trung bình", "Mean wait"),
-    "legend_p90_wait": ("90% chờ không quá", "90th percentile wait"),
-    # report columns
-    "rcol_name_service": ("Dịch vụ", "Service"),
-    "rcol_name_counter": ("Quầy", "Counter"),
-    "rcol_name_officer": ("Cán bộ", "Officer"),
-    "rcol_name_day": ("Ngày", "Day"),
-    "rcol_name_hourly": ("Giờ lấy số", "Hour of issue"),
-    "rcol_issued": ("Đã cấp", "Issued"),
-    "rcol_served": ("Đã phục vụ", "Served"),
-    "rcol_no_show": ("Vắng mặt", "No-show"),
-    "rcol_waiting": ("Còn chờ", "Still waiting"),
-    "rcol_cancelled": ("Đã hủy", "Cancelled"),
-    "rcol_mean_wait": ("Chờ TB", "Mean wait"),
-    "rcol_p90_wait": ("Chờ P90", "P90 wait"),
-    "rcol_mean_service": ("Phục vụ TB", "Mean service"),
-    "rcol_mean_wait_s": ("Chờ trung bình (giây)", "Mean wait (s)"),
-    "rcol_p90_wait_s": ("Chờ P90 (giây)", "P90 wait (s)"),
-    "rcol_mean_service_s": ("Phục vụ trung bình (giây)", "Mean service (s)"),
-    "rcol_rated": ("Lượt đánh giá", "Ratings"),
-    "rcol_satisfied": ("Tỷ lệ hài lòng", "Satisfied"),
-    "rcol_mean_score": ("Điểm TB", "Mean score"),
-    "rcol_rank": ("Hạng", "Rank"),
-    "hour_span": ("{start}:00–{end}:00", "{start}:00–{end}:00"),
-    # ratings
-    "load_ranking": ("Xem xếp hạng", "Show ranking"),
-    "export_html": ("Xuất trang web (HTML)", "Export web page (HTML)"),
-    "ranking_for": ("Kết quả đánh giá mức độ hài lòng {period}",
-                    "Satisfaction results {period}"),
-    "ranking_officers": ("Xếp hạng cán bộ", "Officers ranked"),
-    "ranking_counters": ("Xếp hạng quầy", "Counters ranked"),
-    "ranking_rule": ("Chỉ xếp hạng khi có từ 5 lượt đánh giá trở lên. Xếp theo tỷ lệ hài lòng "
-                     "(Rất hài lòng và Hài lòng) đã cân theo số lượt: ít lượt thì tỷ lệ được "
-                     "kéo về mức chung của trung tâm (như thêm 10 lượt ở mức chung); rồi theo "
-                     "điểm trung bình (thang 4 điểm), rồi theo số lượt đánh giá.",
-                     "Ranked only with at least 5 ratings. Ranked by the share satisfied (the "
-                     "two top levels) weighed by the number of ratings: with few, the share is "
-                     "drawn toward the center's (as if 10 more ratings at it); then the mean "
-                     "score (out of 4), then the number of ratings."),
-    "unranked": ("—", "—"),
-    "ranking_empty": ("Chưa có lượt đánh giá nào trong khoảng thời gian này",
-                      "No ratings in this period"),
-    "period_day": ("ngày {day}", "on {day}"),
-    "period_range": ("từ ngày {first} đến ngày {last}", "from {first} to {last}"),
-})
+TEXTS = Texts.load(Path(__file__).with_name("texts.toml"))
 
 text = TEXTS.t
 
@@ -232,35 +38,9 @@ def percent(share: float, lang: str) -> str:
 
 
 # What a device reports as health (its `health` dict), in plain words.
-HEALTH_PARTS = Texts({
-    "printer": ("Máy in", "Printer"),
-    "audio": ("Âm thanh", "Audio"),
-    "speech": ("Giọng đọc", "Voice"),
-    "display": ("Bảng LED", "LED display"),
-    "led": ("Bảng LED", "LED display"),
-    "keypad": ("Bàn phím gọi số", "Keypad"),
-    "screen": ("Màn hình", "Screen"),
-})
+HEALTH_PARTS = Texts.load(Path(__file__).with_name("health_part_texts.toml"))
 
-HEALTH_VALUES = Texts({
-    "ok": ("bình thường", "ok"),
-    "paper_low": ("sắp hết giấy", "paper low"),
-    "paper_out": ("HẾT GIẤY", "OUT OF PAPER"),
-    "cover_open": ("NẮP ĐANG MỞ", "COVER OPEN"),
-    "offline": ("MẤT KẾT NỐI", "OFFLINE"),
-    "unknown": ("không đọc được trạng thái", "status unreadable"),
-    "missing": ("KHÔNG CÓ", "MISSING"),
-    "error": ("LỖI", "ERROR"),
-    # the hall's voice: what is wrong and what to check
-    "no_sound_device": ("LOA KHÔNG PHÁT: máy không thấy thiết bị âm thanh — kiểm tra loa, dây "
-                        "cắm và nguồn; thử lệnh aplay -l",
-                        "SILENT: no sound device — check the speakers, the cable and the "
-                        "power; try aplay -l"),
-    "no_audio_player": ("LOA KHÔNG PHÁT: chưa cài chương trình phát âm thanh (aplay, gói "
-                        "alsa-utils)", "SILENT: no audio player (aplay, package alsa-utils)"),
-    "play_failed": ("LOA KHÔNG PHÁT: không phát được âm thanh — kiểm tra loa và âm lượng",
-                    "SILENT: could not play — check the speakers and the volume"),
-})
+HEALTH_VALUES = Texts.load(Path(__file__).with_name("health_value_texts.toml"))
 
 
 def health_part(part: str, lang: str) -> str:

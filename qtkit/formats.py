@@ -6,6 +6,8 @@ weekdays are every device's (`config.bilingual`).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from config.bilingual import Texts, weekday
 from drivers.printer.layout import wait_text
 
@@ -13,12 +15,7 @@ __all__ = ["duration", "told_wait", "wait_text", "weekday"]
 
 # The wait a ticket taken now is told, as a table's cell says it (the kiosk says it in a
 # sentence, with its own words, through the same `wait_text`).
-WAITS = Texts({
-    "soon": ("dưới {minutes} phút", "under {minutes} min"),
-    "minutes": ("{low}-{high} phút", "{low}-{high} min"),
-    "hours": ("{low}-{high} giờ", "{low}-{high} h"),
-    "no_counter": ("chưa có quầy", "no counter"),
-})
+WAITS = Texts.load(Path(__file__).with_name("wait_texts.toml"))
 
 
 def told_wait(wait_range: tuple[int, int] | None, lang: str) -> str:

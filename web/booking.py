@@ -13,6 +13,7 @@ import asyncio
 import io
 import time
 from datetime import date, datetime
+from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import parse_qs, quote
 
@@ -36,65 +37,7 @@ from web.texts import Lang
 MAX_FORM = 4 * 1024
 TODAY_SLOTS_S = 5.0  # the home page's free slots, asked of the hub at most this often
 
-TEXTS = Texts({
-    "title": ("Đặt lịch hẹn", "Book an appointment"),
-    "intro": ("Đặt trước một giờ hẹn, đến trung tâm đúng giờ và quét mã ở máy lấy số: "
-              "ông/bà được gọi theo giờ hẹn, không phải xếp hàng từ đầu.",
-              "Book a time, come at your time and scan your code at the kiosk: you are "
-              "called at your time instead of queueing from the start."),
-    "step_service": ("1. Chọn dịch vụ", "1. Choose the service"),
-    "step_day": ("2. Chọn ngày", "2. Choose the day"),
-    "step_slot": ("3. Chọn giờ còn trống", "3. Choose a free time"),
-    "no_bookable": ("Hiện chưa có dịch vụ nhận đặt lịch.", "No service takes bookings now."),
-    "closed_day": ("nghỉ", "closed"),
-    "full_day": ("hết chỗ", "full"),
-    "free": ("còn {free} chỗ", "{free} free"),
-    "no_slot": ("Ngày này không còn giờ trống. Xin chọn ngày khác.",
-                "No free time left that day. Please choose another day."),
-    "phone": ("Số điện thoại (không bắt buộc)", "Phone number (optional)"),
-    "consent": ("Tôi đồng ý để trung tâm lưu số điện thoại này để liên hệ về lịch hẹn; số sẽ "
-                "được xóa khi hết ngày hẹn.",
-                "I agree that the center keeps this number to contact me about the "
-                "appointment; it is erased when the day is over."),
-    "book": ("Đặt lịch", "Book"),
-    "find_title": ("Đã đặt lịch? Xem hoặc hủy", "Booked already? See or cancel"),
-    "code": ("Mã đặt lịch", "Booking code"),
-    "find": ("Xem", "Show"),
-    "your_booking": ("Lịch hẹn của ông/bà", "Your appointment"),
-    "booked_ok": ("Đã đặt lịch thành công. Xin giữ mã này.",
-                  "Your appointment is booked. Please keep this code."),
-    "when": ("Giờ hẹn", "Time"),
-    "checkin": ("Nhận số tại máy lấy số từ {start} đến {end}: quét mã QR này hoặc chọn "
-                "“Tôi đã đặt lịch” và nhập mã.",
-                "Check in at the kiosk from {start} to {end}: scan this QR code or choose "
-                "“I have booked” and type the code."),
-    "status_booked": ("Đang giữ chỗ", "Booked"),
-    "status_cancelled": ("Đã hủy", "Cancelled"),
-    "status_checked_in": ("Đã nhận số", "Checked in"),
-    "cancel": ("Hủy lịch hẹn", "Cancel the appointment"),
-    "cancel_confirm": ("Tôi muốn hủy lịch hẹn này", "I want to cancel this appointment"),
-    "today_title": ("Đặt lịch hôm nay: giờ còn trống", "Book for today: free times"),
-    "today_none": ("Hôm nay không còn giờ trống để đặt.", "No free time left to book today."),
-    "more": ("Đặt lịch hẹn", "Book an appointment"),
-    "error": ("Chưa đặt được: {reason}", "Not booked: {reason}"),
-    "err_slot_full": ("giờ này vừa kín chỗ, xin chọn giờ khác", "that time has just filled up"),
-    "err_slot_unavailable": ("giờ này không còn đặt được", "that time can no longer be booked"),
-    "err_booking_day_closed": ("ngày này trung tâm không nhận đặt lịch",
-                               "the center takes no bookings that day"),
-    "err_consent_required": ("cần đánh dấu đồng ý nếu để lại số điện thoại",
-                             "tick the consent to leave a phone number"),
-    "err_phone_limit_reached": ("số điện thoại này đã đặt đủ số lịch trong ngày",
-                                "this phone number has the most bookings for that day"),
-    "err_bad_phone": ("số điện thoại chưa đúng (10 hoặc 11 chữ số, bắt đầu bằng 0)",
-                      "the phone number is not right (10 or 11 digits, starting with 0)"),
-    "err_pick": ("xin chọn một giờ", "please choose a time"),
-    "err_busy": ("hệ thống đang bận hoặc mất kết nối, xin thử lại",
-                 "the system is busy or unreachable; try again"),
-    "err_unknown_booking": ("không có lịch hẹn với mã này", "no booking has this code"),
-    "err_booking_used": ("lịch hẹn đã được dùng để lấy số", "the booking has been used"),
-    "err_booking_cancelled": ("lịch hẹn đã bị hủy", "the booking was cancelled"),
-    "not_found": ("Không tìm thấy lịch hẹn với mã này.", "No booking has this code."),
-})
+TEXTS = Texts.load(Path(__file__).with_name("booking_texts.toml"))
 t = TEXTS.t
 
 
