@@ -101,7 +101,16 @@ def _http_error(exc: RequestError) -> HTTPException:
     return error
 
 
-def _out(booking: dict[str, Any]) -> AppointmentOut:
+async def _ask(state: State, op: str, args: dict[str, Any]) -> dict[str, Any]:
+    """The hub's answer to a booking op; its refusal as the HTTP error that says why."""
+    try:
+        return await _live(state).request(op, args)
+    except RequestError as exc:
+        raise _http_error(exc) from None
+
+
+async def _appointment(state: State, op: str, args: dict[str, Any]) -> AppointmentOut:
+    booking = (await _ask(state, op, args))["booking"]
     return msgspec.convert({k: booking[k] for k in AppointmentOut.__struct_fields__},
                            AppointmentOut, strict=False)
 
@@ -127,17 +136,12 @@ Code = Annotated[str, PathParameter(min_length=4, max_length=20,
 async def api_slots(state: State, service: Annotated[str | None, QueryParameter(
         max_length=40)] = None, day: Annotated[date | None, QueryParameter()] = None,
                     days: Annotated[int, QueryParameter(ge=1, le=31)] = 1) -> SlotsOut:
-    live = _live(state)
     args: dict[str, Any] = {"days": days}
     if service:
         args["service"] = service
     if day:
         args["day"] = day.isoformat()
-    try:
-        result = await live.request("booking.slots", args)
-    except RequestError as exc:
-        raise _http_error(exc) from None
-    return msgspec.convert(result, SlotsOut, strict=False)
+    return msgspec.convert(await _ask(state, "booking.slots", args), SlotsOut, strict=False)
 
 
 @post("/api/v1/appointments", summary="Book an appointment", status_code=201,
@@ -145,35 +149,22 @@ async def api_slots(state: State, service: Annotated[str | None, QueryParameter(
       "the appointment's day is over and never returned. The reply's `code` is the citizen's "
       "key: to check in at the kiosk, or to cancel.", tags=["appointments"])
 async def api_book(state: State, data: JSONBody[AppointmentIn]) -> AppointmentOut:
-    live = _live(state)
     args = msgspec.to_builtins(data)
     if args.get("phone") is None:
         args.pop("phone", None)
-    try:
-        result = await live.request("booking.create", args)
-    except RequestError as exc:
-        raise _http_error(exc) from None
-    return _out(result["booking"])
+    return await _appointment(state, "booking.create", args)
 
 
 @get("/api/v1/appointments/{code:str}", summary="One appointment, by its code",
      tags=["appointments"], raises=[NotFoundException])
 async def api_appointment(state: State, code: Code) -> AppointmentOut:
-    try:
-        result = await _live(state).request("booking.find", {"code": code})
-    except RequestError as exc:
-        raise _http_error(exc) from None
-    return _out(result["booking"])
+    return await _appointment(state, "booking.find", {"code": code})
 
 
 @delete("/api/v1/appointments/{code:str}", summary="Cancel an appointment, by its code",
         status_code=200, tags=["appointments"], raises=[NotFoundException])
 async def api_cancel(state: State, code: Code) -> AppointmentOut:
-    try:
-        result = await _live(state).request("booking.cancel", {"code": code})
-    except RequestError as exc:
-        raise _http_error(exc) from None
-    return _out(result["booking"])
+    return await _appointment(state, "booking.cancel", {"code": code})
 
 
 # --- the pages -------------------------------------------------------------------------------
