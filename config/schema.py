@@ -177,7 +177,10 @@ class Device(Struct, kw_only=True):
     name: str = ""
 
 
-class Texts(Struct, kw_only=True):
+class CenterTexts(Struct, kw_only=True):
+    """The center's own words, set in its config's `[texts]`: what the voice says, the ticket's
+    footer, the kiosk's idle line. (The devices' fixed words are in their catalogs.)"""
+
     announcement: Text = Text(
         vi="Xin mời công dân có số thứ tự {number} đến quầy số {counter}",
         en="Ticket number {number}, please come to counter {counter}",
@@ -210,7 +213,7 @@ class CenterConfig(Struct, kw_only=True, dict=True):
     counters: list[Counter]
     officers: list[Officer] = []
     devices: list[Device] = []
-    texts: Texts = Texts()
+    texts: CenterTexts = CenterTexts()
     # Per role (`[rate_limits.kiosk]`); a role not named keeps DEFAULT_RATE_LIMITS.
     rate_limits: dict[Role, RateLimit] = {}
     privacy: Privacy = Privacy()
