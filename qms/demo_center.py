@@ -42,9 +42,7 @@ class DemoCenter:
     web_url: str = ""
 
     def client(self, device_id: str) -> DeviceClient:
-        device = self.config.device(device_id)
-        client = DeviceClient(self.broker.url, self.config.center.site, device_id,
-                              role=device.role if device else "").start()
+        client = DeviceClient.started_for(self.broker.url, self.config, device_id)
         client.wait_connected(10)
         self.clients.append(client)
         return client

@@ -128,8 +128,7 @@ class HubProcess:
 
 
 def device(broker_url: str, device_id: str, **kwargs) -> DeviceClient:
-    role = CONFIG.device(device_id).role if CONFIG.device(device_id) else ""
-    client = DeviceClient(broker_url, SITE, device_id, role=role, **kwargs).start()
+    client = DeviceClient.started_for(broker_url, CONFIG, device_id, **kwargs)
     assert client.wait_connected(10), f"{device_id} could not connect"
     return client
 
