@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from broker.mosquitto.managed import ManagedBroker
+from broker.mosquitto.managed import ManagedBroker, stop_process
 from broker.wire.clock import DemoClock, wall_clock
 from broker.wire.device_client import DeviceClient
 from config import load_config
@@ -56,12 +56,7 @@ class DemoCenter:
         for client in self.clients:
             client.stop()
         web_demo.stop(self.web)
-        if self.hub.poll() is None:
-            self.hub.send_signal(signal.SIGINT)
-            try:
-                self.hub.wait(10)
-            except subprocess.TimeoutExpired:
-                self.hub.kill()
+        stop_process(self.hub, interrupt=signal.SIGINT)
         self.broker.close()
 
 

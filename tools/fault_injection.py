@@ -40,7 +40,7 @@ import paho.mqtt.client as mqtt
 
 from broker.core.engine import QueueEngine
 from broker.core.views import board_view, counter_view, service_view
-from broker.mosquitto.managed import ManagedBroker
+from broker.mosquitto.managed import ManagedBroker, stop_process
 from broker.service.ledger import Ledger
 from broker.wire import protocol
 from broker.wire.device_client import DeviceClient, RequestError
@@ -93,12 +93,7 @@ class HubRunner:
     def stop(self) -> None:
         if self.alive():
             assert self.process is not None
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
+            stop_process(self.process, interrupt=signal.SIGINT, grace_s=15)
 
 
 class RetainedWatch:
