@@ -244,6 +244,14 @@ def name_value_table(rows: list[tuple[str, Any]]) -> str:
     return "\n".join(f"{name:<{width}}  {value}" for name, value in rows)
 
 
+def print_outcome(table_text: str, problems: list[str]) -> int:
+    """The end of a run: its figures, the first problems, and the exit status CI reads."""
+    print(table_text)
+    for problem in problems[:30]:
+        print(f"PROBLEM: {problem}")
+    return 1 if problems else 0
+
+
 def stop_cleanly_on_sigterm() -> None:
     """SIGTERM (a CI timeout, a `kill`) unwinds like Ctrl-C: the hub and the broker a script
     started are stopped by its `finally`, not left behind."""
@@ -821,10 +829,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"fault injection: {options.kills} hub kills, {options.broker_restarts} broker "
           f"restarts, {options.drops} connection drops, seed {options.seed}")
     figures = run(options)
-    print(table(figures))
-    for problem in figures.problems[:30]:
-        print(f"PROBLEM: {problem}")
-    return 1 if figures.problems else 0
+    return print_outcome(table(figures), figures.problems)
 
 
 if __name__ == "__main__":
