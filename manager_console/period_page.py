@@ -46,6 +46,15 @@ class PeriodPage(SavingPage):
         self.column.addWidget(self.period)
         self.column.addWidget(self.status)
 
+    def _retranslate_bar(self, load: str, export: str) -> str:
+        """The period bar and its two buttons (their words' keys) in the console's language,
+        which is returned for the rest of the page."""
+        lang = self.controller.lang
+        self.period.retranslate(lang)
+        self.load_button.setText(text(load, lang))
+        self.export_button.setText(text(export, lang))
+        return lang
+
     def set_loading(self, loading: bool) -> None:
         self.load_button.setEnabled(not loading and self.controller.can_command)
         self.status.setText(text("loading", self.controller.lang) if loading else self._status())

@@ -30,10 +30,7 @@ class RatingsPage(PeriodPage):
         self.column.addWidget(self.counters, 1)
 
     def retranslate(self) -> None:
-        lang = self.controller.lang
-        self.period.retranslate(lang)
-        self.load_button.setText(text("load_ranking", lang))
-        self.export_button.setText(text("export_html", lang))
+        lang = self._retranslate_bar("load_ranking", "export_html")
         self.rule.setText(text("ranking_rule", lang))
         self.officers_title.setText(text("ranking_officers", lang))
         self.counters_title.setText(text("ranking_counters", lang))

@@ -46,10 +46,7 @@ class ReportsPage(PeriodPage):
         self.column.addWidget(self.tabs, 1)
 
     def retranslate(self) -> None:
-        lang = self.controller.lang
-        self.period.retranslate(lang)
-        self.load_button.setText(text("load_report", lang))
-        self.export_button.setText(text("export_csv", lang))
+        lang = self._retranslate_bar("load_report", "export_csv")
         self.xlsx_button.setText(text("export_xlsx", lang))
         self.rule.setText(text("report_rule", lang))
         for index, kind in enumerate(REPORT_KINDS):
