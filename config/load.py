@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import re
 import tomllib
 from collections.abc import Iterable
@@ -17,6 +18,12 @@ from config.schema import WEEKDAYS, CenterConfig, Hours
 DEFAULT_CONFIG = Path(__file__).with_name("center.toml")
 
 PathPart = str | int
+
+
+def add_config_option(parser: argparse.ArgumentParser) -> None:
+    """--config: the center's TOML, the same file for every command that reads the center."""
+    parser.add_argument("--config", default=str(DEFAULT_CONFIG),
+                        help="the center's TOML config (default: the demo center)")
 
 
 class ConfigError(ValueError):

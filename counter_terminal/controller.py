@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from broker.wire.clock import Clock, wall_clock
 from broker.wire.device_client import RequestError
-from broker.wire.protocol import CounterState, ServiceState
+from broker.wire.protocol import CounterState, ServiceState, outdated
 from config.schema import CenterConfig
 from counter_terminal.led import LedMirror
 from counter_terminal.model import (
@@ -306,8 +306,7 @@ class TerminalController(QObject):
         self._update(counter=own, call_base=_call_base(self.snapshot, own))
 
     def _on_counter_state(self, state: CounterState) -> None:
-        held = self.snapshot.counters.get(state.id)
-        if held is not None and state.rev < held.rev:
+        if outdated(state, self.snapshot.counters.get(state.id)):
             return
         counters = {**self.snapshot.counters, state.id: state}
         if state.id != self.snapshot.counter_id:
@@ -330,8 +329,7 @@ class TerminalController(QObject):
             self.bridge.set_health(led="ok" if ok else "error")
 
     def _on_service_state(self, state: ServiceState) -> None:
-        held = self.snapshot.services.get(state.id)
-        if held is not None and state.rev < held.rev:
+        if outdated(state, self.snapshot.services.get(state.id)):
             return
         services = {**self.snapshot.services, state.id: state}
         counter = self.snapshot.counter

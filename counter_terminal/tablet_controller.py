@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from broker.wire.clock import Clock, wall_clock
 from broker.wire.device_client import RequestError
-from broker.wire.protocol import CounterState, Event
+from broker.wire.protocol import CounterState, Event, outdated
 from config.schema import CenterConfig
 from counter_terminal.tablet_model import (
     TRANSIENT_ERRORS,
@@ -176,7 +176,7 @@ class TabletController(QObject):
     def _on_counter_state(self, state: CounterState) -> None:
         if state.id != self.counter_id:
             return
-        if self.counter is not None and state.rev < self.counter.rev:
+        if outdated(state, self.counter):
             return
         self.counter = state
         self.changed.emit()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer
 from PySide6.QtGui import (
@@ -320,6 +321,10 @@ def grid_columns(count: int, shape: float) -> int:
     return min(range(2, 9), key=cost)
 
 
+# The widgets of one grid: all counter tiles or all service chips.
+_Tile = TypeVar("_Tile", CounterTile, ServiceChip)
+
+
 class BoardWindow(QWidget):
     def __init__(self, call_rows: int = 8) -> None:
         super().__init__()
@@ -339,18 +344,8 @@ class BoardWindow(QWidget):
         left = QVBoxLayout()
         self.scaled.spacing(left, spacing=10)
         left.addWidget(self._build_hero(), 5)
-        self.counters_title = _label("countersTitle", color=MUTED)
-        self.scaled.font(self.counters_title, 24, bold=True)
-        left.addWidget(self.counters_title)
-        self.counters_grid = QGridLayout()
-        self.scaled.spacing(self.counters_grid, spacing=10)
-        left.addLayout(self.counters_grid, 6)
-        self.waiting_title = _label("waitingTitle", color=MUTED)
-        self.scaled.font(self.waiting_title, 24, bold=True)
-        left.addWidget(self.waiting_title)
-        self.services_grid = QGridLayout()
-        self.scaled.spacing(self.services_grid, spacing=8)
-        left.addLayout(self.services_grid, 4)
+        self.counters_title, self.counters_grid = self._titled_grid(left, "countersTitle", 10, 6)
+        self.waiting_title, self.services_grid = self._titled_grid(left, "waitingTitle", 8, 4)
         body.addLayout(left, 3)
         body.addWidget(self._build_calls(call_rows), 1)
         root.addLayout(body, 1)
@@ -369,6 +364,17 @@ class BoardWindow(QWidget):
         self.resize(DESIGN_WIDTH, DESIGN_HEIGHT)
 
     # --- building -------------------------------------------------------------------------
+
+    def _titled_grid(self, column: QVBoxLayout, title: str, spacing: int,
+                     stretch: int) -> tuple[QLabel, QGridLayout]:
+        """A section of the board's left column: its title, and the grid its tiles fill."""
+        label = _label(title, color=MUTED)
+        self.scaled.font(label, 24, bold=True)
+        column.addWidget(label)
+        grid = QGridLayout()
+        self.scaled.spacing(grid, spacing=spacing)
+        column.addLayout(grid, stretch)
+        return label, grid
 
     def _build_header(self) -> QFrame:
         self.header = QFrame()
@@ -525,28 +531,29 @@ class BoardWindow(QWidget):
     # --- grids ------------------------------------------------------------------------------
 
     def _rebuild_counters(self, ids: list[str]) -> None:
-        self._clear_grid(self.counters_grid, self._counter_tiles)
         # Tall tiles: twelve counters make two rows of six.
         columns = grid_columns(len(ids), shape=3.0)
         density = _density(len(ids), columns, rows_at_full_size=2, most=1.5)
-        for i, counter_id in enumerate(ids):
-            tile = CounterTile(counter_id, self.scaled, density)
-            self.counters_grid.addWidget(tile, i // columns, i % columns)
-            self._counter_tiles[counter_id] = tile
-        _stretch_evenly(self.counters_grid, len(ids), columns)
+        self._refill_grid(self.counters_grid, self._counter_tiles, ids, columns,
+                          lambda counter_id: CounterTile(counter_id, self.scaled, density))
 
     def _rebuild_services(self, ids: list[str]) -> None:
-        self._clear_grid(self.services_grid, self._service_chips)
         columns = max(3, grid_columns(len(ids), shape=1.4))
         density = _density(len(ids), columns, rows_at_full_size=3, most=1.2)
-        for i, service_id in enumerate(ids):
-            chip = ServiceChip(service_id, self.scaled, density)
-            self.services_grid.addWidget(chip, i // columns, i % columns)
-            self._service_chips[service_id] = chip
-        _stretch_evenly(self.services_grid, len(ids), columns)
+        self._refill_grid(self.services_grid, self._service_chips, ids, columns,
+                          lambda service_id: ServiceChip(service_id, self.scaled, density))
 
-    def _clear_grid(self, grid: QGridLayout, items: dict[str, CounterTile] | dict[str, ServiceChip]
-                    ) -> None:
+    def _refill_grid(self, grid: QGridLayout, items: dict[str, _Tile], ids: list[str],
+                     columns: int, make: Callable[[str], _Tile]) -> None:
+        """One widget an id, row by row in `columns`, in place of the grid's old ones."""
+        self._clear_grid(grid, items)
+        for i, item_id in enumerate(ids):
+            widget = make(item_id)
+            grid.addWidget(widget, i // columns, i % columns)
+            items[item_id] = widget
+        _stretch_evenly(grid, len(ids), columns)
+
+    def _clear_grid(self, grid: QGridLayout, items: dict[str, _Tile]) -> None:
         for widget in items.values():
             self.scaled.forget(widget)
             grid.removeWidget(widget)

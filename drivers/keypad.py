@@ -16,13 +16,14 @@ import argparse
 import logging
 import select
 import sys
-import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from evdev import InputDevice, InputEvent, ecodes, list_devices
+
+from drivers.device_reader import DeviceReader
 
 log = logging.getLogger("qms.drivers.keypad")
 
@@ -91,9 +92,12 @@ class InputDeviceLike(Protocol):
     def close(self) -> None: ...
 
 
-class KeypadReader:
+class KeypadReader(DeviceReader):
     """Reads a keypad on a background thread and calls ``on_action`` (on that thread) for
     each mapped key press. ``on_action`` failing is logged and does not stop the reader."""
+
+    name = "keypad"
+    log = log
 
     def __init__(
         self,
@@ -105,49 +109,18 @@ class KeypadReader:
         retry_s: float = 1.0,
         open_device: Callable[[str], InputDeviceLike] = InputDevice,
     ) -> None:
-        self.path = path
+        super().__init__(path, retry_s=retry_s)
         self.keymap = keymap
         self.on_action = on_action
         self.grab = grab
-        self.retry_s = retry_s
         self.open_device = open_device
-        self.connected = threading.Event()
-        self.last_error: str | None = None
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=f"keypad {path}", daemon=True)
 
-    def start(self) -> "KeypadReader":
-        self._thread.start()
-        return self
-
-    def stop(self, timeout: float = 2.0) -> None:
-        self._stop.set()
-        self._thread.join(timeout)
-
-    def health(self) -> str:
-        return "ok" if self.connected.is_set() else "disconnected"
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                device = self.open_device(self.path)
-            except OSError as e:
-                self.last_error = f"{self.path}: {e}"
-                self._stop.wait(self.retry_s)
-                continue
-            try:
-                self._read(device)
-            except OSError as e:
-                self.last_error = f"{self.path}: {e}"
-                log.warning("keypad %s lost: %s; waiting for it to come back", self.path, e)
-            except Exception as e:
-                # Never let the reader die: the counter would lose its keypad until a restart.
-                self.last_error = f"{self.path}: {e!r}"
-                log.exception("keypad %s failed; opening it again", self.path)
-            finally:
-                self.connected.clear()
-                device.close()
-            self._stop.wait(self.retry_s)
+    def _session(self) -> None:
+        device = self.open_device(self.path)
+        try:
+            self._read(device)
+        finally:
+            device.close()
 
     def _read(self, device: InputDeviceLike) -> None:
         if self.grab:

@@ -23,11 +23,11 @@ from __future__ import annotations
 import logging
 import os
 import select
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Protocol
 
+from drivers.device_reader import DeviceReader
 from drivers.device_string import parse_device
 
 log = logging.getLogger("qms.drivers.scanner")
@@ -68,30 +68,15 @@ class LineAssembler:
                 self._buffer.append(ch)
 
 
-class _Reader:
-    """The common life of a scanner: a background thread that opens the device, reads it
-    until it fails or `stop()`, and opens it again after `retry_s`."""
+class _Reader(DeviceReader):
+    """A scanner: each scan handed to `on_scan`, whose failure is logged and skipped."""
 
     name = "scanner"
+    log = log
 
     def __init__(self, path: str, on_scan: OnScan, *, retry_s: float = 1.0) -> None:
-        self.path, self.on_scan, self.retry_s = path, on_scan, retry_s
-        self.connected = threading.Event()
-        self.last_error: str | None = None
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=f"{self.name} {path}",
-                                        daemon=True)
-
-    def start(self) -> _Reader:
-        self._thread.start()
-        return self
-
-    def stop(self, timeout: float = 2.0) -> None:
-        self._stop.set()
-        self._thread.join(timeout)
-
-    def health(self) -> str:
-        return "ok" if self.connected.is_set() else "disconnected"
+        super().__init__(path, retry_s=retry_s)
+        self.on_scan = on_scan
 
     def _emit(self, scans: Iterable[str]) -> None:
         for scan in scans:
@@ -99,25 +84,6 @@ class _Reader:
                 self.on_scan(scan)
             except Exception:
                 log.exception("handling the scan %r failed", scan)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self._session()
-            except OSError as exc:
-                self.last_error = f"{self.path}: {exc}"
-                if self.connected.is_set():
-                    log.warning("%s %s lost: %s; waiting for it to come back", self.name,
-                                self.path, exc)
-            except Exception as exc:  # never let the reader die
-                self.last_error = f"{self.path}: {exc!r}"
-                log.exception("%s %s failed; opening it again", self.name, self.path)
-            finally:
-                self.connected.clear()
-            self._stop.wait(self.retry_s)
-
-    def _session(self) -> None:
-        raise NotImplementedError
 
 
 # --- evdev: a USB scanner in keyboard mode --------------------------------------------------

@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
-    QLabel,
     QLayout,
     QPushButton,
     QStackedWidget,
@@ -23,7 +22,7 @@ from kiosk import texts
 from kiosk.checkin import CheckinController, CheckinView, Step
 from kiosk.checkin_texts import text
 from kiosk.model import PrintState, Screen
-from kiosk.views import ALERT, GOOD, INK, NAVY, PAPER, KioskWindow, LabeledButton
+from kiosk.views import ALERT, GOOD, INK, NAVY, PAPER, KioskWindow, LabeledButton, text_label
 
 STYLE = f"""
 QPushButton#checkin-key {{ background: {PAPER}; color: {INK}; font-size: 44px;
@@ -51,15 +50,6 @@ QLabel#checkin-button-detail {{ color: {PAPER}; font-size: 26px; }}
 """
 
 
-def _label(name: str, *, center: bool = True) -> QLabel:
-    label = QLabel()
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    if center:
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    return label
-
-
 def _button(name: str, on_click) -> QPushButton:
     button = QPushButton()
     button.setObjectName(name)
@@ -79,7 +69,7 @@ class CheckinPage(QWidget):
         self.steps = QStackedWidget()
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
-        self.heading = _label("heading")
+        self.heading = text_label("heading", center=True)
         column.addWidget(self.heading)
         column.addWidget(self.steps, 1)
         self._build_enter()
@@ -108,8 +98,8 @@ class CheckinPage(QWidget):
     def _build_enter(self) -> None:
         layout = self._step_page()
         self.enter_page = layout.parentWidget()
-        self.instructions = _label("attract")
-        self.code = _label("checkin-code")
+        self.instructions = text_label("attract", center=True)
+        self.code = text_label("checkin-code", center=True)
         keys = QGridLayout()
         keys.setSpacing(12)
         self.keys: dict[str, QPushButton] = {}
@@ -135,7 +125,7 @@ class CheckinPage(QWidget):
     def _build_checking(self) -> None:
         layout = self._step_page()
         self.checking_page = layout.parentWidget()
-        self.checking = _label("big-message")
+        self.checking = text_label("big-message", center=True)
         layout.addStretch(1)
         layout.addWidget(self.checking)
         layout.addStretch(1)
@@ -143,8 +133,8 @@ class CheckinPage(QWidget):
     def _build_refused(self) -> None:
         layout = self._step_page()
         self.refused_page = layout.parentWidget()
-        self.why = _label("checkin-why")
-        self.details = [_label("checkin-line") for _ in range(3)]
+        self.why = text_label("checkin-why", center=True)
+        self.details = [text_label("checkin-line", center=True) for _ in range(3)]
         self.ordinary = _button("checkin-ordinary", self.controller.take_ordinary)
         self.again = _button("checkin-again", self.controller.again)
         self.refused_home = _button("checkin-home", self.controller.leave)
@@ -162,12 +152,12 @@ class CheckinPage(QWidget):
     def _build_ticket(self) -> None:
         layout = self._step_page()
         self.ticket_page = layout.parentWidget()
-        self.your_number = _label("your-number")
-        self.number = _label("checkin-number")
-        self.service = _label("ticket-service")
-        self.slot = _label("ticket-detail")
-        self.called_at = _label("ticket-detail")
-        self.printed = _label("checkin-printed")
+        self.your_number = text_label("your-number", center=True)
+        self.number = text_label("checkin-number", center=True)
+        self.service = text_label("ticket-service", center=True)
+        self.slot = text_label("ticket-detail", center=True)
+        self.called_at = text_label("ticket-detail", center=True)
+        self.printed = text_label("checkin-printed", center=True)
         self.ticket_home = _button("checkin-home", self.controller.leave)
         layout.addStretch(1)
         for widget in (self.your_number, self.number, self.service, self.slot, self.printed,

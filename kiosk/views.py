@@ -112,7 +112,7 @@ def stylesheet(scale: float) -> str:
     """
 
 
-def _label(name: str, *, wrap: bool = True, center: bool = False) -> QLabel:
+def text_label(name: str, *, wrap: bool = True, center: bool = False) -> QLabel:
     label = QLabel()
     label.setObjectName(name)
     label.setWordWrap(wrap)
@@ -352,7 +352,7 @@ class KioskWindow(QWidget):
         self._spacings: list[tuple[QBoxLayout, int, tuple[int, int, int, int]]] = []
         self.layout_watch = LayoutWatch(self)
 
-        self.center_name = _label("center-name")
+        self.center_name = text_label("center-name")
         self.lang_button = _button("lang-button", self._settled(controller.toggle_language))
         keep = self.lang_button.sizePolicy()
         keep.setRetainSizeWhenHidden(True)  # the header keeps its height on every screen
@@ -366,12 +366,12 @@ class KioskWindow(QWidget):
 
         # The footer strip: one of the "Ưu tiên" button, the chosen group or a notice (a tap on
         # the notice only dismisses it), in the same space, so the choices never move.
-        self.notice = _label("notice", center=True)
+        self.notice = text_label("notice", center=True)
         self.notice_area = TapArea("notice-area", self._settled(controller.dismiss_notice))
         notice_row = QVBoxLayout(self.notice_area)
         notice_row.setContentsMargins(0, 0, 0, 0)
         notice_row.addWidget(self.notice)
-        self.priority_chosen = _label("priority-chosen")
+        self.priority_chosen = text_label("priority-chosen")
         self.priority_cancel = _button("priority-cancel",
                                        self._settled(controller.cancel_priority))
         self.priority_banner = QFrame()
@@ -457,8 +457,8 @@ class KioskWindow(QWidget):
 
     def _build_start(self) -> None:
         layout = self._page(Screen.START)
-        self.start_heading = _label("heading", center=True)
-        self.attract = _label("attract", center=True)
+        self.start_heading = text_label("heading", center=True)
+        self.attract = text_label("attract", center=True)
         self.departments = TileGrid("department",
                                     self._settled_tile(self.controller.choose_department),
                                     min_height=190, max_height=420)
@@ -469,15 +469,20 @@ class KioskWindow(QWidget):
         layout.addWidget(self.attract)
         layout.addWidget(self.departments, 1)
 
-    def _build_services(self) -> None:
-        layout = self._page(Screen.SERVICES)
-        self.services_back = _button("back-button", self._settled(self.controller.back))
-        self.department_name = _label("heading")
+    def _back_row(self) -> tuple[QPushButton, QLabel, QHBoxLayout]:
+        """The top of a page one step into the choice: a back button, then its heading."""
+        back = _button("back-button", self._settled(self.controller.back))
+        heading = text_label("heading")
         top = QHBoxLayout()
         self._space(top, 24)
-        top.addWidget(self.services_back, 0, Qt.AlignmentFlag.AlignTop)
-        top.addWidget(self.department_name, 1)
-        self.services_heading = _label("attract", center=True)
+        top.addWidget(back, 0, Qt.AlignmentFlag.AlignTop)
+        top.addWidget(heading, 1)
+        return back, heading, top
+
+    def _build_services(self) -> None:
+        layout = self._page(Screen.SERVICES)
+        self.services_back, self.department_name, top = self._back_row()
+        self.services_heading = text_label("attract", center=True)
         self.services = TileGrid("service", self._settled_tile(self.controller.choose_service),
                                  min_height=190, max_height=300)
         layout.addLayout(top)
@@ -486,12 +491,7 @@ class KioskWindow(QWidget):
 
     def _build_priority(self) -> None:
         layout = self._page(Screen.PRIORITY)
-        self.priority_back = _button("back-button", self._settled(self.controller.back))
-        self.priority_heading = _label("heading")
-        top = QHBoxLayout()
-        self._space(top, 24)
-        top.addWidget(self.priority_back, 0, Qt.AlignmentFlag.AlignTop)
-        top.addWidget(self.priority_heading, 1)
+        self.priority_back, self.priority_heading, top = self._back_row()
         self.priority_groups = TileGrid("priority",
                                         self._settled_tile(self.controller.choose_priority),
                                         min_height=150, max_height=240)
@@ -500,7 +500,7 @@ class KioskWindow(QWidget):
 
     def _build_issuing(self) -> None:
         layout = self._page(Screen.ISSUING)
-        self.issuing_message = _label("big-message", center=True)
+        self.issuing_message = text_label("big-message", center=True)
         layout.addStretch(1)
         layout.addWidget(self.issuing_message)
         layout.addStretch(1)
@@ -508,13 +508,13 @@ class KioskWindow(QWidget):
     def _build_ticket(self) -> None:
         # A tap anywhere on it, not only on "Xong", ends it for the next citizen.
         layout = self._page(Screen.TICKET, self.controller.finish_ticket)
-        self.your_number = _label("your-number", center=True)
-        self.ticket_number = _label("ticket-number", wrap=False, center=True)
-        self.ticket_priority = _label("ticket-priority", center=True)
-        self.ticket_service = _label("ticket-service", center=True)
-        self.ticket_message = _label("ticket-message", center=True)
-        self.ticket_ahead = _label("ticket-detail", center=True)
-        self.ticket_wait = _label("ticket-detail", center=True)
+        self.your_number = text_label("your-number", center=True)
+        self.ticket_number = text_label("ticket-number", wrap=False, center=True)
+        self.ticket_priority = text_label("ticket-priority", center=True)
+        self.ticket_service = text_label("ticket-service", center=True)
+        self.ticket_message = text_label("ticket-message", center=True)
+        self.ticket_ahead = text_label("ticket-detail", center=True)
+        self.ticket_wait = text_label("ticket-detail", center=True)
         self.done_button = _button("done-button", self._settled(self.controller.finish_ticket))
         layout.addStretch(1)
         for widget in (self.your_number, self.ticket_number, self.ticket_priority,
@@ -526,10 +526,10 @@ class KioskWindow(QWidget):
 
     def _build_out_of_service(self) -> None:
         layout = self._page(Screen.OUT_OF_SERVICE)
-        self.out_of_service_title = _label("big-message", center=True)
-        self.printer_problem = _label("message-alert", center=True)
-        self.out_of_service_help = _label("message-detail", center=True)
-        self.out_of_service_resumes = _label("message-detail", center=True)
+        self.out_of_service_title = text_label("big-message", center=True)
+        self.printer_problem = text_label("message-alert", center=True)
+        self.out_of_service_help = text_label("message-detail", center=True)
+        self.out_of_service_resumes = text_label("message-detail", center=True)
         layout.addStretch(1)
         for widget in (self.out_of_service_title, self.printer_problem,
                        self.out_of_service_help, self.out_of_service_resumes):
@@ -538,8 +538,8 @@ class KioskWindow(QWidget):
 
     def _build_offline(self) -> None:
         layout = self._page(Screen.OFFLINE)
-        self.offline_title = _label("big-message", center=True)
-        self.offline_help = _label("message-detail", center=True)
+        self.offline_title = text_label("big-message", center=True)
+        self.offline_help = text_label("message-detail", center=True)
         layout.addStretch(1)
         layout.addWidget(self.offline_title)
         layout.addWidget(self.offline_help)

@@ -20,12 +20,12 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QVBoxLayout,
-    QWidget,
 )
 
 from broker.core.bookings import shown_code
 from broker.wire.device_client import RequestError
 from manager_console.controller import ManagerController
+from manager_console.period_page import SavePathChooser, SavingPage
 from manager_console.widgets import (
     button,
     date_edit,
@@ -42,8 +42,6 @@ text = TEXTS.t
 
 COLUMNS = ("day", "service", "booked", "checked_in", "not_come", "to_come", "served",
            "cancelled", "slot_to_call")
-
-SavePathChooser = Callable[[str, str], str | None]
 
 
 def figure_rows(rows: Sequence[dict[str, Any]]) -> list[list[Any]]:
@@ -66,12 +64,9 @@ def figures_csv(rows: Sequence[dict[str, Any]], lang: str) -> bytes:
     return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
 
 
-class AppointmentsPage(QWidget):
+class AppointmentsPage(SavingPage):
     def __init__(self, controller: ManagerController, choose_save_path: SavePathChooser) -> None:
-        super().__init__()
-        self.setObjectName("appointmentsPage")
-        self.controller = controller
-        self.choose_save_path = choose_save_path
+        super().__init__("appointmentsPage", controller, choose_save_path)
         self.rows: list[dict[str, Any]] = []
         self.slots: list[dict[str, Any]] = []
 

@@ -18,7 +18,14 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from broker.wire.clock import Clock, wall_clock
 from broker.wire.device_client import RequestError
-from broker.wire.protocol import BoardState, CounterState, DeviceStatus, HubStatus, ServiceState
+from broker.wire.protocol import (
+    BoardState,
+    CounterState,
+    DeviceStatus,
+    HubStatus,
+    ServiceState,
+    outdated,
+)
 from config.schema import CenterConfig
 from manager_console.export import csv_bytes, ratings_html, xlsx_bytes
 from manager_console.hall import (
@@ -187,8 +194,7 @@ class ManagerController(QObject):
             self.hall_changed.emit()
 
     def _on_service(self, state: ServiceState) -> None:
-        held = self.services.get(state.id)
-        if held is not None and state.rev < held.rev:
+        if outdated(state, self.services.get(state.id)):
             return
         self.services[state.id] = state
         if not self._figures_timer.isActive():
@@ -196,14 +202,13 @@ class ManagerController(QObject):
         self.hall_changed.emit()
 
     def _on_counter(self, state: CounterState) -> None:
-        held = self.counters.get(state.id)
-        if held is not None and state.rev < held.rev:
+        if outdated(state, self.counters.get(state.id)):
             return
         self.counters[state.id] = state
         self.hall_changed.emit()
 
     def _on_board(self, state: BoardState) -> None:
-        if self.board is not None and state.rev < self.board.rev:
+        if outdated(state, self.board):
             return
         self.board = state
         self.board_changed.emit()

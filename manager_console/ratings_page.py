@@ -5,48 +5,32 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QVBoxLayout, QWidget
-
 from manager_console.controller import ManagerController
-from manager_console.period_bar import PeriodBar
+from manager_console.period_page import PeriodPage, SavePathChooser
 from manager_console.report_table import ranking_table
-from manager_console.reports_page import SavePathChooser
 from manager_console.texts import period_text, text
-from manager_console.widgets import button, fill_from, label, table
+from manager_console.widgets import fill_from, label, table
 
 
-class RatingsPage(QWidget):
+class RatingsPage(PeriodPage):
     def __init__(self, controller: ManagerController, choose_save_path: SavePathChooser) -> None:
-        super().__init__()
-        self.setObjectName("ratingsPage")
-        self.controller = controller
-        self.choose_save_path = choose_save_path
-        self.period = PeriodBar("ranking", controller.today)
-        self.load_button = button("loadRankingButton")
-        self.export_button = button("exportHtmlButton", "quiet")
+        super().__init__("ratingsPage", controller, choose_save_path, period="ranking",
+                         load_button="loadRankingButton", export_button="exportHtmlButton",
+                         status="rankingStatus", load=controller.load_ranking)
         self.period.add_action(self.load_button)
         self.period.add_action(self.export_button)
-        self.load_button.clicked.connect(lambda: controller.load_ranking(*self.period.period()))
-        self.export_button.clicked.connect(self._export)
-        self.status = label("rankingStatus", "section")
         self.rule = label(wrap=True)
         self.officers_title, self.counters_title = label(kind="section"), label(kind="section")
         self.officers = table("officerRanking", stretch=(1,), wrap_headers=True)
         self.counters = table("counterRanking", stretch=(1,), wrap_headers=True)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.period)
-        layout.addWidget(self.status)
-        layout.addWidget(self.rule)
-        layout.addWidget(self.officers_title)
-        layout.addWidget(self.officers, 1)
-        layout.addWidget(self.counters_title)
-        layout.addWidget(self.counters, 1)
+        self.column.addWidget(self.rule)
+        self.column.addWidget(self.officers_title)
+        self.column.addWidget(self.officers, 1)
+        self.column.addWidget(self.counters_title)
+        self.column.addWidget(self.counters, 1)
 
     def retranslate(self) -> None:
-        lang = self.controller.lang
-        self.period.retranslate(lang)
-        self.load_button.setText(text("load_ranking", lang))
-        self.export_button.setText(text("export_html", lang))
+        lang = self._retranslate_bar("load_ranking", "export_html")
         self.rule.setText(text("ranking_rule", lang))
         self.officers_title.setText(text("ranking_officers", lang))
         self.counters_title.setText(text("ranking_counters", lang))
@@ -69,16 +53,8 @@ class RatingsPage(QWidget):
         return text("ranking_for", c.lang,
                     period=period_text(c.ranking.first, c.ranking.last, c.lang))
 
-    def set_loading(self, loading: bool) -> None:
-        self.load_button.setEnabled(not loading and self.controller.can_command)
-        self.status.setText(text("loading", self.controller.lang) if loading else self._status())
-
-    def set_enabled(self, enabled: bool) -> None:
-        self.load_button.setEnabled(enabled)
-
     def _export(self) -> None:
-        if self.controller.ranking is None:
-            self.controller.notice.emit(text("export_nothing", self.controller.lang), True)
+        if self._nothing_to_export(self.controller.ranking):
             return
         chosen = self.choose_save_path(self.controller.html_file_name(), "HTML (*.html)")
         if chosen:

@@ -3,39 +3,29 @@ day and hour, the day's waiting as a chart, and the shown table as CSV."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QSplitter, QTableWidget, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QSplitter, QTableWidget, QTabWidget
 
 from manager_console.chart import HourlyChart
 from manager_console.controller import ManagerController
-from manager_console.period_bar import PeriodBar
+from manager_console.period_page import PeriodPage, SavePathChooser
 from manager_console.report_table import REPORT_KINDS
 from manager_console.texts import period_text, text
 from manager_console.widgets import button, fill_from, label, table
 
-SavePathChooser = Callable[[str, str], str | None]
 
-
-class ReportsPage(QWidget):
+class ReportsPage(PeriodPage):
     def __init__(self, controller: ManagerController, choose_save_path: SavePathChooser) -> None:
-        super().__init__()
-        self.setObjectName("reportsPage")
-        self.controller = controller
-        self.choose_save_path = choose_save_path
-        self.period = PeriodBar("report", controller.today)
-        self.load_button = button("loadReportButton")
-        self.export_button = button("exportCsvButton", "quiet")
+        super().__init__("reportsPage", controller, choose_save_path, period="report",
+                         load_button="loadReportButton", export_button="exportCsvButton",
+                         status="reportStatus", load=controller.load_report)
         self.xlsx_button = button("exportXlsxButton", "quiet")
         self.period.add_action(self.load_button)
         self.period.add_action(self.xlsx_button)
         self.period.add_action(self.export_button)
         self.xlsx_button.clicked.connect(self._export_xlsx)
-        self.load_button.clicked.connect(lambda: controller.load_report(*self.period.period()))
-        self.export_button.clicked.connect(self._export)
-        self.status = label("reportStatus", "section")
         # The one rule by which both this page and the hall count a transferred ticket.
         self.rule = label("reportRule", wrap=True)
         self.tabs = QTabWidget()
@@ -52,17 +42,11 @@ class ReportsPage(QWidget):
                 self.tabs.addTab(split, "")
             else:
                 self.tabs.addTab(self.tables[kind], "")
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.period)
-        layout.addWidget(self.status)
-        layout.addWidget(self.rule)
-        layout.addWidget(self.tabs, 1)
+        self.column.addWidget(self.rule)
+        self.column.addWidget(self.tabs, 1)
 
     def retranslate(self) -> None:
-        lang = self.controller.lang
-        self.period.retranslate(lang)
-        self.load_button.setText(text("load_report", lang))
-        self.export_button.setText(text("export_csv", lang))
+        lang = self._retranslate_bar("load_report", "export_csv")
         self.xlsx_button.setText(text("export_xlsx", lang))
         self.rule.setText(text("report_rule", lang))
         for index, kind in enumerate(REPORT_KINDS):
@@ -87,16 +71,8 @@ class ReportsPage(QWidget):
             return text("report_empty", lang)
         return text("report_for", lang, period=period_text(report.first, report.last, lang))
 
-    def set_loading(self, loading: bool) -> None:
-        self.load_button.setEnabled(not loading and self.controller.can_command)
-        self.status.setText(text("loading", self.controller.lang) if loading else self._status())
-
-    def set_enabled(self, enabled: bool) -> None:
-        self.load_button.setEnabled(enabled)
-
     def _export(self) -> None:
-        if self.controller.report is None:
-            self.controller.notice.emit(text("export_nothing", self.controller.lang), True)
+        if self._nothing_to_export(self.controller.report):
             return
         kind = REPORT_KINDS[self.tabs.currentIndex()]
         chosen = self.choose_save_path(self.controller.csv_file_name(kind), "CSV (*.csv)")
@@ -104,8 +80,7 @@ class ReportsPage(QWidget):
             self.controller.export_report_csv(kind, Path(chosen))
 
     def _export_xlsx(self) -> None:
-        if self.controller.report is None:
-            self.controller.notice.emit(text("export_nothing", self.controller.lang), True)
+        if self._nothing_to_export(self.controller.report):
             return
         kind = REPORT_KINDS[self.tabs.currentIndex()]
         chosen = self.choose_save_path(self.controller.report_file_name(kind, "xlsx"),

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from broker.mosquitto.managed import ManagedBroker
+from broker.mosquitto.managed import ManagedBroker, stop_process
 from broker.wire.clock import DemoClock, wall_clock
 from broker.wire.device_client import DeviceClient
 from config import load_config
@@ -42,9 +42,7 @@ class DemoCenter:
     web_url: str = ""
 
     def client(self, device_id: str) -> DeviceClient:
-        device = self.config.device(device_id)
-        client = DeviceClient(self.broker.url, self.config.center.site, device_id,
-                              role=device.role if device else "").start()
+        client = DeviceClient.started_for(self.broker.url, self.config, device_id)
         client.wait_connected(10)
         self.clients.append(client)
         return client
@@ -58,12 +56,7 @@ class DemoCenter:
         for client in self.clients:
             client.stop()
         web_demo.stop(self.web)
-        if self.hub.poll() is None:
-            self.hub.send_signal(signal.SIGINT)
-            try:
-                self.hub.wait(10)
-            except subprocess.TimeoutExpired:
-                self.hub.kill()
+        stop_process(self.hub, interrupt=signal.SIGINT)
         self.broker.close()
 
 

@@ -9,7 +9,7 @@ import logging
 import sys
 from pathlib import Path
 
-from config.load import DEFAULT_CONFIG, ConfigError
+from config.load import ConfigError, add_config_option
 from config.officer_pin import PinError, set_pin_in_file
 
 log = logging.getLogger("qms.officer")
@@ -22,8 +22,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         description="Reads the PIN (4 to 12 digits) from the terminal, twice, or as one line "
         "of standard input, and writes its hash into that officer's `pin_hash`, changing "
         "nothing else in the file. Restart the hub to use it.")
-    set_pin.add_argument("--config", default=str(DEFAULT_CONFIG),
-                         help="the center's TOML config (default: the demo center)")
+    add_config_option(set_pin)
     set_pin.add_argument("officer", help="the officer's id in [[officers]]")
 
 

@@ -106,7 +106,6 @@ class Simulation:
                  take_ticket: TakeTicket | None = None, check_in: CheckIn | None = None
                  ) -> None:
         self.broker_url, self.config, self.plan = broker_url, config, plan
-        self.site = config.center.site
         self.rng = random.Random(plan.seed)
         self.result = Result(plan)
         self.lock = threading.Lock()
@@ -129,10 +128,8 @@ class Simulation:
         with self.lock:
             found = self.clients.get(device_id)
             if found is None:
-                device = self.config.device(device_id)
-                found = DeviceClient(self.broker_url, self.site, device_id,
-                                     role=device.role if device else "",
-                                     attempt_timeout=3.0, attempts=5).start()
+                found = DeviceClient.started_for(self.broker_url, self.config, device_id,
+                                                 attempt_timeout=3.0, attempts=5)
                 self.clients[device_id] = found
         found.wait_connected(15)
         return found

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import msgspec
 
+from broker.mosquitto.managed import stop_process
 from broker.wire import protocol
 from broker.wire.device_client import DeviceClient
 from broker.wire.mqtt_link import new_client, parse_broker_url
@@ -117,19 +118,11 @@ class HubProcess:
             self.process.wait(10)
 
     def stop(self) -> int | None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                return self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
-        return self.process.returncode if self.process else None
+        return stop_process(self.process, interrupt=signal.SIGINT) if self.process else None
 
 
 def device(broker_url: str, device_id: str, **kwargs) -> DeviceClient:
-    role = CONFIG.device(device_id).role if CONFIG.device(device_id) else ""
-    client = DeviceClient(broker_url, SITE, device_id, role=role, **kwargs).start()
+    client = DeviceClient.started_for(broker_url, CONFIG, device_id, **kwargs)
     assert client.wait_connected(10), f"{device_id} could not connect"
     return client
 

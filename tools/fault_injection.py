@@ -40,7 +40,7 @@ import paho.mqtt.client as mqtt
 
 from broker.core.engine import QueueEngine
 from broker.core.views import board_view, counter_view, service_view
-from broker.mosquitto.managed import ManagedBroker
+from broker.mosquitto.managed import ManagedBroker, stop_process
 from broker.service.ledger import Ledger
 from broker.wire import protocol
 from broker.wire.device_client import DeviceClient, RequestError
@@ -93,12 +93,7 @@ class HubRunner:
     def stop(self) -> None:
         if self.alive():
             assert self.process is not None
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
+            stop_process(self.process, interrupt=signal.SIGINT, grace_s=15)
 
 
 class RetainedWatch:
@@ -247,6 +242,14 @@ def load_test_config(source: Path, path: Path) -> Path:
 def name_value_table(rows: list[tuple[str, Any]]) -> str:
     width = max(len(name) for name, _ in rows)
     return "\n".join(f"{name:<{width}}  {value}" for name, value in rows)
+
+
+def print_outcome(table_text: str, problems: list[str]) -> int:
+    """The end of a run: its figures, the first problems, and the exit status CI reads."""
+    print(table_text)
+    for problem in problems[:30]:
+        print(f"PROBLEM: {problem}")
+    return 1 if problems else 0
 
 
 def stop_cleanly_on_sigterm() -> None:
@@ -826,10 +829,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"fault injection: {options.kills} hub kills, {options.broker_restarts} broker "
           f"restarts, {options.drops} connection drops, seed {options.seed}")
     figures = run(options)
-    print(table(figures))
-    for problem in figures.problems[:30]:
-        print(f"PROBLEM: {problem}")
-    return 1 if figures.problems else 0
+    return print_outcome(table(figures), figures.problems)
 
 
 if __name__ == "__main__":

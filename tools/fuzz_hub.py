@@ -44,6 +44,7 @@ from tools.fault_injection import (
     describe,
     differences,
     name_value_table,
+    print_outcome,
     stop_cleanly_on_sigterm,
     truth,
     wait_until,
@@ -419,10 +420,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"fuzzing the hub with {args.count} payloads, seed {args.seed}")
     figures = run(args.count, batch=args.batch, seed_value=args.seed,
                   workdir=Path(args.workdir) if args.workdir else None)
-    print(table(figures))
-    for problem in figures.problems[:30]:
-        print(f"PROBLEM: {problem}")
-    return 1 if figures.problems else 0
+    return print_outcome(table(figures), figures.problems)
 
 
 if __name__ == "__main__":

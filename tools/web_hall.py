@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
-from broker.mosquitto.managed import ManagedBroker
+from broker.mosquitto.managed import ManagedBroker, stop_process
 from broker.wire.device_client import DeviceClient
 from config import load_config
 from config.load import DEFAULT_CONFIG
@@ -92,9 +92,7 @@ class WebHall:
         raise RuntimeError("the web face did not come up")
 
     def client(self, device_id: str) -> DeviceClient:
-        device = self.config.device(device_id)
-        client = DeviceClient(self.broker.url, self.config.center.site, device_id,
-                              role=device.role if device else "").start()
+        client = DeviceClient.started_for(self.broker.url, self.config, device_id)
         client.wait_connected(10)
         self.clients.append(client)
         return client
@@ -104,11 +102,5 @@ class WebHall:
         for client in self.clients:
             client.stop()
         for process in reversed(self.processes):
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait(5)
+            stop_process(process)
         self.broker.close()

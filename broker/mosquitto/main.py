@@ -19,7 +19,7 @@ from broker.mosquitto.setup import (
     write_setup,
 )
 from config import ConfigError, load_config
-from config.load import DEFAULT_CONFIG
+from config.load import add_config_option
 
 log = logging.getLogger("qms.broker")
 
@@ -38,8 +38,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         description="One broker user per device of the config and one for the hub; the ACL "
         "of the wire contract; a Mosquitto config; and credentials.toml (mode 0600) with each "
         "device's broker URL. Re-running keeps the passwords unless --rotate is given.")
-    setup.add_argument("--config", default=str(DEFAULT_CONFIG),
-                       help="the center's TOML config (default: the demo center)")
+    add_config_option(setup)
     setup.add_argument("--out", default="data/broker-setup",
                        help="folder for qms.passwd, qms.acl, qms.conf, credentials.toml "
                        "(default %(default)s)")

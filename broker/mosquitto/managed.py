@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -64,6 +65,21 @@ def mosquitto_conf(port: int, data_dir: Path, *, password_file: Path | None = No
     return "\n".join(lines) + "\n"
 
 
+
+def stop_process(process: subprocess.Popen, *, interrupt: int = signal.SIGTERM,
+                 grace_s: float = 10) -> int | None:
+    """Ask a child process to end (`interrupt`: SIGINT lets the hub close its ledger), give it
+    `grace_s`, then kill it; reaped either way, its exit status returned."""
+    if process.poll() is not None:
+        return process.returncode
+    process.send_signal(interrupt)
+    try:
+        return process.wait(grace_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        return process.wait(5)
+
+
 class ManagedBroker:
     """Starts a broker process on 127.0.0.1 and stops it; `restart` keeps its data."""
 
@@ -111,13 +127,8 @@ class ManagedBroker:
         return self
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
+        if self.process is not None:
+            stop_process(self.process, grace_s=5)
         self.process = None
 
     def kill(self) -> None:

@@ -545,28 +545,32 @@ class Hub:
             self._put_state(self.topics.board_state,
                             board_view(self.engine, self.state, changes.now))
             changes.board = False
-        for counter_id in sorted(changes.counters):
-            if interrupted():
-                return False
-            if self.config.counter(counter_id) is None:  # removed from the config mid-day
-                changes.counters.discard(counter_id)
-                continue
-            self._put_state(self.topics.counter_state(counter_id),
-                            counter_view(self.engine, self.state, counter_id))
-            changes.counters.discard(counter_id)
-        for service_id in sorted(changes.services):
-            if interrupted():
-                return False
-            if self.config.service(service_id) is None:  # removed from the config mid-day
-                changes.services.discard(service_id)
-                continue
-            self._put_state(self.topics.service_state(service_id),
-                            service_view(self.engine, self.state, service_id, changes.now))
-            changes.services.discard(service_id)
+        if not self._publish_each(
+                changes.counters, interrupted, self.config.counter, self.topics.counter_state,
+                lambda counter_id: counter_view(self.engine, self.state, counter_id)):
+            return False
+        if not self._publish_each(
+                changes.services, interrupted, self.config.service, self.topics.service_state,
+                lambda service_id: service_view(self.engine, self.state, service_id,
+                                                changes.now)):
+            return False
         # The events after the state: a device that hears of a call already shows it.
         for event in changes.events:
             self.publish(self.topics.event(event.kind),
                          protocol.encode_event(event.kind, event.data), False)
+        return True
+
+    def _publish_each(self, pending: set[str], interrupted: Callable[[], bool],
+                      known: Callable[[str], object | None], topic: Callable[[str], str],
+                      view: Callable[[str], protocol.Retained]) -> bool:
+        """Publish the changed counters' or services' views, in id order; each is struck off
+        `pending` once sent, so an interruption leaves only the rest for the next call."""
+        for key in sorted(pending):
+            if interrupted():
+                return False
+            if known(key) is not None:  # None: removed from the config mid-day
+                self._put_state(topic(key), view(key))
+            pending.discard(key)
         return True
 
     def publish_all(self, now: datetime | None = None, *, force: bool = False) -> None:

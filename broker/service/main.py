@@ -18,7 +18,7 @@ from broker.service.ledger_guard import EXIT_BAD_LEDGER, LedgerRefused
 from broker.wire.clock import DemoClock, wall_clock
 from broker.wire.mqtt_link import parse_broker_url
 from config import ConfigError, load_config
-from config.load import DEFAULT_CONFIG
+from config.load import add_config_option
 
 log = logging.getLogger("qms.hub")
 
@@ -28,8 +28,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="the broker, mqtt://[user:password@]host:port (default %(default)s). "
                         "If it is on this machine and not running, and Mosquitto is installed, "
                         "the hub starts a private one there and stops it on exit.")
-    parser.add_argument("--config", default=str(DEFAULT_CONFIG),
-                        help="the center's TOML config (default: the demo center)")
+    add_config_option(parser)
     parser.add_argument("--db", default="data/ledger.db",
                         help="the SQLite ledger file, created if missing; a file that is not a "
                         f"sound ledger is refused (exit {EXIT_BAD_LEDGER}) "

@@ -98,6 +98,16 @@ class DeviceClient:
 
     # --- lifecycle ------------------------------------------------------------------------
 
+    @classmethod
+    def started_for(cls, broker_url: str, config: CenterConfig, device_id: str, *,
+                    attempt_timeout: float = 2.0, attempts: int = 3) -> DeviceClient:
+        """A started client for a device of the center, with the role its config gives it
+        (none for an id it does not list)."""
+        device = config.device(device_id)
+        return cls(broker_url, config.center.site, device_id,
+                   role=device.role if device else "", attempt_timeout=attempt_timeout,
+                   attempts=attempts).start()
+
     def start(self) -> DeviceClient:
         self.client.connect_async(self.address.host, self.address.port, keepalive=10)
         self.client.loop_start()

@@ -74,6 +74,7 @@ __all__ = [
     "encode_reply",
     "encode_state",
     "json_schemas",
+    "outdated",
 ]
 
 MAX_PAYLOAD = 16 * 1024  # a command is a few hundred bytes; anything near this is hostile
@@ -311,6 +312,12 @@ def encode_state(view: Retained, rev: int) -> bytes:
     """A view as published: the hub compares views without their `rev`, and numbers each
     one only as it goes out."""
     return msgspec.json.encode(msgspec.structs.replace(view, rev=rev))
+
+
+def outdated(state: Retained, held: Retained | None) -> bool:
+    """Older than the state a device holds: a queued signal can still bring it after a newer
+    one, and it must not put the screen back."""
+    return held is not None and state.rev < held.rev
 
 
 def encode_event(kind: str, data: dict[str, Any]) -> bytes:

@@ -6,7 +6,7 @@ or "lẻ" (South): 105 "một trăm linh năm"; a group after thousands always s
 1023 "một nghìn không trăm hai mươi ba". A letter prefix (A023) is spoken letter by letter.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -105,16 +105,23 @@ def _vi_whole(value: int, style: VietnameseStyle) -> list[str]:
     return words
 
 
-def vietnamese_number(number: str, mode: Mode = "whole", style: VietnameseStyle = NORTH) -> str:
-    """ "1023" -> "một nghìn không trăm hai mươi ba" (whole) or "một không hai ba" (digits)."""
+def _spoken(number: str, mode: Mode, letters: Mapping[str, str], digit_words: Sequence[str],
+            whole: Callable[[int], list[str]]) -> str:
+    """A ticket number in words: its letters one by one, then its digits one by one or as a
+    whole number."""
     prefix, digits = split_number(number)
-    words = [VI_LETTERS[letter] for letter in prefix]
+    words = [letters[letter] for letter in prefix]
     if digits:
         if mode == "digits":
-            words += [VI_DIGITS[int(d)] for d in digits]
+            words += [digit_words[int(d)] for d in digits]
         else:
-            words += _checked_whole(digits, lambda v: _vi_whole(v, style))
+            words += _checked_whole(digits, whole)
     return " ".join(words)
+
+
+def vietnamese_number(number: str, mode: Mode = "whole", style: VietnameseStyle = NORTH) -> str:
+    """ "1023" -> "một nghìn không trăm hai mươi ba" (whole) or "một không hai ba" (digits)."""
+    return _spoken(number, mode, VI_LETTERS, VI_DIGITS, lambda v: _vi_whole(v, style))
 
 
 def _en_group(n: int) -> list[str]:
@@ -143,14 +150,7 @@ def _en_whole(value: int) -> list[str]:
 
 def english_number(number: str, mode: Mode = "whole") -> str:
     """ "1023" -> "one thousand twenty-three" (whole) or "one zero two three" (digits)."""
-    prefix, digits = split_number(number)
-    words = [EN_LETTERS[letter] for letter in prefix]
-    if digits:
-        if mode == "digits":
-            words += [EN_ONES[int(d)] for d in digits]
-        else:
-            words += _checked_whole(digits, _en_whole)
-    return " ".join(words)
+    return _spoken(number, mode, EN_LETTERS, EN_ONES, _en_whole)
 
 
 def _checked_whole(digits: str, read: Callable[[int], list[str]]) -> list[str]:

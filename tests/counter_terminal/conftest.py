@@ -18,7 +18,7 @@ from counter_terminal.app import (
     create_counter_terminal,
     create_tablet,
 )
-from tests.support import wait_for
+from tests.support import DEMO_PIN, wait_for
 
 
 def eventually(check: Callable[[], object], what: str) -> None:
@@ -97,6 +97,15 @@ class TerminalScreen(Screen):
     def ready(self) -> bool:
         """Nothing in flight: the last command answered and its state arrived."""
         return not self.terminal.controller.snapshot.busy
+
+    def sign_in(self, *, then_enabled: str | None = None) -> None:
+        """The officer the sign-in page offers first signs in with the demo PIN; then, if
+        named, wait for that button to come on (the counter's state has arrived)."""
+        self.wait_page("signin_page")
+        self.terminal.window.pin_input.setText(DEMO_PIN)
+        self.tap("signin_button")
+        if then_enabled is not None:
+            self.wait(lambda: self.enabled(then_enabled), f"{then_enabled} enabled")
 
     def wait_ticket(self, number: str) -> None:
         self.wait(lambda: self.text("ticket_number") == number and self.ready(),

@@ -17,7 +17,7 @@ from counter_terminal.model import Action, Pending, build_screen
 from counter_terminal.views import TerminalWindow
 from tests.counter_terminal.conftest import eventually
 from tests.counter_terminal.test_counter_rules import NOW, snapshot, ticket
-from tests.support import DEMO_PIN, EventLog
+from tests.support import EventLog
 
 
 def _states():
@@ -88,10 +88,7 @@ def test_a_no_show_can_be_undone_before_it_is_sent(hub, devices, terminal):
         kiosk.request("ticket.issue", {"service": "datdai"})
     screen = terminal("counter-5")
     screen.terminal.controller.undo_s = 1.5
-    screen.wait_page("signin_page")
-    screen.terminal.window.pin_input.setText(DEMO_PIN)
-    screen.tap("signin_button")
-    screen.wait(lambda: screen.enabled("next_button"), "next enabled")
+    screen.sign_in(then_enabled="next_button")
     screen.tap("next_button")
     screen.wait_ticket("2001")
 
@@ -131,9 +128,7 @@ def test_a_transfer_is_shown_on_both_counters_with_this_counters_calls(hub, devi
     five = terminal("counter-5")
     seven = terminal("counter-7")
     for screen in (five, seven):
-        screen.wait_page("signin_page")
-        screen.terminal.window.pin_input.setText(DEMO_PIN)
-        screen.tap("signin_button")
+        screen.sign_in()
         screen.wait_page("main_page")
     five.wait(lambda: five.enabled("next_button"), "next enabled")
     five.tap("next_button")
@@ -164,10 +159,7 @@ def test_return_in_the_call_list_calls_the_selected_number(hub, devices, termina
     for _ in range(2):
         kiosk.request("ticket.issue", {"service": "datdai"})
     screen = terminal("counter-5")
-    screen.wait_page("signin_page")
-    screen.terminal.window.pin_input.setText(DEMO_PIN)
-    screen.tap("signin_button")
-    screen.wait(lambda: screen.enabled("call_button"), "call enabled")
+    screen.sign_in(then_enabled="call_button")
     screen.tap("call_button")
     screen.wait_page("pick_page")
     picker = screen.terminal.window.pick_list
@@ -205,10 +197,7 @@ def test_a_keypad_key_mapped_to_undo_takes_a_no_show_back(hub, devices, terminal
     kiosk = devices("kiosk-1")
     kiosk.request("ticket.issue", {"service": "datdai"})
     screen = terminal("counter-5")
-    screen.wait_page("signin_page")
-    screen.terminal.window.pin_input.setText(DEMO_PIN)
-    screen.tap("signin_button")
-    screen.wait(lambda: screen.enabled("next_button"), "next enabled")
+    screen.sign_in(then_enabled="next_button")
     controller = screen.terminal.controller
     controller.keypad_action("next")
     screen.wait_ticket("2001")

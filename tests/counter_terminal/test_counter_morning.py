@@ -133,10 +133,7 @@ def test_a_refusal_from_the_hub_is_shown_in_plain_words(hub, devices, terminal):
     kiosk.request("ticket.issue", {"service": "datdai"})
     counter4.request("counter.open", {"officer": "pthd", "pin": DEMO_PIN})
     screen = terminal("counter-5")
-    screen.wait_page("signin_page")
-    screen.terminal.window.pin_input.setText(DEMO_PIN)
-    screen.tap("signin_button")
-    screen.wait(lambda: screen.enabled("call_button"), "call enabled")
+    screen.sign_in(then_enabled="call_button")
     screen.tap("call_button")
     screen.wait_page("pick_page")
     picker = screen.terminal.window.pick_list

@@ -13,10 +13,7 @@ def test_broker_and_hub_outages_then_recovery(broker, hub, devices, terminal):
     kiosk, manager = devices("kiosk-1"), devices("manager-1")
     kiosk.request("ticket.issue", {"service": "datdai"})
     screen = terminal("counter-5")
-    screen.wait_page("signin_page")
-    screen.terminal.window.pin_input.setText(DEMO_PIN)
-    screen.tap("signin_button")
-    screen.wait(lambda: screen.enabled("next_button"), "next enabled")
+    screen.sign_in(then_enabled="next_button")
     screen.tap("next_button")
     screen.wait_ticket("2001")
 

@@ -41,32 +41,29 @@ AA55_BLINK_7_AT_200 = b"\xaa\x55\xc8\x02\x04" + b"   7" + b"\xd9"
 AA55_BLANK_AT_5 = b"\xaa\x55\x05\x03\x00\x06"
 
 
-def test_stx_frames_reach_the_display_byte_for_byte(
-    pty_pair: PtyPair, far_end: serial.Serial
+@pytest.mark.parametrize(("options", "show_1023", "blank"), [
+    ("baud=9600&address=5", STX_SHOW_1023_AT_5, STX_BLANK_AT_5),
+    ("address=5&vendor=aa55", AA55_SHOW_1023_AT_5, AA55_BLANK_AT_5),
+], ids=["stx", "aa55"])
+def test_show_and_blank_frames_reach_the_display_byte_for_byte(
+    pty_pair: PtyPair, far_end: serial.Serial, options: str, show_1023: bytes, blank: bytes
 ) -> None:
-    led = open_led(f"serial:{pty_pair.device}?baud=9600&address=5")
+    led = open_led(f"serial:{pty_pair.device}?{options}")
     led.show("1023")
     led.blank()
-    expected = STX_SHOW_1023_AT_5 + STX_BLANK_AT_5
+    expected = show_1023 + blank
     assert read_exactly(far_end, len(expected)) == expected
 
 
-def test_stx_blink_and_two_digit_address(pty_pair: PtyPair, far_end: serial.Serial) -> None:
-    led = open_led(f"serial:{pty_pair.device}?address=12&vendor=stx")
-    led.show("a023", blink=True)
-    assert read_exactly(far_end, len(STX_BLINK_A023_AT_12)) == STX_BLINK_A023_AT_12
-
-
-def test_aa55_frames_reach_the_display_byte_for_byte(
-    pty_pair: PtyPair, far_end: serial.Serial
-) -> None:
-    led = open_led(f"serial:{pty_pair.device}?address=5&vendor=aa55")
-    led.show("1023")
-    led.blank()
-    far = open_led(f"serial:{pty_pair.device}?address=200&vendor=aa55")
-    far.show("7", blink=True)
-    expected = AA55_SHOW_1023_AT_5 + AA55_BLANK_AT_5 + AA55_BLINK_7_AT_200
-    assert read_exactly(far_end, len(expected)) == expected
+@pytest.mark.parametrize(("options", "number", "frame"), [
+    ("address=12&vendor=stx", "a023", STX_BLINK_A023_AT_12),
+    ("address=200&vendor=aa55", "7", AA55_BLINK_7_AT_200),
+], ids=["stx-two-digit-address", "aa55-three-digit-address"])
+def test_blink_and_a_longer_address(pty_pair: PtyPair, far_end: serial.Serial, options: str,
+                                    number: str, frame: bytes) -> None:
+    led = open_led(f"serial:{pty_pair.device}?{options}")
+    led.show(number, blink=True)
+    assert read_exactly(far_end, len(frame)) == frame
 
 
 def test_displays_on_one_bus_never_interleave_frames(

@@ -70,6 +70,11 @@ class KioskDriver:
         self.settle()
         self.qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
 
+    def open_department(self, department: str) -> None:
+        """Tap a department of several services and wait for its services' page."""
+        self.tap(self.tile("department", department))
+        self.wait_page("page-services")
+
     def tap_named(self, name: str) -> None:
         """The visible widget of that name (back buttons exist once per page)."""
         shown = [w for w in self.window.findChildren(QWidget, name) if w.isVisible()]

@@ -41,8 +41,7 @@ def test_closed_by_a_manager(hub, devices, make_kiosk):
     manager = devices("manager-1")
     kiosk = make_kiosk()
     kiosk.wait_ready()
-    kiosk.tap(kiosk.tile("department", "stnmt"))
-    kiosk.wait_page("page-services")
+    kiosk.open_department("stnmt")
     manager.request("service.close", {"service": "datdai"})
     kiosk.qtbot.waitUntil(lambda: kiosk.tile_text("service", "datdai") == [
         "Đất đai", "Tạm ngừng cấp số", "Xin hỏi bàn hướng dẫn"])
@@ -63,8 +62,7 @@ def test_closed_by_a_manager(hub, devices, make_kiosk):
     kiosk.shot("department-closed")
 
     manager.request("service.open", {"service": "datdai"})
-    kiosk.tap(kiosk.tile("department", "stnmt"))
-    kiosk.wait_page("page-services")
+    kiosk.open_department("stnmt")
     kiosk.qtbot.waitUntil(lambda: "Không có người chờ" in kiosk.tile_text("service", "datdai"))
     kiosk.tap(kiosk.tile("service", "datdai"))
     kiosk.qtbot.waitUntil(lambda: "Mời nhận phiếu" in kiosk.screen_text())
@@ -77,15 +75,13 @@ def test_daily_limit_reached(hub_with, devices, make_kiosk):
     manager = devices("manager-1")
     kiosk = make_kiosk(ticket_s=0.5)
     kiosk.wait_ready()
-    kiosk.tap(kiosk.tile("department", "stnmt"))
-    kiosk.wait_page("page-services")
+    kiosk.open_department("stnmt")
     kiosk.tap(kiosk.tile("service", "datdai"))
     kiosk.qtbot.waitUntil(lambda: "Mời nhận phiếu" in kiosk.screen_text())
     assert kiosk.find("ticket-number").text() == "2001"
     kiosk.wait_page("page-start")
 
-    kiosk.tap(kiosk.tile("department", "stnmt"))
-    kiosk.wait_page("page-services")
+    kiosk.open_department("stnmt")
     # Numbers restart on the next open day: Monday to Saturday, from 07:00 in the demo center.
     day = datetime.now(TZ).date() + timedelta(days=1)
     if day.weekday() == 6:
@@ -137,8 +133,7 @@ def test_outside_opening_hours(hub_with, devices, make_kiosk):
     kiosk.tap(kiosk.tile("department", "skhcn"))  # one service: this tap would issue
     assert kiosk.page == "page-start"
     assert kiosk.find("notice").text().startswith("Khoa học và công nghệ: Ngoài giờ cấp số")
-    kiosk.tap(kiosk.tile("department", "stnmt"))
-    kiosk.wait_page("page-services")
+    kiosk.open_department("stnmt")
     assert kiosk.tile_text("service", "datdai") == ["Đất đai", "Ngoài giờ cấp số",
                                                     edited["opens"]]
     kiosk.shot("outside-hours")

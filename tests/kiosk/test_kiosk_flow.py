@@ -26,8 +26,7 @@ def test_department_then_service_prints_the_ticket(hub, devices, make_kiosk, pri
                                                           "Đất đai · Môi trường"]
     kiosk.shot("1-start")
 
-    kiosk.tap(kiosk.tile("department", "stnmt"))
-    kiosk.wait_page("page-services")
+    kiosk.open_department("stnmt")
     assert kiosk.tile_text("service", "datdai")[:2] == ["Đất đai", "Không có người chờ"]
     # No counter is open: no wait is promised (test_kiosk_steady.py has the whole story).
     assert kiosk.tile_text("service", "datdai")[2] == "Chưa có quầy phục vụ"
@@ -71,8 +70,7 @@ def test_double_tap_gives_one_ticket(hub, devices, make_kiosk):
     manager = devices("manager-1")
     kiosk = make_kiosk()
     kiosk.wait_ready()
-    kiosk.tap(kiosk.tile("department", "stp"))
-    kiosk.wait_page("page-services")
+    kiosk.open_department("stp")
     tile = kiosk.tile("service", "lltp")
     kiosk.qtbot.waitUntil(lambda: "Không có người chờ" in tile.text_lines())
     kiosk.settle()
@@ -93,8 +91,7 @@ def test_a_retry_after_a_lost_answer_gives_the_same_ticket(hub, devices, make_ki
     manager = devices("manager-1")
     kiosk = make_kiosk(client_options={"attempt_timeout": 0.4, "attempts": 2})
     kiosk.wait_ready()
-    kiosk.tap(kiosk.tile("department", "stnmt"))
-    kiosk.wait_page("page-services")
+    kiosk.open_department("stnmt")
     hub.process.send_signal(signal.SIGSTOP)
     try:
         kiosk.tap(kiosk.tile("service", "datdai"))
@@ -123,8 +120,7 @@ def test_english_then_back_to_vietnamese(hub, devices, make_kiosk, printer_dir):
     assert kiosk.find("lang-button").text() == "Tiếng Việt"
     assert kiosk.tile_text("department", "stp")[0] == "Department of Justice"
     kiosk.shot("1-start-en")
-    kiosk.tap(kiosk.tile("department", "stp"))
-    kiosk.wait_page("page-services")
+    kiosk.open_department("stp")
     assert kiosk.tile_text("service", "lltp")[:2] == ["Criminal record certificates",
                                                       "No one waiting"]
     kiosk.shot("2-services-en")
@@ -142,8 +138,7 @@ def test_english_then_back_to_vietnamese(hub, devices, make_kiosk, printer_dir):
 
     # Left half-way, the kiosk goes back to the start, in Vietnamese, by itself.
     kiosk.tap(kiosk.find("lang-button"))
-    kiosk.tap(kiosk.tile("department", "stnmt"))
-    kiosk.wait_page("page-services")
+    kiosk.open_department("stnmt")
     assert "Please choose a service" in kiosk.screen_text()
     kiosk.wait_page("page-start")
     assert "Xin mời chọn cơ quan giải quyết hồ sơ" in kiosk.screen_text()
@@ -162,7 +157,6 @@ def test_columns_follow_the_orientation_and_targets_stay_big(hub, make_kiosk):
         assert min(t.height() for t in tiles) >= 180
         assert kiosk.find("lang-button").height() >= 90
         assert kiosk.find("priority-button").height() >= 140
-        kiosk.tap(kiosk.tile("department", "stp"))
-        kiosk.wait_page("page-services")
+        kiosk.open_department("stp")
         kiosk.shot(f"services-{name}")
         kiosk.window.hide()

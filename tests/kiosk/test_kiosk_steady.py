@@ -50,8 +50,7 @@ def test_a_notice_moves_no_card_and_a_second_tap_issues_nothing(hub, devices, ma
     manager.request("service.close", {"service": "datdai"})
     kiosk = make_kiosk()
     kiosk.wait_ready()
-    kiosk.tap(kiosk.tile("department", "stnmt"))
-    kiosk.wait_page("page-services")
+    kiosk.open_department("stnmt")
     kiosk.until(lambda: kiosk.tile("service", "datdai").property("tone") == "closed")
     _settle_past(kiosk)
     before = _tiles_on_screen(kiosk, kiosk.window.services)
@@ -98,8 +97,7 @@ def test_the_priority_banner_moves_no_card(hub, make_kiosk):
     assert _on_screen(kiosk, kiosk.find("priority-banner", QWidget)) == button
     kiosk.shot("2-start-with-priority")
 
-    kiosk.tap(kiosk.tile("department", "stnmt"))
-    kiosk.wait_page("page-services")
+    kiosk.open_department("stnmt")
     _settle_past(kiosk)
     services = _tiles_on_screen(kiosk, kiosk.window.services)
     kiosk.tap(kiosk.find("priority-cancel"))
@@ -159,8 +157,7 @@ def test_no_open_counter_promises_no_wait(hub, devices, make_kiosk, printer_dir,
     kiosk.wait_ready()
     assert kiosk.tile_text("department", "skhcn") == [
         "Sở Khoa học và Công nghệ", "Không có người chờ", "Chưa có quầy phục vụ"]
-    kiosk.tap(kiosk.tile("department", "stnmt"))
-    kiosk.wait_page("page-services")
+    kiosk.open_department("stnmt")
     assert kiosk.tile_text("service", "datdai")[1:] == ["Không có người chờ",
                                                         "Chưa có quầy phục vụ"]
     kiosk.shot("1-services-no-counter")
@@ -201,8 +198,7 @@ def test_cards_and_ticket_say_the_same_range_and_priority_gets_its_own(
 
     kiosk = make_kiosk(printer=open_printer(f"virtual:{printer_dir}", "cp1258"))
     kiosk.wait_ready()
-    kiosk.tap(kiosk.tile("department", "stnmt"))
-    kiosk.wait_page("page-services")
+    kiosk.open_department("stnmt")
     kiosk.until(lambda: kiosk.tile_text("service", "datdai")[1:] == [
         "6 người đang chờ", ordinary_text])
     kiosk.shot("1-services-ordinary")
@@ -213,8 +209,7 @@ def test_cards_and_ticket_say_the_same_range_and_priority_gets_its_own(
     kiosk.wait_page("page-priority")
     kiosk.tap(kiosk.tile("priority", "elderly"))
     kiosk.wait_page("page-start")
-    kiosk.tap(kiosk.tile("department", "stnmt"))
-    kiosk.wait_page("page-services")
+    kiosk.open_department("stnmt")
     assert kiosk.tile_text("service", "datdai")[2] == priority_text
     kiosk.shot("2-services-priority")
     kiosk.tap(kiosk.tile("service", "datdai"))

@@ -6,6 +6,7 @@ import csv
 import io
 from datetime import time, timedelta
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
@@ -57,6 +58,21 @@ def _load_report(qtbot, window) -> None:
     click(qtbot, page.findChild(type(page.load_button), "reportToday"))
     click(qtbot, page.load_button)
     qtbot.waitUntil(lambda: "06/05/2024" in page.status.text(), timeout=10_000)
+
+
+def _report_saving_to(qtbot, window, folder: Path) -> list[tuple[str, str]]:
+    """The day's report loaded and its first tab open; each save the page then asks for is
+    recorded (suggested name, file filter) and written into `folder`."""
+    asked: list[tuple[str, str]] = []
+
+    def choose(suggested: str, file_filter: str) -> str:
+        asked.append((suggested, file_filter))
+        return str(folder / suggested)
+
+    window.choose_save_path = choose
+    _load_report(qtbot, window)
+    open_tab(qtbot, window.reports.tabs, 0)
+    return asked
 
 
 def test_report_over_a_simulated_day_matches_the_tickets(simulated_day, manager, console, qtbot,
@@ -123,19 +139,11 @@ def test_a_range_of_days_adds_up_the_same(simulated_day, manager, console, qtbot
 def test_csv_export_opens_in_excel_with_vietnamese(simulated_day, manager, console, qtbot,
                                                    tmp_path):
     window = console(manager, clock=simulated_day.clock).window
-    asked: list[str] = []
-
-    def choose(suggested: str, file_filter: str) -> str:
-        asked.append(suggested)
-        return str(tmp_path / suggested)
-
-    window.choose_save_path = choose
-    _load_report(qtbot, window)
+    asked = _report_saving_to(qtbot, window, tmp_path)
     page = window.reports
-    open_tab(qtbot, page.tabs, 0)
     click(qtbot, page.export_button)
-    assert asked == ["bao-cao-dich-vu_2024-05-06.csv"]
-    raw = (tmp_path / asked[0]).read_bytes()
+    assert asked == [("bao-cao-dich-vu_2024-05-06.csv", "CSV (*.csv)")]
+    raw = (tmp_path / asked[0][0]).read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs to read UTF-8
     table = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
     # names, not the config's internal codes, in the first column
@@ -151,12 +159,12 @@ def test_csv_export_opens_in_excel_with_vietnamese(simulated_day, manager, conso
         assert int(row["Chờ trung bình (giây)"]) == want["mean_wait_s"]
         assert int(row["Chờ P90 (giây)"]) == want["p90_wait_s"]
         assert int(row["Phục vụ trung bình (giây)"]) == want["mean_service_s"]
-    assert window.notice.text().endswith(f"Đã lưu {tmp_path / asked[0]}")
+    assert window.notice.text().endswith(f"Đã lưu {tmp_path / asked[0][0]}")
 
     open_tab(qtbot, page.tabs, 2)
     click(qtbot, page.export_button)
-    assert asked[-1] == "bao-cao-can-bo_2024-05-06.csv"
-    officers = (tmp_path / asked[-1]).read_bytes().decode("utf-8-sig")
+    assert asked[-1][0] == "bao-cao-can-bo_2024-05-06.csv"
+    officers = (tmp_path / asked[-1][0]).read_bytes().decode("utf-8-sig")
     assert "Phạm Thị Hồng Diễm" in officers
 
 
@@ -165,16 +173,8 @@ def test_xlsx_export_has_numbers_formatted_as_on_screen(simulated_day, manager, 
     from openpyxl import load_workbook
 
     window = console(manager, clock=simulated_day.clock).window
-    asked: list[tuple[str, str]] = []
-
-    def choose(suggested: str, file_filter: str) -> str:
-        asked.append((suggested, file_filter))
-        return str(tmp_path / suggested)
-
-    window.choose_save_path = choose
-    _load_report(qtbot, window)
+    asked = _report_saving_to(qtbot, window, tmp_path)
     page = window.reports
-    open_tab(qtbot, page.tabs, 0)
     click(qtbot, page.xlsx_button)
     assert asked == [("bao-cao-dich-vu_2024-05-06.xlsx", "Bảng tính Excel (*.xlsx)")]
     book = load_workbook(tmp_path / asked[0][0])

@@ -4,6 +4,7 @@ clients that log in as a given user, and a wait for the hub to be online."""
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import threading
 import time
@@ -14,6 +15,15 @@ import paho.mqtt.client as mqtt
 from broker.mosquitto.managed import free_port, port_open
 from broker.wire.mqtt_link import BrokerAddress, new_client
 from tests.support import wait_for
+
+
+def ledger_rows(db: Path | str, sql: str, *params: object) -> list[tuple]:
+    """A query on a ledger, read-only: a test's look must not change what the hub wrote."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
 
 
 class MosquittoProcess:

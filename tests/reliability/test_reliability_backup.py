@@ -15,6 +15,7 @@ from broker.service.hub import Hub
 from broker.service.ledger import MIGRATIONS, Ledger
 from broker.wire.device_client import RequestError
 from broker.wire.protocol import encode_command
+from tests.reliability.rel_support import ledger_rows
 from tests.support import CONFIG, DEMO_PIN, ROOT, HubProcess, device, wait_for
 from tools.fault_injection import RetainedWatch, differences, truth, wait_until
 
@@ -25,11 +26,7 @@ def _backup_tool(*args: str) -> subprocess.CompletedProcess:
 
 
 def _commands(db) -> list[tuple]:
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        return conn.execute("SELECT seq, id, device, reply FROM commands ORDER BY seq").fetchall()
-    finally:
-        conn.close()
+    return ledger_rows(db, "SELECT seq, id, device, reply FROM commands ORDER BY seq")
 
 
 def test_online_backup_verify_and_restore(broker, hub, devices, tmp_path):
@@ -65,9 +62,7 @@ def test_online_backup_verify_and_restore(broker, hub, devices, tmp_path):
     live, saved = _commands(hub.db), _commands(copy)
     assert 0 < len(saved) < len(live)
     assert live[:len(saved)] == saved
-    conn = sqlite3.connect(f"file:{copy}?mode=ro", uri=True)
-    in_copy = {row[0] for row in conn.execute("SELECT id FROM tickets")}
-    conn.close()
+    in_copy = {row[0] for row in ledger_rows(copy, "SELECT id FROM tickets")}
     assert {t["id"] for t in before} <= in_copy  # every ticket given before it started
 
     checked = _backup_tool("verify", str(copy))

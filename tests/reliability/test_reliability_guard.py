@@ -4,7 +4,6 @@ real hub through a real Mosquitto started from the files `qms broker setup` writ
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 import uuid
 from datetime import datetime, timedelta
@@ -15,7 +14,7 @@ import pytest
 from broker.mosquitto.setup import MAX_QUEUED_BYTES, mosquitto_config, write_setup
 from broker.wire import protocol
 from broker.wire.device_client import DeviceClient, RequestError
-from tests.reliability.rel_support import MosquittoProcess, RawClient, new_port
+from tests.reliability.rel_support import MosquittoProcess, RawClient, ledger_rows, new_port
 from tests.support import CONFIG, DEMO_PIN, SITE, HubProcess, wait_for
 
 TOPICS = protocol.Topics(SITE)
@@ -211,14 +210,6 @@ def _code(client: DeviceClient, op: str, args: dict | None = None, **kwargs) -> 
     return "ok"
 
 
-def _ledger_rows(hall: Hall, sql: str, *params) -> list[tuple]:
-    conn = sqlite3.connect(f"file:{hall.hub.db}?mode=ro", uri=True)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
-
-
 # --- 5. rate limits -------------------------------------------------------------------------
 
 
@@ -245,9 +236,9 @@ def test_a_kiosk_flooding_commands_is_rate_limited_and_others_are_not(hall):
     # Another device is not touched by kiosk-1's limit.
     assert _code(other, "ticket.issue", {"service": "dkdn"}) == "ok"
     # Nothing of the refused commands is stored; the log says it once for the burst.
-    issued = _ledger_rows(hall, "SELECT count(*) FROM commands WHERE device = 'kiosk-1'")
+    issued = ledger_rows(hall.hub.db, "SELECT count(*) FROM commands WHERE device = 'kiosk-1'")
     assert issued == [(limit.burst,)]
-    assert _ledger_rows(hall, "SELECT count(*) FROM refusals") == [(0,)]
+    assert ledger_rows(hall.hub.db, "SELECT count(*) FROM refusals") == [(0,)]
     assert hall.hub.log.read_text().count("kiosk-1 is over its rate limit") == 1
     # When the time has come, the same command id is judged as new (a refusal for speed is
     # not an answer to remember), and the health clears.
@@ -291,7 +282,7 @@ def test_an_officer_opens_one_counter_with_the_pin(hall):
     assert _code(counter7, "counter.open", {"officer": "dmg", "pin": DEMO_PIN}) == "pin_locked"
 
     # The PINs: not in the ledger (counter.open is stored with `pin` null), not in the log.
-    stored = _ledger_rows(hall, "SELECT args FROM commands WHERE op = 'counter.open'")
+    stored = ledger_rows(hall.hub.db, "SELECT args FROM commands WHERE op = 'counter.open'")
     assert stored and all(json.loads(args)["pin"] is None for (args,) in stored)
     ledger_bytes = b"".join(p.read_bytes() for p in hall.tmp_path.glob("ledger.db*"))
     log = hall.hub.log.read_bytes()
@@ -362,13 +353,13 @@ def test_a_note_reaches_the_ledger_and_the_manager_only_and_is_erased_in_time(ha
     later = datetime.now().astimezone() + timedelta(days=31)
     hall.hub.args = ("--clock-start", later.isoformat(timespec="seconds"))
     hall.start_hub()
-    assert _ledger_rows(hall, "SELECT json_extract(args, '$.note') FROM commands "
+    assert ledger_rows(hall.hub.db, "SELECT json_extract(args, '$.note') FROM commands "
                         "WHERE op = 'ticket.done'") == [("",)]
     # The priority reason is forgotten too, the priority kept (a replay gives the same).
-    assert _ledger_rows(hall, "SELECT priority, reason FROM tickets ORDER BY number") == [
+    assert ledger_rows(hall.hub.db, "SELECT priority, reason FROM tickets ORDER BY number") == [
         (1, None), (0, None)]
-    assert next(json.loads(a) for (a,) in _ledger_rows(
-        hall, "SELECT args FROM commands WHERE op = 'ticket.issue' ORDER BY seq")) == {
+    assert next(json.loads(a) for (a,) in ledger_rows(
+        hall.hub.db, "SELECT args FROM commands WHERE op = 'ticket.issue' ORDER BY seq")) == {
         "service": "datdai", "priority": True, "reason": None, "lang": "vi"}
     assert manager.request("report.get", {"kind": "notes", "from": today,
                                           "to": later.date().isoformat()})["rows"] == []

@@ -33,6 +33,7 @@ from broker.wire.device_client import RequestError
 from broker.wire.protocol import encode_command
 from config.load import DEFAULT_CONFIG
 from tests.hub.wire import RawPeer
+from tests.reliability.rel_support import ledger_rows
 from tests.support import (
     CONFIG,
     DEMO_PIN,
@@ -45,14 +46,6 @@ from tests.support import (
 )
 
 DAY = "2026-12-06"
-
-
-def _rows(db: Path, sql: str, *params) -> list[tuple]:
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
 
 
 def _service(client, service_id: str):
@@ -83,7 +76,7 @@ def test_a_clock_behind_the_ledger_keeps_the_ledgers_day_and_issues_no_number_tw
     first = kiosk.request("ticket.issue", {"service": "dkdn"})["ticket"]
     assert first["id"] == "20261206-dkdn-1001"
     hub.stop()
-    first_row = _rows(db, "SELECT * FROM tickets WHERE id = ?", first["id"])
+    first_row = ledger_rows(db, "SELECT * FROM tickets WHERE id = ?", first["id"])
 
     # Restarted with the clock half an hour behind, before midnight, and running 300 times
     # faster: the clock crosses midnight within 0.2 s; the hub's time goes on from the
@@ -102,11 +95,11 @@ def test_a_clock_behind_the_ledger_keeps_the_ledgers_day_and_issues_no_number_tw
             time.sleep(0.1)
         assert numbers[0] == "20261206-dkdn-1002"
         assert len(set(numbers)) == len(numbers) and first["id"] not in numbers
-        assert _rows(db, "SELECT * FROM tickets WHERE id = ?", first["id"]) == first_row
-        assert _rows(db, "SELECT DISTINCT day FROM commands") == [(DAY,)]
+        assert ledger_rows(db, "SELECT * FROM tickets WHERE id = ?", first["id"]) == first_row
+        assert ledger_rows(db, "SELECT DISTINCT day FROM commands") == [(DAY,)]
         # the hub's time never went back, and went on: each command has a later time
         times = [datetime.fromisoformat(t) for (t,) in
-                 _rows(db, "SELECT at FROM commands ORDER BY seq")]
+                 ledger_rows(db, "SELECT at FROM commands ORDER BY seq")]
         assert all(a < b for a, b in pairwise(times))
         log = hub.log.read_text()
         assert "behind the ledger's last command" in log and f"day {DAY}" in log
@@ -242,7 +235,7 @@ def test_a_missing_ledger_is_created(broker, tmp_path):
     db = tmp_path / "new" / "ledger.db"
     hub = HubProcess(broker.url, db, log=tmp_path / "hub.log").start()
     hub.stop()
-    assert _rows(db, "SELECT count(*) FROM schema_migrations")[0][0] >= 3
+    assert ledger_rows(db, "SELECT count(*) FROM schema_migrations")[0][0] >= 3
 
 
 # --- 3. history does not depend on today's config ---------------------------------------------
@@ -280,8 +273,8 @@ def test_a_device_renamed_mid_day_loses_none_of_its_tickets(broker, tmp_path):
         assert done["id"] == called["id"] and done["state"] == "done"
         desk.stop()
         # each config the day used is kept once, by hash, and its commands name it
-        assert len(_rows(db, "SELECT id FROM configs")) == 2
-        assert _rows(db, "SELECT count(DISTINCT config) FROM commands")[0][0] == 2
+        assert len(ledger_rows(db, "SELECT id FROM configs")) == 2
+        assert ledger_rows(db, "SELECT count(DISTINCT config) FROM commands")[0][0] == 2
         assert "no longer fits" not in hub.log.read_text()
     finally:
         hub.stop()
@@ -302,8 +295,8 @@ def test_refusals_on_role_or_validation_are_not_stored(broker, hub, tmp_path):
             assert peer.reply(command_id)["error"]["code"] == "forbidden"
         kept = peer.send("counter-1", "counter.call_next")  # counter_not_open: on state
         assert peer.reply(kept)["error"]["code"] == "counter_not_open"
-        assert _rows(hub.db, "SELECT id FROM refusals") == [(kept,)]
-        assert _rows(hub.db, "SELECT count(*) FROM commands") == [(0,)]
+        assert ledger_rows(hub.db, "SELECT id FROM refusals") == [(kept,)]
+        assert ledger_rows(hub.db, "SELECT count(*) FROM commands") == [(0,)]
         grown = hub.db.stat().st_size + Path(f"{hub.db}-wal").stat().st_size - size
         assert grown < 64 * 1024, grown  # the one refusal and WAL frames, not 800 rows
     finally:
@@ -334,9 +327,9 @@ def test_tickets_not_served_when_the_day_ends_get_their_own_end(broker, tmp_path
         wait_for(lambda: _counter(counter, "4").status == "closed"
                  and _counter(counter, "4").ticket is None, what="the counter to close")
         wait_for(lambda: _service(kiosk, "datdai").waiting == 0, what="the queue to empty")
-        states = dict(_rows(db, "SELECT id, state FROM tickets WHERE day = '2026-12-05'"))
+        states = dict(ledger_rows(db, "SELECT id, state FROM tickets WHERE day = '2026-12-05'"))
         assert states == {t["id"]: "day_closed" for t in given}
-        (data,) = _rows(db, "SELECT data FROM events WHERE kind = 'day.closed'")
+        (data,) = ledger_rows(db, "SELECT data FROM events WHERE kind = 'day.closed'")
         closed = json.loads(data[0])
         assert closed["day"] == "2026-12-05" and closed["not_served"] == 3
         assert {t["id"]: t["was"] for t in closed["tickets"]} == {
@@ -350,7 +343,7 @@ def test_tickets_not_served_when_the_day_ends_get_their_own_end(broker, tmp_path
         assert fresh["id"] == "20261206-datdai-2001"
         hub.stop()
         hub = HubProcess(broker.url, db, args=_clock("2026-12-06T00:10:00")).start()
-        assert _rows(db, "SELECT count(*) FROM commands WHERE op = 'day.close'") == [(1,)]
+        assert ledger_rows(db, "SELECT count(*) FROM commands WHERE op = 'day.close'") == [(1,)]
         wait_for(lambda: _service(kiosk, "datdai").waiting == 1, what="the new day's queue")
     finally:
         for client in (kiosk, counter, manager, board):
@@ -369,9 +362,9 @@ def test_a_day_the_hub_was_off_at_midnight_is_closed_at_its_next_start(broker, t
     hub = HubProcess(broker.url, db, args=_clock("2026-12-07T07:00:00")).start()
     try:
         wait_for(lambda: events.of("day.closed"), what="the day.closed event")
-        assert _rows(db, "SELECT state FROM tickets WHERE id = ?", given["id"]) == [
+        assert ledger_rows(db, "SELECT state FROM tickets WHERE id = ?", given["id"]) == [
             ("day_closed",)]
-        assert _rows(db, "SELECT id, day FROM commands WHERE op = 'day.close'") == [
+        assert ledger_rows(db, "SELECT id, day FROM commands WHERE op = 'day.close'") == [
             ("day.close:2026-12-05", "2026-12-05")]
         ticket = kiosk.request("ticket.issue", {"service": "dkdn"})["ticket"]
         assert ticket["id"] == "20261207-dkdn-1001"
@@ -399,7 +392,7 @@ def test_a_command_id_reused_with_other_arguments_is_an_id_conflict(broker, hub,
         # the same command again is the same answer, and nothing changed
         assert kiosk.request("ticket.issue", {"service": "dkdn"},
                              command_id=command_id) == first
-        assert _rows(hub.db, "SELECT count(*) FROM tickets") == [(1,)]
+        assert ledger_rows(hub.db, "SELECT count(*) FROM tickets") == [(1,)]
         # a kept refusal too
         other = uuid.uuid4().hex
         with pytest.raises(RequestError, match="counter_not_open"):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from broker.mosquitto.managed import stop_process
 from tests.support import ROOT, wait_for
 from web.screenshots import CHROMIUM, CHROMIUM_ARGS
 
@@ -48,13 +49,7 @@ class WebProcess:
             return False
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
+        stop_process(self.process)
 
 
 @pytest.fixture
