@@ -17,10 +17,10 @@ its own process at the hub's priority.
 4. `--calls` times, a counter calls the next citizen: every page changes (the one called is
    told so; every other one has one fewer ahead). The time from the call to each page's new
    `<main>`, and to the last page's.
-5. `--turns` turns of three samples of the hub's round trips: the phones connected and quiet;
-   pages loaded at a steady `--rate` per second (keep-alive, like browsers); made-up tokens
-   offered at `--flood-rate`. Turns, so that the machine's own drift falls on all three.
-6. The hub's round trips alone again, the phones gone.
+5. `--turns` turns of four samples of the hub's round trips: every phone gone (the web face
+   idle: the hub without the web load); the phones back (their tickets known, so no lookups)
+   and quiet; pages loaded at a steady `--rate` per second (keep-alive, like browsers); made-up
+   tokens offered at `--flood-rate`. In turns, so that the machine's own drift falls on all.
 """
 
 from __future__ import annotations
@@ -252,16 +252,10 @@ async def bench(hall: WebHall, trips: RoundTrips, args: argparse.Namespace) -> d
     figures["hub round trip alone p50/p99 (ms)"] = f"{ms(alone, 0.5)} / {ms(alone, 0.99)}"
     rss_idle = rss_mb(hall.web.pid)  # type: ignore[union-attr]
 
-    stop = asyncio.Event()
     watch = Watch()
     phones = [Phone(token, watch) for token in tokens]
     started = time.perf_counter()
-    tasks = []
-    for i, phone in enumerate(phones):
-        tasks.append(asyncio.create_task(hold_page(host, port, phone, stop)))
-        if i % 100 == 99:
-            await asyncio.sleep(0.05)
-    await asyncio.wait_for(asyncio.gather(*(p.connected.wait() for p in phones)), 120)
+    online = await connect(host, port, phones)
     figures["phones connected"] = (f"{len(phones)} in {time.perf_counter() - started:.1f} s "
                                    f"({sum(p.refused for p in phones)} told to retry)")
     await asyncio.sleep(1.0)
@@ -299,27 +293,35 @@ async def bench(hall: WebHall, trips: RoundTrips, args: argparse.Namespace) -> d
     figures["waiting tickets' pages not updated within 5 s"] = str(missing)
     figures["web CPU per call (s)"] = f"{web_cpu / max(1, args.calls):.2f} (incl. the ends)"
 
-    # The hub's round trips with the phones connected and quiet, under the page load and
-    # under the flood, in turns, so that the machine's drift falls on all three alike.
-    quiet: list[float] = []
-    paged: list[float] = []
-    flooded: list[float] = []
+    # The hub's round trips without the web load (every phone gone, the web face idle), with
+    # the phones connected and quiet, under the page load and under the flood: in turns, so
+    # that the machine's own drift falls on all four alike.
+    samples: dict[str, list[float]] = {"alone": [], "quiet": [], "pages": [], "flood": []}
     turns: list[str] = []
+    reconnect_s: list[float] = []
     pages = PageLoader(host, port, tokens)
     # A flood of made-up tokens: each one unknown to the web face, so each one a lookup.
     flood = PageLoader(host, port, [f"{random.getrandbits(96):024x}"[:16] for _ in range(50000)])
     flood_lookups_before, flood_s = flood_lookups(hall), 0.0
     for _ in range(args.turns):
-        quiet_now = await loop.run_in_executor(None, trips.sample, args.round_trips)
-        paged_now = await sample_under(loop, trips, args, pages.run(args.rate, args.phase_seconds))
-        flood_started = time.perf_counter()
-        flooded_now = await sample_under(
+        await online.hang_up()
+        await asyncio.sleep(1.0)
+        now = {"alone": await loop.run_in_executor(None, trips.sample, args.round_trips)}
+        started = time.perf_counter()
+        online = await connect(host, port, phones)
+        reconnect_s.append(time.perf_counter() - started)
+        await asyncio.sleep(1.0)
+        now["quiet"] = await loop.run_in_executor(None, trips.sample, args.round_trips)
+        now["pages"] = await sample_under(loop, trips, args,
+                                          pages.run(args.rate, args.phase_seconds))
+        started = time.perf_counter()
+        now["flood"] = await sample_under(
             loop, trips, args, flood.run(args.flood_rate, args.phase_seconds, connections=200))
-        flood_s += time.perf_counter() - flood_started
-        quiet += quiet_now
-        paged += paged_now
-        flooded += flooded_now
-        turns.append(" / ".join(ms(x, 0.5) for x in (quiet_now, paged_now, flooded_now)))
+        flood_s += time.perf_counter() - started
+        for name, values in now.items():
+            samples[name] += values
+        turns.append(" / ".join(ms(values, 0.5) for values in now.values()))
+    await online.hang_up()
     asked = flood_lookups(hall) - flood_lookups_before
     figures[f"ticket page at {args.rate:.0f}/s p50/p99 (ms)"] = (
         f"{ms(pages.times, 0.5)} / {ms(pages.times, 0.99)} ({len(pages.times)} pages, "
@@ -327,23 +329,47 @@ async def bench(hall: WebHall, trips: RoundTrips, args: argparse.Namespace) -> d
     figures[f"made-up tokens offered at {args.flood_rate:.0f}/s on 200 connections"] = (
         f"answers {flood.statuses} (p50 {ms(flood.times, 0.5)} ms), {flood.unsent} not taken; "
         f"the hub was asked {asked} in {flood_s:.1f} s ({asked / flood_s:.0f}/s)")
-    figures["hub round trip, phones quiet, p50/p99 (ms)"] = f"{ms(quiet, 0.5)} / {ms(quiet, 0.99)}"
-    for name, values in (("the page load", paged), ("the flood", flooded)):
-        figures[f"hub round trip under {name} p50/p99 (ms)"] = (
+    figures["phones reconnecting (their tickets known), median (s)"] = (
+        f"{statistics.median(reconnect_s):.1f}")
+    alone = samples["alone"]
+    figures["hub round trip without the web load p50/p99 (ms)"] = (
+        f"{ms(alone, 0.5)} / {ms(alone, 0.99)} ({len(alone)} round trips)")
+    for name, what in (("quiet", "with the phones connected, quiet"),
+                       ("pages", "under the page load, the phones connected"),
+                       ("flood", "under the flood, the phones connected")):
+        values = samples[name]
+        figures[f"hub round trip {what} p50/p99 (ms)"] = (
             f"{ms(values, 0.5)} / {ms(values, 0.99)} "
-            f"({(percentile(values, 0.5) / percentile(quiet, 0.5) - 1) * 100:+.1f}% at p50)")
-    figures["hub p50 each turn: quiet / pages / flood (ms)"] = "; ".join(turns)
+            f"({(percentile(values, 0.5) / percentile(alone, 0.5) - 1) * 100:+.1f}% at p50)")
+    figures["hub p50 each turn: alone / quiet / pages / flood (ms)"] = "; ".join(turns)
     figures["web RSS at the end (MB)"] = f"{rss_mb(hall.web.pid):.0f}"  # type: ignore[union-attr]
-    stop.set()
-    for task in tasks:
-        task.cancel()
-    await asyncio.gather(*tasks, return_exceptions=True)
-    # The machine's own drift: the hub alone again, the phones gone.
-    await asyncio.sleep(1.0)
-    after = await loop.run_in_executor(None, trips.sample, args.round_trips)
-    figures["hub round trip alone again, after, p50/p99 (ms)"] = (
-        f"{ms(after, 0.5)} / {ms(after, 0.99)}")
     return figures
+
+
+@dataclass
+class Online:
+    """The phones' open pages, until they hang up."""
+
+    tasks: list[asyncio.Task[None]]
+    stop: asyncio.Event
+
+    async def hang_up(self) -> None:
+        self.stop.set()
+        for task in self.tasks:
+            task.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+
+
+async def connect(host: str, port: int, phones: list[Phone]) -> Online:
+    """Every phone opens its page (a hundred at a time), once each has its first message."""
+    online = Online([], asyncio.Event())
+    for i, phone in enumerate(phones):
+        phone.connected.clear()
+        online.tasks.append(asyncio.create_task(hold_page(host, port, phone, online.stop)))
+        if i % 100 == 99:
+            await asyncio.sleep(0.05)
+    await asyncio.wait_for(asyncio.gather(*(p.connected.wait() for p in phones)), 120)
+    return online
 
 
 async def sample_under(loop: asyncio.AbstractEventLoop, trips: RoundTrips,
@@ -368,7 +394,7 @@ def main() -> int:
     parser.add_argument("--phase-seconds", type=float, default=3.0,
                         help="how long each page load and flood lasts")
     parser.add_argument("--round-trips", type=int, default=150,
-                        help="hub round trips per sample (at most about 4,500 in all)")
+                        help="hub round trips per sample (the other services hold 5,400 numbers)")
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--round-trip-kiosk", nargs=3, metavar=("BROKER", "SITE", "SERVICES"),
                         help=argparse.SUPPRESS)  # the script's own kiosk process
