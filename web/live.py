@@ -101,7 +101,7 @@ class LiveCenter:
         self._by_kind: dict[str, set[Listener]] = {}
         self._by_ticket: dict[str, set[Listener]] = {}
         self.lookups_waiting = 0
-        self._lookup_times: deque[float] = deque()
+        self._next_lookup = 0.0  # time.monotonic() of the next lookup's turn
         self._lookup_slots: asyncio.Semaphore | None = None
         self._rankings: dict[tuple[str, str], tuple[float, dict[str, Any]]] = {}
         self._ranking_dirty = 0.0  # monotonic time of the last rating heard
@@ -327,17 +327,15 @@ class LiveCenter:
         return ticket
 
     async def _lookup_turn(self) -> None:
-        """At most LOOKUPS_PER_S a second reach the hub: a flood of made-up tokens waits
-        here (and past LOOKUPS_WAITING is refused), and the hub's round trips do not feel
-        it."""
-        while True:
-            now = time.monotonic()
-            while self._lookup_times and now - self._lookup_times[0] >= 1.0:
-                self._lookup_times.popleft()
-            if len(self._lookup_times) < LOOKUPS_PER_S:
-                self._lookup_times.append(now)
-                return
-            await asyncio.sleep(1.0 - (now - self._lookup_times[0]) + 0.001)
+        """The hub is asked at most LOOKUPS_PER_S a second, evenly spaced, in the order the
+        pages came: a flood of made-up tokens waits here (and past LOOKUPS_WAITING is
+        refused). Spaced, not counted per second: a burst of lookups would hold the hub's one
+        thread for tens of milliseconds while a kiosk's ticket waits behind them."""
+        now = time.monotonic()
+        turn = max(now, self._next_lookup)
+        self._next_lookup = turn + 1.0 / LOOKUPS_PER_S
+        if turn > now:
+            await asyncio.sleep(turn - now)
 
     async def rate(self, ticket: TicketNow, score: int, reasons: list[str]) -> None:
         """The citizen's rating, sent to the hub; RequestError says why not."""

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from itertools import islice
 from typing import Any, ParamSpec
 
 import msgspec
@@ -131,6 +132,7 @@ class Hub:
         self.ledger = ledger
         self._tokens: dict[str, str] = {}  # today's ticket page tokens -> ticket ids
         self._tokens_day: Any = None
+        self._tokenized = 0  # how many of the day's tickets have their token in _tokens
         ledger.use_config(config)  # what comes next is lived with this config
         # The day belongs to the ledger: the hub's time never goes back before its last command.
         self.clock = LedgerClock(clock, ledger.last_moment())
@@ -421,12 +423,13 @@ class Hub:
         """The web face asks for the ticket of a page's token: today's tickets only."""
         args: LookupArgs = incoming.args  # type: ignore[assignment]
         state = self.state
-        if self._tokens_day != state.day:
-            self._tokens, self._tokens_day = {}, state.day
-        if len(self._tokens) != len(state.tickets):  # tickets are only added within a day
-            known = set(self._tokens.values())
-            self._tokens.update((self.engine.ticket_token(t), t) for t in state.tickets
-                                if t not in known)
+        if self._tokens_day != state.day or len(state.tickets) < self._tokenized:
+            self._tokens, self._tokens_day, self._tokenized = {}, state.day, 0
+        # Within a day tickets are only added, each new id at the end of the mapping: only
+        # those since the last lookup need their tokens (not a pass over the whole day's).
+        self._tokens.update((self.engine.ticket_token(t), t)
+                            for t in islice(state.tickets, self._tokenized, None))
+        self._tokenized = len(state.tickets)
         ticket = state.tickets.get(self._tokens.get(args.token, ""))
         if ticket is None:
             self._refuse(batch, device_id, incoming.id, incoming.op, "unknown_ticket",

@@ -4,7 +4,9 @@ tablet's rule (one per ticket), and the public rating counts."""
 
 from __future__ import annotations
 
+import asyncio
 import re
+import time
 from datetime import date
 
 import pytest
@@ -12,6 +14,7 @@ import pytest
 from broker.core.ticket_token import ticket_token
 from broker.wire.device_client import RequestError
 from tests.support import CONFIG, DEMO_PIN, wait_for
+from web.live import LOOKUPS_PER_S, LiveCenter
 
 
 def test_token_is_made_at_issue_and_only_the_web_device_resolves_it(hub, devices):
@@ -92,3 +95,41 @@ def test_a_token_outlives_a_restart_of_the_hub(hub, devices):
     assert found["id"] == issued["id"]
     again = kiosk.request("ticket.issue", {"service": "datdai"})["ticket"]
     assert again["token"] != issued["token"]
+
+
+def test_the_web_face_asks_the_hub_once_per_token_and_evenly_spaced(hub, devices):
+    """Pages opened at once (two real tickets, eight made-up tokens): each token is asked of
+    the hub once, each ask a turn of 1/LOOKUPS_PER_S after the one before (a burst would hold
+    the hub's one thread while a kiosk waits), and asking again is answered here."""
+    kiosk, web = devices("kiosk-1"), devices("web-1")
+    real = [kiosk.request("ticket.issue", {"service": "datdai"})["ticket"] for _ in range(2)]
+    tokens = [t["token"] for t in real] + [f"{i:016d}" for i in range(8)]
+    live = LiveCenter(web)
+    asked: list[float] = []
+    ask = live.request
+
+    async def recording(op, args):
+        if op == "ticket.lookup":
+            asked.append(time.monotonic())
+        return await ask(op, args)
+
+    live.request = recording
+
+    async def open_pages():
+        live.attach(asyncio.get_running_loop())
+        try:
+            first = await asyncio.gather(*(live.ticket(t) for t in tokens))
+            again = [await live.ticket(t) for t in tokens]
+            return first, again
+        finally:
+            live._pinger.cancel()
+
+    first, again = asyncio.run(open_pages())
+    for found in (first, again):
+        assert [t.id if t else None for t in found] == [t["id"] for t in real] + [None] * 8
+    assert len(asked) == len(tokens)
+    # The k-th ask comes no sooner than k turns after the first (a late wake-up may shorten
+    # the gap after it, never the schedule).
+    since_first = [at - asked[0] for at in asked]
+    assert all(since >= k / LOOKUPS_PER_S - 0.001 for k, since in enumerate(since_first)), \
+        since_first
