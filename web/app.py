@@ -293,7 +293,9 @@ async def ticket_events(request: Request, state: State, token: FromPath[str],
             return held is not None and held.state == "waiting" and held.service == key
         return kind in ("hub", "config")
 
-    return _stream(live, ("ticket", "service", "hub", "config"), render, wants, ticket_id)
+    # Its service's changes come through its ticket (LiveCenter wakes the pages of a service's
+    # tickets), not as a page that hears of every service.
+    return _stream(live, ("ticket", "hub", "config"), render, wants, ticket_id)
 
 
 def _refusal(code: str, lang: Lang) -> str:

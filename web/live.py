@@ -13,9 +13,10 @@ import asyncio
 import logging
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from itertools import chain
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -96,6 +97,9 @@ class LiveCenter:
         self.loop: asyncio.AbstractEventLoop | None = None
         self.tickets: OrderedDict[str, TicketNow] = OrderedDict()  # token -> ticket
         self.by_id: dict[str, str] = {}  # ticket id -> token
+        # service -> the ids of its tickets held here: a change of one service wakes only
+        # its own tickets' pages, not every page in the hall.
+        self._ids_by_service: dict[str, set[str]] = {}
         self.bad_tokens: OrderedDict[str, float] = OrderedDict()
         self.listeners: set[Listener] = set()
         self._by_kind: dict[str, set[Listener]] = {}
@@ -172,8 +176,14 @@ class LiveCenter:
             loop.call_soon_threadsafe(self._wake, kind, key)
 
     def _wake(self, kind: str, key: str) -> None:
-        pages = (self._by_ticket.get(key, ()) if kind == "ticket"
-                 else self._by_kind.get(kind, ()))
+        pages: Iterable[Listener]
+        if kind == "ticket":
+            pages = self._by_ticket.get(key, ())
+        elif kind == "service":
+            pages = chain(self._by_kind.get(kind, ()), *(
+                self._by_ticket.get(t, ()) for t in self._ids_by_service.get(key, ())))
+        else:
+            pages = self._by_kind.get(kind, ())
         for listener in pages:
             if not listener.changed and listener.wants(kind, key):
                 listener.changed = True
@@ -240,6 +250,7 @@ class LiveCenter:
         moved = _moved(ticket, event, self.config)
         if moved is not ticket:
             self.tickets[ticket.token] = moved
+            self._index(ticket, moved)
             self._wake("ticket", ticket.id)
 
     def _keep_recent(self, event: protocol.Event) -> None:
@@ -318,13 +329,26 @@ class LiveCenter:
             ticket = _moved(ticket, event, self.config)
         if not self._still_valid(ticket):
             return None
+        self._index(self.tickets.get(token), ticket)
         self.tickets[token] = ticket
         self.tickets.move_to_end(token)
         self.by_id[ticket.id] = token
         while len(self.tickets) > TICKETS_KEPT:
             _, dropped = self.tickets.popitem(last=False)
             self.by_id.pop(dropped.id, None)
+            self._index(dropped, None)
         return ticket
+
+    def _index(self, old: TicketNow | None, new: TicketNow | None) -> None:
+        """Keeps `_ids_by_service` as the held tickets are (a transfer moves one)."""
+        if old is not None and (new is None or new.service != old.service):
+            held = self._ids_by_service.get(old.service)
+            if held is not None:
+                held.discard(old.id)
+                if not held:
+                    del self._ids_by_service[old.service]
+        if new is not None:
+            self._ids_by_service.setdefault(new.service, set()).add(new.id)
 
     async def _lookup_turn(self) -> None:
         """The hub is asked at most LOOKUPS_PER_S a second, evenly spaced, in the order the

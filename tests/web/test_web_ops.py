@@ -5,8 +5,10 @@ tablet's rule (one per ticket), and the public rating counts."""
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import time
+import urllib.request
 from datetime import date
 
 import pytest
@@ -133,3 +135,36 @@ def test_the_web_face_asks_the_hub_once_per_token_and_evenly_spaced(hub, devices
     since_first = [at - asked[0] for at in asked]
     assert all(since >= k / LOOKUPS_PER_S - 0.001 for k, since in enumerate(since_first)), \
         since_first
+
+
+def test_a_ticket_page_follows_its_ticket_to_the_service_it_is_sent_to(web, devices):
+    """The page's live stream after a transfer: the new service's queue moving changes the
+    people ahead on the page (a service's change wakes the pages of that service's tickets)."""
+    kiosk, counter5, counter1 = devices("kiosk-1"), devices("counter-5"), devices("counter-1")
+    first = kiosk.request("ticket.issue", {"service": "dkdn"})["ticket"]
+    mine = kiosk.request("ticket.issue", {"service": "datdai"})["ticket"]
+    with urllib.request.urlopen(f"{web.url}/t/{mine['token']}/events", timeout=10) as stream:
+
+        def page_shows(state: str, ahead: str | None = None) -> None:
+            """Reads the stream until a message shows the ticket in `state` with `ahead`
+            people before it (a silent stream fails by its timeout)."""
+            while True:
+                line = stream.readline()
+                assert line, "the stream ended"
+                if not line.startswith(b"data: "):
+                    continue
+                message = json.loads(line[len(b"data: "):])
+                shown = re.search(r'id="ahead">([^<]*)<', message["html"])
+                if message["state"] == state and (
+                        ahead is None or (shown is not None and shown.group(1) == ahead)):
+                    return
+
+        page_shows("waiting", "Không có ai")
+        counter5.request("counter.open", {"officer": "hve", "pin": DEMO_PIN})
+        assert counter5.request("counter.call_next")["ticket"]["id"] == mine["id"]
+        page_shows("called")
+        counter5.request("ticket.transfer", {"service": "dkdn"})
+        page_shows("waiting", "1")  # behind the one already waiting there
+        counter1.request("counter.open", {"officer": "nva", "pin": DEMO_PIN})
+        assert counter1.request("counter.call_next")["ticket"]["id"] == first["id"]
+        page_shows("waiting", "Không có ai")
