@@ -49,6 +49,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--nice", type=int, default=10,
                         help="CPU priority below the hub's (default %(default)s): on a shared "
                         "machine a flood of web traffic waits, the queue does not")
+    parser.add_argument("--idle-priority", action=argparse.BooleanOptionalAction, default=True,
+                        help="run only on the CPU time the hub, the broker and the other "
+                        "devices leave (Linux SCHED_IDLE; default on): the hub's answers do not "
+                        "wait behind page loads")
     parser.add_argument("--proxy-headers", action="store_true",
                         help="behind the center's reverse proxy: take the client's address "
                         "from X-Forwarded-For (for the rate limit)")
@@ -74,11 +78,24 @@ def build(args: argparse.Namespace) -> tuple[Any, Any]:
     return client, app
 
 
+def lower_priority(nice: int, idle: bool) -> None:
+    """Below the hub on the CPU. A niced process still takes its share of a busy core and the
+    hub's wake-ups wait behind it; under SCHED_IDLE every other process comes first (the
+    figures: docs/benchmarks.md, the web face). The threads started after this (paho's,
+    uvicorn's) inherit it."""
+    if nice:
+        os.nice(nice)
+    if idle:
+        try:
+            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+        except (AttributeError, OSError) as exc:  # not Linux, or not allowed here
+            log.warning("cannot run at idle CPU priority (%s); staying at nice %d", exc, nice)
+
+
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
-    if args.nice:
-        os.nice(args.nice)
+    lower_priority(args.nice, args.idle_priority)
     client, app = build(args)
     client.start()
     if not client.wait_connected(10):

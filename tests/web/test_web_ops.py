@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 import time
 import urllib.request
@@ -135,6 +136,12 @@ def test_the_web_face_asks_the_hub_once_per_token_and_evenly_spaced(hub, devices
     since_first = [at - asked[0] for at in asked]
     assert all(since >= k / LOOKUPS_PER_S - 0.001 for k, since in enumerate(since_first)), \
         since_first
+
+
+def test_the_web_face_runs_only_on_cpu_time_others_leave(web):
+    assert os.sched_getscheduler(web.process.pid) == os.SCHED_IDLE
+    mine = os.getpriority(os.PRIO_PROCESS, 0)
+    assert os.getpriority(os.PRIO_PROCESS, web.process.pid) == min(19, mine + 10)  # and niced
 
 
 def test_a_ticket_page_follows_its_ticket_to_the_service_it_is_sent_to(web, devices):
