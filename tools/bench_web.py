@@ -390,7 +390,8 @@ def main() -> int:
     parser.add_argument("--flood-rate", type=float, default=1000.0,
                         help="requests per second for made-up tokens")
     parser.add_argument("--turns", type=int, default=6,
-                        help="turns of quiet, page load and flood (the hub sampled in each)")
+                        help="turns of four samples of the hub: no web load, the phones quiet, "
+                        "the page load, the flood")
     parser.add_argument("--phase-seconds", type=float, default=3.0,
                         help="how long each page load and flood lasts")
     parser.add_argument("--round-trips", type=int, default=150,
