@@ -7,11 +7,11 @@ import json
 import subprocess
 import sys
 import wave
-from pathlib import Path
 
 from PIL import Image
 
 from tests.support import ROOT
+from web.screenshots import CHROMIUM
 
 
 def test_headless_demo_morning(tmp_path):
@@ -41,7 +41,7 @@ def test_headless_demo_morning(tmp_path):
         shot = Image.open(out / "screens" / f"end-{app}.png")
         assert shot.width > 300 and shot.height > 300
         assert len(shot.convert("L").getcolors(256)) > 8, f"{app} screenshot is blank"
-    if Path("/usr/bin/chromium").exists():
+    if CHROMIUM.exists():
         # The web face ran too: its four pages, photographed in Chromium.
         for page in ("home", "ranking", "board", "ticket"):
             for width in (390, 1920):

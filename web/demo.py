@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from config import load_config
+from web.screenshots import CHROMIUM
 
 log = logging.getLogger("qms.demo")
 
@@ -91,8 +92,8 @@ def screenshots(base: str, ticket_url: str | None, folder: Path,
                 prefix: str = "web") -> subprocess.Popen | None:
     """Screenshots of the four pages at a phone's and a TV's width, in another process (the
     demo's Qt loop goes on meanwhile); None when there is no Chromium."""
-    if not Path("/usr/bin/chromium").exists():
-        log.info("no /usr/bin/chromium: the web pages are not photographed")
+    if not CHROMIUM.exists():
+        log.info("no %s: the web pages are not photographed", CHROMIUM)
         return None
     pages = [("home", f"{base}/"), ("ranking", f"{base}/danh-gia"), ("board", f"{base}/bang")]
     if ticket_url:

@@ -111,7 +111,6 @@ class LiveCenter:
         self._ranking_dirty = 0.0  # monotonic time of the last rating heard
         self._asking: dict[tuple[str, str], asyncio.Future[dict[str, Any] | None]] = {}
         self._ranking_wake_due = False
-        self.lookups = 0  # asked of the hub, for the benchmark
         self._now, self._now_at, self._today_key = wall_clock(), -1e9, ""
         # A lookup's reply and an event that followed it on the hub can be handled in the
         # other order here: the events of the last seconds are replayed onto a new lookup.
@@ -313,7 +312,6 @@ class LiveCenter:
             raise Busy() from exc
         finally:
             self.lookups_waiting -= 1
-        self.lookups += 1
         found = result["ticket"]
         ticket = TicketNow(
             token=token, id=found["id"], number=found["number"], service=found["service"],
